@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: run test install browser lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests; Playwright must never download its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
+
+test: install browser
+	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
+	SECRET_KEY=test-only-not-secret $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

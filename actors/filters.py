@@ -1,0 +1,108 @@
+import django_filters
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import FundingSource, ProjectFunding
+
+from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
+
+
+class ActorFilter(django_filters.FilterSet):
+    """The filters of /toimijat/, named after what the user sees in the URL."""
+
+    q = django_filters.CharFilter(
+        label=_("Hakusana"),
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    alue = django_filters.ModelMultipleChoiceFilter(
+        label=_("Maakunta"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
+    )
+    kunta = django_filters.ModelMultipleChoiceFilter(
+        label=_("Kunta"),
+        queryset=Municipality.objects.all(),
+        to_field_name="slug",
+        method="filter_municipality",
+    )
+    tyyppi = django_filters.MultipleChoiceFilter(
+        label=_("Toimijatyyppi"),
+        field_name="kind",
+        choices=ActorKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    palvelu = django_filters.ModelMultipleChoiceFilter(
+        label=_("Palvelu"),
+        field_name="services",
+        queryset=ServiceType.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        method="filter_services",
+    )
+    kohderyhma = django_filters.ModelMultipleChoiceFilter(
+        label=_("Kohderyhmä"),
+        field_name="target_groups",
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_target_groups",
+    )
+    rahoitus = django_filters.ModelMultipleChoiceFilter(
+        label=_("Rahoittaja"),
+        queryset=FundingSource.objects.published(),
+        to_field_name="slug",
+        method="filter_funding",
+    )
+    voimassa = django_filters.ChoiceFilter(
+        label=_("Toiminta"),
+        method="filter_active",
+        empty_label=None,
+        choices=[("1", _("Vain toiminnassa olevat")), ("0", _("Myös päättyneet"))],
+    )
+
+    class Meta:
+        model = Actor
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Ended actors are hidden unless asked for; the default shows in the form too.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("voimassa"):
+            data["voimassa"] = "1"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.serving_regions(value) if value else queryset
+
+    def filter_municipality(self, queryset, name, value):
+        return queryset.serving_municipalities(value) if value else queryset
+
+    # Many-to-many filters use a subquery so that the list needs no DISTINCT.
+    def filter_services(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Actor.services.through.objects.filter(servicetype__in=value)
+        return queryset.filter(pk__in=through.values("actor_id"))
+
+    def filter_target_groups(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Actor.target_groups.through.objects.filter(targetgroup__in=value)
+        return queryset.filter(pk__in=through.values("actor_id"))
+
+    def filter_funding(self, queryset, name, value):
+        if not value:
+            return queryset
+        funded = ProjectFunding.objects.filter(funding_source__in=value).values("project_id")
+        return queryset.filter(pk__in=funded)
+
+    def filter_active(self, queryset, name, value):
+        return queryset.active() if value == "1" else queryset

@@ -1,0 +1,393 @@
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keko.models import CuratedModel, CuratedQuerySet
+
+from .search import is_postgresql, prefix_query, search_terms, text_filter
+from .validators import validate_business_id
+
+
+class Region(models.Model):
+    """A maakunta, as classified by Statistics Finland."""
+
+    code = models.CharField(_("koodi"), max_length=2, unique=True)
+    name_fi = models.CharField(_("nimi suomeksi"), max_length=100)
+    name_sv = models.CharField(_("nimi ruotsiksi"), max_length=100)
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name_fi"]
+        verbose_name = _("maakunta")
+        verbose_name_plural = _("maakunnat")
+
+    def __str__(self):
+        return self.name_fi
+
+    def get_absolute_url(self):
+        return reverse("actors:region", kwargs={"slug": self.slug})
+
+
+class Municipality(models.Model):
+    """A kunta, as classified by Statistics Finland."""
+
+    code = models.CharField(_("koodi"), max_length=3, unique=True)
+    name_fi = models.CharField(_("nimi suomeksi"), max_length=100)
+    name_sv = models.CharField(_("nimi ruotsiksi"), max_length=100)
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("maakunta"),
+    )
+
+    class Meta:
+        ordering = ["name_fi"]
+        verbose_name = _("kunta")
+        verbose_name_plural = _("kunnat")
+
+    def __str__(self):
+        return self.name_fi
+
+    def get_absolute_url(self):
+        return reverse("actors:municipality", kwargs={"slug": self.slug})
+
+
+class ServiceType(models.Model):
+    """A service area of employment support, from the handbook's service table."""
+
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    name = models.CharField(_("nimi"), max_length=200)
+    description = models.TextField(_("kuvaus"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("palvelu")
+        verbose_name_plural = _("palvelut")
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    name = models.CharField(_("nimi"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kohderyhmä")
+        verbose_name_plural = _("kohderyhmät")
+
+    def __str__(self):
+        return self.name
+
+
+class ActorKind(models.TextChoices):
+    ASSOCIATION = "association", _("Yhdistys tai järjestö")
+    FOUNDATION = "foundation", _("Säätiö")
+    MUNICIPALITY = "municipality", _("Kunta")
+    TE_OFFICE = "te_office", _("TE-toimisto")
+    EMPLOYMENT_AREA = "employment_area", _("Työllisyysalue")
+    ELY_CENTRE = "ely_centre", _("ELY-keskus")
+    ELINVOIMAKESKUS = "elinvoimakeskus", _("Elinvoimakeskus")
+    KELA = "kela", _("Kela")
+    EDUCATION = "education", _("Oppilaitos")
+    COMPANY = "company", _("Yritys")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Sosiaalinen yritys")
+    PARISH = "parish", _("Seurakunta")
+    PROJECT = "project", _("Hanke")
+    NETWORK = "network", _("Verkosto")
+    PUBLIC_AGENCY = "public_agency", _("Valtion viranomainen")
+    OTHER = "other", _("Muu toimija")
+
+
+class TypicalService(models.Model):
+    """A service that a kind of provider typically offers (the handbook's service table)."""
+
+    kind = models.CharField(_("toimijatyyppi"), max_length=20, choices=ActorKind.choices)
+    service = models.ForeignKey(
+        ServiceType,
+        on_delete=models.CASCADE,
+        related_name="typical_providers",
+        verbose_name=_("palvelu"),
+    )
+
+    class Meta:
+        ordering = ["kind", "service__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "service"], name="unique_typical_service"),
+        ]
+        verbose_name = _("tyypillinen palvelu")
+        verbose_name_plural = _("tyypilliset palvelut")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.service}"
+
+
+class ContactRole(models.Model):
+    """A role to know in a region; those with a checklist order form the handbook's checklist."""
+
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    name = models.CharField(_("nimi"), max_length=200)
+    checklist_order = models.PositiveSmallIntegerField(
+        _("järjestys tarkistuslistalla"),
+        null=True,
+        blank=True,
+        help_text=_("Tyhjä, jos rooli ei ole 'tunnetko alueesi toimijat?' -listalla."),
+    )
+    # Actors of these kinds fill the role even without a named contact (a project fills
+    # "the region's projects"); kept as a short list because it is only read in Python.
+    actor_kinds = models.JSONField(_("roolin täyttävät toimijatyypit"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["checklist_order", "name"]
+        verbose_name = _("yhteyshenkilön rooli")
+        verbose_name_plural = _("yhteyshenkilöiden roolit")
+
+    def __str__(self):
+        return self.name
+
+
+class ActorQuerySet(CuratedQuerySet):
+    def active(self, on=None):
+        """Return actors whose active period includes `on` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=on),
+            Q(active_until__isnull=True) | Q(active_until__gte=on),
+        )
+
+    def serving_regions(self, regions):
+        """Return actors based in, serving a municipality of, or covering any of `regions`."""
+        served_municipality = Actor.served_municipalities.through.objects.filter(
+            municipality__region__in=regions
+        ).values("actor_id")
+        served_region = Actor.served_regions.through.objects.filter(region__in=regions).values(
+            "actor_id"
+        )
+        return self.filter(
+            Q(municipality__region__in=regions)
+            | Q(pk__in=served_municipality)
+            | Q(pk__in=served_region)
+        )
+
+    def serving_municipalities(self, municipalities):
+        """Return actors based in or serving any of `municipalities`, or their whole region."""
+        served_municipality = Actor.served_municipalities.through.objects.filter(
+            municipality__in=municipalities
+        ).values("actor_id")
+        served_region = Actor.served_regions.through.objects.filter(
+            region__municipalities__in=municipalities
+        ).values("actor_id")
+        return self.filter(
+            Q(municipality__in=municipalities)
+            | Q(pk__in=served_municipality)
+            | Q(pk__in=served_region)
+        )
+
+    def search(self, text):
+        """Return actors matching `text`, best matches first.
+
+        PostgreSQL: Finnish full-text search over name and description (prefix-matched stems,
+        so inflected forms match) or a trigram match on the name (small typos); ranked.
+        SQLite: a case-insensitive match of the same stems.
+        """
+        if not search_terms(text):
+            return self
+        if not is_postgresql():
+            return self.filter(text_filter(["name", "description"], text))
+        query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
+        vector = SearchVector("name", weight="A", config="finnish") + SearchVector(
+            "description", weight="B", config="finnish"
+        )
+        return (
+            self.annotate(
+                search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, "name"),
+            )
+            .filter(
+                Q(pk__in=Actor.objects.annotate(v=vector).filter(v=query).values("pk"))
+                | Q(name__trigram_word_similar=text)
+            )
+            .order_by("-search_rank", "name")
+        )
+
+    def for_list(self):
+        """Fetch everything an actor list shows, in a fixed number of queries."""
+        return self.select_related("municipality__region").prefetch_related("services")
+
+
+class Actor(CuratedModel):
+    """An organisation, project or network that promotes employment."""
+
+    Kind = ActorKind
+
+    name = models.CharField(_("nimi"), max_length=250)
+    slug = models.SlugField(_("tunniste"), max_length=120, unique=True)
+    kind = models.CharField(_("tyyppi"), max_length=20, choices=ActorKind.choices, db_index=True)
+    business_id = models.CharField(
+        _("Y-tunnus"), max_length=9, blank=True, validators=[validate_business_id]
+    )
+    description = models.TextField(_("kuvaus"), blank=True)
+    website = models.URLField(_("verkkosivut"), max_length=500, blank=True)
+    email = models.EmailField(_("sähköposti"), blank=True)
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True)
+    street_address = models.CharField(_("käyntiosoite"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postinumero"), max_length=10, blank=True)
+    post_office = models.CharField(_("postitoimipaikka"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="based_actors",
+        verbose_name=_("kotikunta"),
+    )
+    is_national = models.BooleanField(_("valtakunnallinen"), default=False)
+    served_municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="serving_actors",
+        verbose_name=_("palvelee kuntia"),
+    )
+    served_regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="serving_actors",
+        verbose_name=_("palvelee maakuntia"),
+    )
+    services = models.ManyToManyField(
+        ServiceType,
+        blank=True,
+        related_name="actors",
+        verbose_name=_("palvelut"),
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup,
+        blank=True,
+        related_name="actors",
+        verbose_name=_("kohderyhmät"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("hallinnoija tai emo-organisaatio"),
+        help_text=_("Esim. hankkeen hallinnoija tai organisaatio, jonka osa toimija on."),
+    )
+    active_from = models.DateField(_("toiminta alkoi"), null=True, blank=True)
+    active_until = models.DateField(_("toiminta päättyi"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("seuraajat"),
+        help_text=_("Toimijat, jotka jatkavat päättyneen toimijan tehtäviä."),
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("toimija")
+        verbose_name_plural = _("toimijat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_id"],
+                condition=~Q(business_id=""),
+                name="unique_business_id_when_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_from__lte=models.F("active_until")),
+                name="active_period_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actors:detail", kwargs={"slug": self.slug})
+
+    def is_active(self, on=None):
+        on = on or timezone.localdate()
+        started = self.active_from is None or self.active_from <= on
+        return started and (self.active_until is None or self.active_until >= on)
+
+    @property
+    def has_ended(self):
+        return self.active_until is not None and self.active_until < timezone.localdate()
+
+
+class Contact(models.Model):
+    """A role-based contact person of an actor. Personal data: private unless marked public."""
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("toimija")
+    )
+    role = models.ForeignKey(
+        ContactRole, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("rooli")
+    )
+    name = models.CharField(_("nimi"), max_length=200, blank=True)
+    title = models.CharField(_("tehtävänimike"), max_length=200, blank=True)
+    email = models.EmailField(_("sähköposti"), blank=True)
+    phone = models.CharField(_("puhelin"), max_length=50, blank=True)
+    public = models.BooleanField(
+        _("julkinen"),
+        default=False,
+        help_text=_("Yhteystiedot ovat henkilötietoja: näytetään vain, jos tämä on valittu."),
+    )
+
+    class Meta:
+        ordering = ["role__checklist_order", "name"]
+        verbose_name = _("yhteyshenkilö")
+        verbose_name_plural = _("yhteyshenkilöt")
+
+    def __str__(self):
+        return f"{self.name or self.role} ({self.actor})"
+
+
+class NetworkMembership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Koordinaattori")
+        MEMBER = "member", _("Jäsen")
+
+    network = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"kind": ActorKind.NETWORK},
+        verbose_name=_("verkosto"),
+    )
+    member = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="network_memberships",
+        verbose_name=_("jäsen"),
+    )
+    role = models.CharField(_("rooli"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["role", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "member"], name="unique_network_member"),
+        ]
+        verbose_name = _("verkoston jäsenyys")
+        verbose_name_plural = _("verkostojen jäsenyydet")
+
+    def __str__(self):
+        return f"{self.member} – {self.network} ({self.get_role_display()})"

@@ -1,0 +1,117 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from keko.pagination import SafePaginationMixin
+
+from .directory import area_directory
+from .filters import ActorFilter
+from .models import Actor, Contact, Municipality, NetworkMembership, Region
+
+
+class ActorListView(SafePaginationMixin, FilterView):
+    filterset_class = ActorFilter
+    paginate_by = 50
+    template_name = "actors/actor_list.html"
+
+    def get_queryset(self):
+        return Actor.objects.published().for_list()
+
+
+class ActorDetailView(DetailView):
+    template_name = "actors/actor_detail.html"
+
+    def get_queryset(self):
+        # Staff may preview drafts on their public URL.
+        actors = Actor.objects.all() if self.request.user.is_staff else Actor.objects.published()
+        return actors.select_related("municipality__region", "parent").prefetch_related(
+            "served_municipalities",
+            "served_regions",
+            "services",
+            "target_groups",
+            Prefetch("successors", queryset=Actor.objects.published()),
+            Prefetch("predecessors", queryset=Actor.objects.published()),
+            Prefetch("children", queryset=Actor.objects.published()),
+            Prefetch(
+                "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
+            ),
+            Prefetch(
+                "memberships",
+                queryset=NetworkMembership.objects.filter(
+                    member__status="published"
+                ).select_related("member"),
+            ),
+            Prefetch(
+                "network_memberships",
+                queryset=NetworkMembership.objects.filter(
+                    network__status="published"
+                ).select_related("network"),
+            ),
+            "participations__practice",
+            "administered_funding",
+            "fundings__funding_source",
+        )
+
+
+class RegionListView(ListView):
+    template_name = "actors/region_list.html"
+
+    def get_queryset(self):
+        return Region.objects.annotate(municipality_count=Count("municipalities"))
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    actors = Actor.objects.published().active().serving_regions([region])
+    return render(
+        request,
+        "actors/area_detail.html",
+        {
+            "area": region,
+            "region": region,
+            "directory": area_directory(actors, regions=[region]),
+            "filter_query": {"alue": region.slug},
+            "municipalities": region.municipalities.all(),
+        },
+    )
+
+
+def municipality_detail(request, slug):
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
+    actors = Actor.objects.published().active().serving_municipalities([municipality])
+    return render(
+        request,
+        "actors/area_detail.html",
+        {
+            "area": municipality,
+            "region": municipality.region,
+            "directory": area_directory(actors, regions=[municipality.region]),
+            "filter_query": {"kunta": municipality.slug},
+        },
+    )
+
+
+def municipality_search(request):
+    """Find a municipality by name from the home page's search box."""
+    text = request.GET.get("q", "").strip()[:100]
+    matches = Municipality.objects.none()
+    if text:
+        matches = Municipality.objects.filter(
+            Q(name_fi__istartswith=text) | Q(name_sv__istartswith=text)
+        ).select_related("region")
+        exact = [m for m in matches if text.lower() in (m.name_fi.lower(), m.name_sv.lower())]
+        if len(exact) == 1:
+            return redirect(exact[0])
+        if len(matches) == 1:
+            return redirect(matches[0])
+    return render(
+        request,
+        "actors/municipality_search.html",
+        {
+            "q": text,
+            "matches": matches,
+            "title": _("Kuntahaku"),
+        },
+    )

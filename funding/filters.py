@@ -1,0 +1,76 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor
+from actors.search import search_terms, text_filter
+
+from .models import ApplicantType, FundingSource
+
+MONTHS = [
+    (1, _("tammikuu")),
+    (2, _("helmikuu")),
+    (3, _("maaliskuu")),
+    (4, _("huhtikuu")),
+    (5, _("toukokuu")),
+    (6, _("kesäkuu")),
+    (7, _("heinäkuu")),
+    (8, _("elokuu")),
+    (9, _("syyskuu")),
+    (10, _("lokakuu")),
+    (11, _("marraskuu")),
+    (12, _("joulukuu")),
+]
+
+
+def administrators():
+    """Return the published actors that administer at least one published funding source."""
+    administered = FundingSource.objects.published().values("administrator_id")
+    return Actor.objects.published().filter(pk__in=administered)
+
+
+class FundingSourceFilter(django_filters.FilterSet):
+    """The filters of /rahoitus/, named after what the user sees in the URL."""
+
+    q = django_filters.CharFilter(
+        label=_("Hakusana"), method="filter_text", max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    luokka = django_filters.MultipleChoiceFilter(
+        label=_("Rahoituksen luokka"), field_name="category",
+        choices=FundingSource.Category.choices, widget=forms.CheckboxSelectMultiple,
+    )
+    hakija = django_filters.ModelMultipleChoiceFilter(
+        label=_("Kuka voi hakea"), queryset=ApplicantType.objects.all(), to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple, method="filter_applicant_types",
+    )
+    myontaja = django_filters.ModelMultipleChoiceFilter(
+        label=_("Myöntäjä"), queryset=administrators(), to_field_name="slug",
+        method="filter_administrator",
+    )
+    auki = django_filters.ChoiceFilter(
+        label=_("Haku auki kuukautena"), choices=MONTHS, empty_label=_("Mikä tahansa"),
+        method="filter_open_in_month",
+    )
+
+    class Meta:
+        model = FundingSource
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        if not search_terms(value):
+            return queryset
+        return queryset.filter(text_filter(["name", "description"], value))
+
+    # A subquery instead of a join, so that the list needs no DISTINCT.
+    def filter_applicant_types(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = FundingSource.applicant_types.through.objects.filter(applicanttype__in=value)
+        return queryset.filter(pk__in=through.values("fundingsource_id"))
+
+    def filter_administrator(self, queryset, name, value):
+        return queryset.filter(administrator__in=value) if value else queryset
+
+    def filter_open_in_month(self, queryset, name, value):
+        return queryset.open_in_month(int(value)) if value else queryset

@@ -1,0 +1,120 @@
+"""Write application windows as an iCalendar (RFC 5545) feed.
+
+The feed needs only a handful of properties, so it is written by hand instead of adding a
+dependency. Each window becomes one all-day VEVENT that repeats yearly: DTSTART is the start
+of the current or next occurrence, DTEND the day after the window closes (DTEND is exclusive
+for dates). Windows that wrap New Year, e.g. 1.11.–31.1., end in the following year.
+
+Text values are escaped (RFC 5545 §3.3.11), lines end in CRLF and are folded at 75 octets
+(§3.1) without splitting a UTF-8 character.
+"""
+import calendar
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+LINE_OCTETS = 75
+# A year without 29 February: windows must exist every year (see ApplicationWindow.clean).
+COMMON_YEAR = 2023
+
+
+def escape_text(value):
+    """Return `value` escaped as an iCalendar TEXT value."""
+    value = str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def fold(line):
+    """Return `line` folded into CRLF-separated chunks of at most 75 octets each."""
+    chunks, current, size = [], "", 0
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > LINE_OCTETS:
+            chunks.append(current)
+            # The continuation's leading space counts towards its 75 octets.
+            current, size = " ", 1
+        current += char
+        size += octets
+    chunks.append(current)
+    return "\r\n".join(chunks)
+
+
+def format_date(value):
+    return value.strftime("%Y%m%d")
+
+
+def format_utc(value):
+    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _day(year, month, day):
+    """Return the date, moving a day past the end of the month back to the month's last day."""
+    return datetime.date(year, month, min(day, calendar.monthrange(COMMON_YEAR, month)[1]))
+
+
+def occurrence(window, start_year):
+    """Return the (first day, last day) of `window` when it opens in `start_year`."""
+    start = _day(start_year, window.start_month, window.start_day)
+    end_year = start_year + 1 if window.wraps_year else start_year
+    return start, _day(end_year, window.end_month, window.end_day)
+
+
+def current_occurrence(window, today):
+    """Return the (first day, last day) of the occurrence open on `today`, or else the next."""
+    for start_year in (today.year - 1, today.year):
+        start, end = occurrence(window, start_year)
+        if end >= today:
+            return start, end
+    return occurrence(window, today.year + 1)
+
+
+def period_text(window):
+    """Return the window as Finnish readers write it, e.g. '1.4.–31.5.'."""
+    return (
+        f"{window.start_day}.{window.start_month}.–{window.end_day}.{window.end_month}."
+    )
+
+
+def window_event(window, *, url, dtstamp, today):
+    """Return the content lines (unfolded) of the VEVENT of one application window."""
+    start, end = current_occurrence(window, today)
+    source = window.funding_source
+    description = [_("Hakuaika %(period)s vuosittain.") % {"period": period_text(window)}]
+    if window.notes:
+        description.append(window.notes)
+    description.append(url)
+    return [
+        "BEGIN:VEVENT",
+        f"UID:window-{window.pk}@keko",
+        f"DTSTAMP:{format_utc(dtstamp)}",
+        f"DTSTART;VALUE=DATE:{format_date(start)}",
+        f"DTEND;VALUE=DATE:{format_date(end + datetime.timedelta(days=1))}",
+        "RRULE:FREQ=YEARLY",
+        f"SUMMARY:{escape_text(f'{source.name}: {window.name}')}",
+        f"DESCRIPTION:{escape_text(chr(10).join(description))}",
+        f"URL:{url}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def calendar_feed(windows, *, url_for, now):
+    """Return the iCalendar document of `windows`; `url_for(source)` gives absolute URLs."""
+    today = timezone.localdate(now)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//KeKo-hakemisto//Rahoituksen hakuajat//FI",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(_('KeKo-hakemisto: rahoituksen hakuajat'))}",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+    ]
+    for window in windows:
+        lines += window_event(
+            window, url=url_for(window.funding_source), dtstamp=now, today=today
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,215 @@
+import calendar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, Region
+from keko.models import CuratedModel, CuratedQuerySet
+
+MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
+DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
+
+
+class ApplicantType(models.Model):
+    """Who may apply for funding: associations, foundations, municipalities …"""
+
+    slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    name = models.CharField(_("nimi"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hakijatyyppi")
+        verbose_name_plural = _("hakijatyypit")
+
+    def __str__(self):
+        return self.name
+
+
+class FundingSourceQuerySet(CuratedQuerySet):
+    def open_in_month(self, month):
+        """Return sources with an application window open during `month` (1–12)."""
+        return self.filter(
+            pk__in=ApplicationWindow.objects.open_in_month(month).values("funding_source_id")
+        )
+
+    def for_list(self):
+        return self.select_related("administrator").prefetch_related("applicant_types", "windows")
+
+
+class FundingSource(CuratedModel):
+    class Category(models.TextChoices):
+        PUBLIC = "public", _("Julkinen rahoitus")
+        OWN_ACTIVITY = "own_activity", _("Oma toiminta")
+        OTHER = "other", _("Muu rahoitus")
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("Valtakunnallinen")
+        REGIONAL = "regional", _("Alueellinen")
+        LOCAL = "local", _("Paikallinen")
+        EU = "eu", _("EU")
+
+    name = models.CharField(_("nimi"), max_length=250)
+    slug = models.SlugField(_("tunniste"), max_length=120, unique=True)
+    category = models.CharField(_("luokka"), max_length=20, choices=Category.choices)
+    administrator = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administered_funding",
+        verbose_name=_("myöntäjä tai hallinnoija"),
+    )
+    applicant_types = models.ManyToManyField(
+        ApplicantType,
+        blank=True,
+        related_name="funding_sources",
+        verbose_name=_("ketkä voivat hakea"),
+    )
+    description = models.TextField(_("kuvaus"), blank=True)
+    grant_forms = models.TextField(_("avustusmuodot"), blank=True)
+    max_share_percent = models.DecimalField(
+        _("rahoitusosuus enintään (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    max_duration_years = models.PositiveSmallIntegerField(
+        _("kesto enintään (vuotta)"), null=True, blank=True
+    )
+    share_and_duration = models.TextField(_("rahoitusosuus ja kesto"), blank=True)
+    restrictions = models.TextField(_("rajoitukset"), blank=True)
+    scope = models.CharField(
+        _("alueellinen kattavuus"), max_length=20, choices=Scope.choices, default=Scope.NATIONAL
+    )
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="funding_sources",
+        verbose_name=_("maakunnat"),
+        help_text=_("Vain alueellisille ja paikallisille rahoituksille."),
+    )
+    website = models.URLField(_("verkkosivut"), max_length=500, blank=True)
+
+    objects = FundingSourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("rahoituslähde")
+        verbose_name_plural = _("rahoituslähteet")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("funding:detail", kwargs={"slug": self.slug})
+
+
+class ApplicationWindowQuerySet(models.QuerySet):
+    def open_in_month(self, month):
+        """Return windows open on some day of `month`, including windows spanning New Year."""
+        return self.filter(
+            (
+                Q(start_month__lte=models.F("end_month"))
+                & Q(start_month__lte=month, end_month__gte=month)
+            )
+            | (
+                Q(start_month__gt=models.F("end_month"))
+                & (Q(start_month__lte=month) | Q(end_month__gte=month))
+            )
+        )
+
+
+class ApplicationWindow(models.Model):
+    """A yearly recurring application period, e.g. STEA's new grants in April–May."""
+
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.CASCADE,
+        related_name="windows",
+        verbose_name=_("rahoituslähde"),
+    )
+    name = models.CharField(_("nimi"), max_length=200)
+    start_month = models.PositiveSmallIntegerField(
+        _("alkaa kuukautena"), validators=MONTH_VALIDATORS
+    )
+    start_day = models.PositiveSmallIntegerField(
+        _("alkaa päivänä"), default=1, validators=DAY_VALIDATORS
+    )
+    end_month = models.PositiveSmallIntegerField(
+        _("päättyy kuukautena"), validators=MONTH_VALIDATORS
+    )
+    end_day = models.PositiveSmallIntegerField(
+        _("päättyy päivänä"), default=31, validators=DAY_VALIDATORS
+    )
+    notes = models.TextField(_("lisätietoja"), blank=True)
+
+    objects = ApplicationWindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_month", "start_day", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["funding_source", "name"], name="unique_window_name"),
+        ]
+        verbose_name = _("hakuaika")
+        verbose_name_plural = _("hakuajat")
+
+    def __str__(self):
+        return f"{self.funding_source}: {self.name}"
+
+    def clean(self):
+        # February 29 is excluded so that the window exists every year.
+        for month, day in ((self.start_month, self.start_day), (self.end_month, self.end_day)):
+            if month and day and day > calendar.monthrange(2023, month)[1]:
+                raise ValidationError(_("Kuukaudessa ei ole niin monta päivää."))
+
+    @property
+    def months(self):
+        """Return the month numbers (1–12) the window touches, in calendar order of the window."""
+        if self.start_month <= self.end_month:
+            return list(range(self.start_month, self.end_month + 1))
+        return list(range(self.start_month, 13)) + list(range(1, self.end_month + 1))
+
+    @property
+    def wraps_year(self):
+        return self.start_month > self.end_month or (
+            self.start_month == self.end_month and self.start_day > self.end_day
+        )
+
+
+class ProjectFunding(models.Model):
+    """Which funding source funds a project, and for which years."""
+
+    project = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="fundings",
+        limit_choices_to={"kind": Actor.Kind.PROJECT},
+        verbose_name=_("hanke"),
+    )
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="project_fundings",
+        verbose_name=_("rahoituslähde"),
+    )
+    start_year = models.PositiveSmallIntegerField(_("alkuvuosi"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("loppuvuosi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project__name", "start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "funding_source"], name="unique_project_funding"
+            ),
+        ]
+        verbose_name = _("hankkeen rahoitus")
+        verbose_name_plural = _("hankkeiden rahoitus")
+
+    def __str__(self):
+        return f"{self.project} – {self.funding_source}"

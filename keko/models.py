@@ -1,0 +1,49 @@
+"""Abstract building blocks shared by the curated models of every app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Luonnos")
+    PUBLISHED = "published", _("Julkaistu")
+
+
+class CuratedQuerySet(models.QuerySet):
+    def published(self):
+        """Return entries visible to anonymous visitors."""
+        return self.filter(status=Status.PUBLISHED)
+
+
+class CuratedModel(models.Model):
+    """Fields every curated entry has: publication status, provenance and freshness."""
+
+    status = models.CharField(
+        _("julkaisutila"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    source = models.CharField(
+        _("lähde"),
+        max_length=300,
+        blank=True,
+        help_text=_("Esim. käsikirjan luku tai muu lähde, josta tieto on peräisin."),
+    )
+    source_url = models.URLField(_("lähteen verkko-osoite"), max_length=500, blank=True)
+    verified_on = models.DateField(_("tarkistettu viimeksi"), null=True, blank=True)
+    created_at = models.DateTimeField(_("luotu"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("muokattu"), auto_now=True)
+    # Fingerprint of the values the seed command last wrote; a different fingerprint of the
+    # current values means a curator has edited the entry, and re-seeding leaves it alone.
+    seed_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = CuratedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED

@@ -1,0 +1,27 @@
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from keko.pagination import SafePaginationMixin
+
+from .filters import PracticeFilter
+from .models import Practice
+
+
+class PracticeListView(SafePaginationMixin, FilterView):
+    filterset_class = PracticeFilter
+    paginate_by = 50
+    template_name = "practices/practice_list.html"
+
+    def get_queryset(self):
+        return Practice.objects.published().for_list()
+
+
+class PracticeDetailView(DetailView):
+    template_name = "practices/practice_detail.html"
+
+    def get_queryset(self):
+        # Staff may preview drafts on their public URL.
+        practices = Practice.objects.all() if self.request.user.is_staff else (
+            Practice.objects.published()
+        )
+        return practices.for_detail()

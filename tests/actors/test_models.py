@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from actors.models import Actor
+from actors.search import search_terms
+from actors.validators import validate_business_id
+from tests.factories import make_actor, make_municipality, make_region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("value", ["0201256-6", "1572860-0", "0737546-2"])
+def test_valid_business_ids_pass(value):
+    validate_business_id(value)
+
+
+@pytest.mark.parametrize("value", ["0201256-5", "201256-6", "02012566", "abcdefg-h", ""])
+def test_invalid_business_ids_are_rejected(value):
+    with pytest.raises(ValidationError):
+        validate_business_id(value)
+
+
+def test_business_id_is_unique_only_when_given():
+    make_actor(business_id="")
+    make_actor(business_id="")
+    make_actor(business_id="0201256-6")
+    with pytest.raises(IntegrityError):
+        make_actor(business_id="0201256-6")
+
+
+def test_full_clean_reports_a_bad_check_digit():
+    actor = Actor(name="X", slug="x", kind=Actor.Kind.COMPANY, business_id="0201256-5")
+    with pytest.raises(ValidationError) as error:
+        actor.full_clean()
+    assert "business_id" in error.value.message_dict
+
+
+def test_active_excludes_ended_and_future_actors():
+    today = datetime.date(2026, 6, 1)
+    current = make_actor(active_from=datetime.date(2020, 1, 1))
+    ended = make_actor(active_until=datetime.date(2024, 12, 31))
+    future = make_actor(active_from=datetime.date(2027, 1, 1))
+    active = set(Actor.objects.active(on=today))
+    assert current in active
+    assert ended not in active and future not in active
+
+
+def test_serving_regions_includes_based_served_municipality_and_whole_region():
+    region, other = make_region(), make_region()
+    municipality = make_municipality(region=region)
+    based = make_actor(municipality=municipality)
+    serves_municipality = make_actor(served_municipalities=[municipality])
+    serves_region = make_actor(served_regions=[region])
+    elsewhere = make_actor(municipality=make_municipality(region=other))
+    found = set(Actor.objects.serving_regions([region]))
+    assert found == {based, serves_municipality, serves_region}
+    assert elsewhere not in found
+
+
+def test_serving_municipalities_includes_actors_covering_the_whole_region():
+    municipality = make_municipality()
+    serves_region = make_actor(served_regions=[municipality.region])
+    neighbour = make_actor(municipality=make_municipality(region=municipality.region))
+    found = set(Actor.objects.serving_municipalities([municipality]))
+    assert serves_region in found
+    assert neighbour not in found
+
+
+def test_search_terms_cut_inflected_finnish_words_to_a_shared_stem():
+    assert search_terms("Oulussa") == ["oulu"]
+    assert search_terms("järjestöjen") == ["järjestö"]
+    assert search_terms("TYP") == ["typ"]
+    assert search_terms("<script>; DROP") == ["scri", "drop"]
+
+
+def test_search_finds_inflected_forms():
+    oulu = make_actor(name="Oulun Työvalmennus", description="Järjestö Oulussa.")
+    make_actor(name="Muu", description="Ei osumaa.")
+    assert list(Actor.objects.search("järjestöjen")) == [oulu]
+    assert list(Actor.objects.search("Oulussa")) == [oulu]

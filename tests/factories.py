@@ -1,0 +1,164 @@
+"""Small builders for test data. Every argument has a sensible default; override what matters."""
+
+import itertools
+
+from django.utils.text import slugify
+
+from actors.models import (
+    Actor,
+    Contact,
+    ContactRole,
+    Municipality,
+    NetworkMembership,
+    Region,
+    ServiceType,
+    TargetGroup,
+)
+from funding.models import ApplicantType, ApplicationWindow, FundingSource, ProjectFunding
+from glossary.models import Term
+from keko.models import Status
+from practices.models import Participation, Practice
+
+_sequence = itertools.count(1)
+
+
+def _n():
+    return next(_sequence)
+
+
+def make_region(**fields):
+    n = _n()
+    fields.setdefault("name_fi", f"Maakunta {n}")
+    fields.setdefault("name_sv", f"Landskap {n}")
+    fields.setdefault("code", f"{n % 100:02d}")
+    fields.setdefault("slug", f"maakunta-{n}")
+    return Region.objects.create(**fields)
+
+
+def make_municipality(**fields):
+    n = _n()
+    fields.setdefault("name_fi", f"Kunta {n}")
+    fields.setdefault("name_sv", f"Kommun {n}")
+    fields.setdefault("code", f"{n % 1000:03d}")
+    fields.setdefault("slug", slugify(f"kunta-{n}-{fields['name_fi']}"))
+    if "region" not in fields:
+        fields["region"] = make_region()
+    return Municipality.objects.create(**fields)
+
+
+def make_service(**fields):
+    n = _n()
+    fields.setdefault("name", f"Palvelu {n}")
+    fields.setdefault("slug", f"palvelu-{n}")
+    return ServiceType.objects.create(**fields)
+
+
+def make_target_group(**fields):
+    n = _n()
+    fields.setdefault("name", f"Kohderyhmä {n}")
+    fields.setdefault("slug", f"kohderyhma-{n}")
+    return TargetGroup.objects.create(**fields)
+
+
+def make_contact_role(**fields):
+    n = _n()
+    fields.setdefault("name", f"Rooli {n}")
+    fields.setdefault("slug", f"rooli-{n}")
+    return ContactRole.objects.create(**fields)
+
+
+def make_actor(
+    *, served_municipalities=(), served_regions=(), services=(), target_groups=(), **fields
+):
+    n = _n()
+    fields.setdefault("name", f"Toimija {n}")
+    fields.setdefault("slug", f"toimija-{n}")
+    fields.setdefault("kind", Actor.Kind.ASSOCIATION)
+    fields.setdefault("status", Status.PUBLISHED)
+    actor = Actor.objects.create(**fields)
+    actor.served_municipalities.set(served_municipalities)
+    actor.served_regions.set(served_regions)
+    actor.services.set(services)
+    actor.target_groups.set(target_groups)
+    return actor
+
+
+def make_actors(count, **fields):
+    """Create `count` actors with services and target groups, as a list page would show them."""
+    service, group = make_service(), make_target_group()
+    return [make_actor(services=[service], target_groups=[group], **fields) for _ in range(count)]
+
+
+def make_contact(**fields):
+    fields.setdefault("actor", make_actor())
+    fields.setdefault("role", make_contact_role())
+    fields.setdefault("name", f"Henkilö {_n()}")
+    return Contact.objects.create(**fields)
+
+
+def make_membership(**fields):
+    fields.setdefault("network", make_actor(kind=Actor.Kind.NETWORK))
+    fields.setdefault("member", make_actor())
+    return NetworkMembership.objects.create(**fields)
+
+
+def make_applicant_type(**fields):
+    n = _n()
+    fields.setdefault("name", f"Hakija {n}")
+    fields.setdefault("slug", f"hakija-{n}")
+    return ApplicantType.objects.create(**fields)
+
+
+def make_funding_source(*, applicant_types=(), regions=(), **fields):
+    n = _n()
+    fields.setdefault("name", f"Rahoitus {n}")
+    fields.setdefault("slug", f"rahoitus-{n}")
+    fields.setdefault("category", FundingSource.Category.PUBLIC)
+    fields.setdefault("status", Status.PUBLISHED)
+    source = FundingSource.objects.create(**fields)
+    source.applicant_types.set(applicant_types)
+    source.regions.set(regions)
+    return source
+
+
+def make_window(**fields):
+    fields.setdefault("funding_source", make_funding_source())
+    fields.setdefault("name", f"Haku {_n()}")
+    fields.setdefault("start_month", 4)
+    fields.setdefault("end_month", 5)
+    fields.setdefault("end_day", 31)
+    return ApplicationWindow.objects.create(**fields)
+
+
+def make_project_funding(**fields):
+    fields.setdefault("project", make_actor(kind=Actor.Kind.PROJECT))
+    fields.setdefault("funding_source", make_funding_source())
+    return ProjectFunding.objects.create(**fields)
+
+
+def make_practice(*, participants=(), funding_sources=(), regions=(), target_groups=(), **fields):
+    n = _n()
+    fields.setdefault("title", f"Käytäntö {n}")
+    fields.setdefault("slug", f"kaytanto-{n}")
+    fields.setdefault("summary", f"Tiivistelmä {n}")
+    fields.setdefault("partner_type", Practice.PartnerType.NGO)
+    fields.setdefault("status", Status.PUBLISHED)
+    practice = Practice.objects.create(**fields)
+    for actor in participants:
+        Participation.objects.create(practice=practice, actor=actor)
+    practice.funding_sources.set(funding_sources)
+    practice.regions.set(regions)
+    practice.target_groups.set(target_groups)
+    return practice
+
+
+def make_term(*, related=(), **fields):
+    n = _n()
+    fields.setdefault("term", f"Käsite {n}")
+    fields.setdefault("slug", f"kasite-{n}")
+    fields.setdefault("definition", f"Määritelmä {n}")
+    fields.setdefault("category", Term.Category.MARKETS)
+    fields.setdefault("status", Status.PUBLISHED)
+    term = Term.objects.create(**fields)
+    term.related.set(related)
+    return term
