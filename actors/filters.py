@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import FundingSource, ProjectFunding
+from keko.filters import SearchFilter
 
 from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
 
@@ -11,12 +12,7 @@ from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetG
 class ActorFilter(django_filters.FilterSet):
     """The filters of /toimijat/, named after what the user sees in the URL."""
 
-    q = django_filters.CharFilter(
-        label=_("Hakusana"),
-        method="filter_text",
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = SearchFilter()
     alue = django_filters.ModelMultipleChoiceFilter(
         label=_("Maakunta"),
         queryset=Region.objects.all(),
@@ -75,9 +71,6 @@ class ActorFilter(django_filters.FilterSet):
         if not data.get("voimassa"):
             data["voimassa"] = "1"
         super().__init__(data, *args, **kwargs)
-
-    def filter_text(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.serving_regions(value) if value else queryset

@@ -1,9 +1,3 @@
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from keko.models import CuratedModel, CuratedQuerySet
 
-from .search import is_postgresql, prefix_query, search_terms, text_filter
 from .validators import validate_business_id
 
 
@@ -158,6 +151,9 @@ class ContactRole(models.Model):
 
 
 class ActorQuerySet(CuratedQuerySet):
+    search_fields_a = ("name",)
+    search_fields_b = ("description",)
+
     def active(self, on=None):
         """Return actors whose active period includes `on` (today by default)."""
         on = on or timezone.localdate()
@@ -192,32 +188,6 @@ class ActorQuerySet(CuratedQuerySet):
             Q(municipality__in=municipalities)
             | Q(pk__in=served_municipality)
             | Q(pk__in=served_region)
-        )
-
-    def search(self, text):
-        """Return actors matching `text`, best matches first.
-
-        PostgreSQL: Finnish full-text search over name and description (prefix-matched stems,
-        so inflected forms match) or a trigram match on the name (small typos); ranked.
-        SQLite: a case-insensitive match of the same stems.
-        """
-        if not search_terms(text):
-            return self
-        if not is_postgresql():
-            return self.filter(text_filter(["name", "description"], text))
-        query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
-        vector = SearchVector("name", weight="A", config="finnish") + SearchVector(
-            "description", weight="B", config="finnish"
-        )
-        return (
-            self.annotate(
-                search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, "name"),
-            )
-            .filter(
-                Q(pk__in=Actor.objects.annotate(v=vector).filter(v=query).values("pk"))
-                | Q(name__trigram_word_similar=text)
-            )
-            .order_by("-search_rank", "name")
         )
 
     def for_list(self):

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
-from actors.search import search_terms, text_filter
+from keko.filters import SearchFilter
 
 from .models import ApplicantType, FundingSource
 
@@ -32,35 +32,36 @@ def administrators():
 class FundingSourceFilter(django_filters.FilterSet):
     """The filters of /rahoitus/, named after what the user sees in the URL."""
 
-    q = django_filters.CharFilter(
-        label=_("Hakusana"), method="filter_text", max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = SearchFilter()
     luokka = django_filters.MultipleChoiceFilter(
-        label=_("Rahoituksen luokka"), field_name="category",
-        choices=FundingSource.Category.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Rahoituksen luokka"),
+        field_name="category",
+        choices=FundingSource.Category.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     hakija = django_filters.ModelMultipleChoiceFilter(
-        label=_("Kuka voi hakea"), queryset=ApplicantType.objects.all(), to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple, method="filter_applicant_types",
+        label=_("Kuka voi hakea"),
+        queryset=ApplicantType.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_applicant_types",
     )
     myontaja = django_filters.ModelMultipleChoiceFilter(
-        label=_("Myöntäjä"), queryset=administrators(), to_field_name="slug",
+        label=_("Myöntäjä"),
+        queryset=administrators(),
+        to_field_name="slug",
         method="filter_administrator",
     )
     auki = django_filters.ChoiceFilter(
-        label=_("Haku auki kuukautena"), choices=MONTHS, empty_label=_("Mikä tahansa"),
+        label=_("Haku auki kuukautena"),
+        choices=MONTHS,
+        empty_label=_("Mikä tahansa"),
         method="filter_open_in_month",
     )
 
     class Meta:
         model = FundingSource
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        if not search_terms(value):
-            return queryset
-        return queryset.filter(text_filter(["name", "description"], value))
 
     # A subquery instead of a join, so that the list needs no DISTINCT.
     def filter_applicant_types(self, queryset, name, value):

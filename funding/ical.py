@@ -8,6 +8,7 @@ for dates). Windows that wrap New Year, e.g. 1.11.–31.1., end in the following
 Text values are escaped (RFC 5545 §3.3.11), lines end in CRLF and are folded at 75 octets
 (§3.1) without splitting a UTF-8 character.
 """
+
 import calendar
 import datetime
 
@@ -71,9 +72,7 @@ def current_occurrence(window, today):
 
 def period_text(window):
     """Return the window as Finnish readers write it, e.g. '1.4.–31.5.'."""
-    return (
-        f"{window.start_day}.{window.start_month}.–{window.end_day}.{window.end_month}."
-    )
+    return f"{window.start_day}.{window.start_month}.–{window.end_day}.{window.end_month}."
 
 
 def window_event(window, *, url, dtstamp, today):
@@ -113,8 +112,6 @@ def calendar_feed(windows, *, url_for, now):
         "X-PUBLISHED-TTL:P1D",
     ]
     for window in windows:
-        lines += window_event(
-            window, url=url_for(window.funding_source), dtstamp=now, today=today
-        )
+        lines += window_event(window, url=url_for(window.funding_source), dtstamp=now, today=today)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -30,6 +30,9 @@ class ApplicantType(models.Model):
 
 
 class FundingSourceQuerySet(CuratedQuerySet):
+    search_fields_a = ("name",)
+    search_fields_b = ("description", "grant_forms")
+
     def open_in_month(self, month):
         """Return sources with an application window open during `month` (1–12)."""
         return self.filter(

@@ -35,12 +35,15 @@ class FundingSourceDetailView(DetailView):
             else FundingSource.objects.published()
         )
         return sources.select_related("administrator").prefetch_related(
-            "applicant_types", "regions", "windows",
+            "applicant_types",
+            "regions",
+            "windows",
             Prefetch("practices", queryset=Practice.objects.published()),
             Prefetch(
                 "project_fundings",
-                queryset=ProjectFunding.objects.filter(project__status=Status.PUBLISHED)
-                .select_related("project"),
+                queryset=ProjectFunding.objects.filter(
+                    project__status=Status.PUBLISHED
+                ).select_related("project"),
             ),
         )
 
@@ -60,10 +63,14 @@ def calendar(request):
     for window in published_windows():
         for number in window.months:
             months[number - 1]["windows"].append(window)
-    return render(request, "funding/calendar.html", {
-        "months": months,
-        "current_month": timezone.localdate().month,
-    })
+    return render(
+        request,
+        "funding/calendar.html",
+        {
+            "months": months,
+            "current_month": timezone.localdate().month,
+        },
+    )
 
 
 def calendar_ics(request):
@@ -76,4 +83,3 @@ def calendar_ics(request):
     response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="keko-rahoitus.ics"'
     return response
-

@@ -1,42 +1,14 @@
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from actors.search import is_postgresql, prefix_query, search_terms, text_filter
 from keko.models import CuratedModel, CuratedQuerySet
 
 
 class TermQuerySet(CuratedQuerySet):
-    def search(self, text):
-        """Return terms matching `text`, best matches first.
-
-        PostgreSQL: Finnish full-text search over the term, its abbreviation and definition
-        (prefix-matched stems, so inflected forms match) or a trigram match on the term; ranked.
-        SQLite: a case-insensitive match of the same stems.
-        """
-        if not search_terms(text):
-            return self
-        if not is_postgresql():
-            return self.filter(text_filter(["term", "abbreviation", "definition"], text))
-        query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
-        vector = SearchVector("term", "abbreviation", weight="A", config="finnish") + (
-            SearchVector("definition", weight="B", config="finnish")
-        )
-        matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
-        return (
-            self.annotate(
-                search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, "term"),
-            )
-            .filter(Q(pk__in=matching) | Q(term__trigram_word_similar=text))
-            .order_by("-search_rank", "term")
-        )
+    search_fields_a = ("term", "abbreviation")
+    search_fields_b = ("definition",)
+    search_title_field = "term"
 
 
 class Term(CuratedModel):

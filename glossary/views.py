@@ -1,12 +1,10 @@
 import unicodedata
 
-import django_filters
-from django import forms
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .filters import TermFilter
 from .models import Term
 
 # The Finnish alphabet: Å, Ä and Ö are letters of their own, after Z.
@@ -42,26 +40,6 @@ def filing_letter(term):
     return initial if initial in ALPHABET else OTHER
 
 
-class TermFilter(django_filters.FilterSet):
-    """The filters of /kasitteet/, named after what the user sees in the URL."""
-
-    q = django_filters.CharFilter(
-        label=_("Hakusana"), method="filter_text", max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    luokka = django_filters.ChoiceFilter(
-        label=_("Luokka"), field_name="category", choices=Term.Category.choices,
-        empty_label=_("Kaikki luokat"),
-    )
-
-    class Meta:
-        model = Term
-        fields = []
-
-    def filter_text(self, queryset, name, value):
-        return queryset.search(value)
-
-
 class TermListView(FilterView):
     """The glossary A–Ö: every matching term on one page, under its letter."""
 
@@ -90,6 +68,4 @@ class TermDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts on their public URL.
         terms = Term.objects.all() if self.request.user.is_staff else Term.objects.published()
-        return terms.prefetch_related(
-            Prefetch("related", queryset=Term.objects.published())
-        )
+        return terms.prefetch_related(Prefetch("related", queryset=Term.objects.published()))

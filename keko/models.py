@@ -3,13 +3,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .search import SearchableQuerySet
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Luonnos")
     PUBLISHED = "published", _("Julkaistu")
 
 
-class CuratedQuerySet(models.QuerySet):
+class CuratedQuerySet(SearchableQuerySet):
     def published(self):
         """Return entries visible to anonymous visitors."""
         return self.filter(status=Status.PUBLISHED)

@@ -2,7 +2,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,10 +9,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Region
-from actors.search import search_terms
-from funding.filters import FundingSourceFilter
 from funding.models import FundingSource
 from glossary.models import Term
+from keko.forms import SearchForm
 from practices.models import Practice
 
 SEARCH_GROUP_SIZE = 10
@@ -47,30 +45,12 @@ def home(request):
     )
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Hakusana"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"required": _("Kirjoita hakusana.")},
-    )
-
-    def clean_q(self):
-        text = self.cleaned_data["q"]
-        if not search_terms(text):
-            raise forms.ValidationError(_("Hakusanassa pitää olla kirjaimia tai numeroita."))
-        return text
-
-
 def site_search(request):
     """Search actors, practices, funding and terms at once; show the best of each kind."""
     form = SearchForm(request.GET or None)
     groups = []
     if form.is_valid():
         text = form.cleaned_data["q"]
-        # Funding goes through the funding list's own filter so that the count here is the
-        # count the linked list shows.
-        funding = FundingSourceFilter({"q": text}, queryset=FundingSource.objects.published()).qs
         groups = [
             {
                 "kind": "actors",
@@ -89,7 +69,9 @@ def site_search(request):
                 "kind": "funding",
                 "title": _("Rahoitus"),
                 "list_url": reverse("funding:list") + "?" + urlencode({"q": text}),
-                "results": funding,
+                "results": FundingSource.objects.published()
+                .search(text)
+                .select_related("administrator"),
             },
             {
                 "kind": "terms",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Region, TargetGroup
 from funding.models import FundingSource
+from keko.filters import SearchFilter
 
 from .models import Practice
 
@@ -11,33 +12,36 @@ from .models import Practice
 class PracticeFilter(django_filters.FilterSet):
     """The filters of /kaytannot/, named after what the user sees in the URL."""
 
-    q = django_filters.CharFilter(
-        label=_("Hakusana"), method="filter_text", max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = SearchFilter()
     tyyppi = django_filters.MultipleChoiceFilter(
-        label=_("Kumppanityyppi"), field_name="partner_type",
-        choices=Practice.PartnerType.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Kumppanityyppi"),
+        field_name="partner_type",
+        choices=Practice.PartnerType.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     alue = django_filters.ModelMultipleChoiceFilter(
-        label=_("Maakunta"), queryset=Region.objects.all(), to_field_name="slug",
+        label=_("Maakunta"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
         method="filter_regions",
     )
     kohderyhma = django_filters.ModelMultipleChoiceFilter(
-        label=_("Kohderyhmä"), queryset=TargetGroup.objects.all(), to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple, method="filter_target_groups",
+        label=_("Kohderyhmä"),
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_target_groups",
     )
     rahoitus = django_filters.ModelMultipleChoiceFilter(
-        label=_("Rahoittaja"), queryset=FundingSource.objects.published(),
-        to_field_name="slug", method="filter_funding",
+        label=_("Rahoittaja"),
+        queryset=FundingSource.objects.published(),
+        to_field_name="slug",
+        method="filter_funding",
     )
 
     class Meta:
         model = Practice
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        return queryset.search(value)
 
     # Many-to-many filters use a subquery so that the list needs no DISTINCT.
     def filter_regions(self, queryset, name, value):

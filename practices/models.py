@@ -1,46 +1,17 @@
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Contact, Region, TargetGroup
-from actors.search import is_postgresql, prefix_query, search_terms, text_filter
 from funding.models import FundingSource
-from keko.models import CuratedModel, CuratedQuerySet
-
-SEARCH_FIELDS = ["title", "summary", "what_was_done", "results"]
+from keko.models import CuratedModel, CuratedQuerySet, Status
 
 
 class PracticeQuerySet(CuratedQuerySet):
-    def search(self, text):
-        """Return practices matching `text`, best matches first.
-
-        PostgreSQL: Finnish full-text search over the title and the story (prefix-matched
-        stems, so inflected forms match) or a trigram match on the title; ranked.
-        SQLite: a case-insensitive match of the same stems.
-        """
-        if not search_terms(text):
-            return self
-        if not is_postgresql():
-            return self.filter(text_filter(SEARCH_FIELDS, text))
-        query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
-        vector = SearchVector("title", weight="A", config="finnish") + SearchVector(
-            *SEARCH_FIELDS[1:], weight="B", config="finnish"
-        )
-        matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
-        return (
-            self.annotate(
-                search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, "title"),
-            )
-            .filter(Q(pk__in=matching) | Q(title__trigram_word_similar=text))
-            .order_by("-search_rank", "title")
-        )
+    search_fields_a = ("title",)
+    search_fields_b = ("summary", "what_was_done", "results")
+    search_title_field = "title"
 
     def for_list(self):
         """Fetch everything a practice list shows, in a fixed number of queries."""
@@ -51,7 +22,8 @@ class PracticeQuerySet(CuratedQuerySet):
         return self.select_related("contact__actor", "contact__role").prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("actor"),
+                queryset=Participation.objects.filter(actor__status=Status.PUBLISHED)
+                .select_related("actor"),
             ),
             Prefetch("funding_sources", queryset=FundingSource.objects.published()),
             "regions",

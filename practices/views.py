@@ -21,7 +21,7 @@ class PracticeDetailView(DetailView):
 
     def get_queryset(self):
         # Staff may preview drafts on their public URL.
-        practices = Practice.objects.all() if self.request.user.is_staff else (
-            Practice.objects.published()
+        practices = (
+            Practice.objects.all() if self.request.user.is_staff else (Practice.objects.published())
         )
         return practices.for_detail()

@@ -90,15 +90,19 @@ def make_actors(count, **fields):
 
 
 def make_contact(**fields):
-    fields.setdefault("actor", make_actor())
-    fields.setdefault("role", make_contact_role())
+    if "actor" not in fields:
+        fields["actor"] = make_actor()
+    if "role" not in fields:
+        fields["role"] = make_contact_role()
     fields.setdefault("name", f"Henkilö {_n()}")
     return Contact.objects.create(**fields)
 
 
 def make_membership(**fields):
-    fields.setdefault("network", make_actor(kind=Actor.Kind.NETWORK))
-    fields.setdefault("member", make_actor())
+    if "network" not in fields:
+        fields["network"] = make_actor(kind=Actor.Kind.NETWORK)
+    if "member" not in fields:
+        fields["member"] = make_actor()
     return NetworkMembership.objects.create(**fields)
 
 
@@ -122,7 +126,8 @@ def make_funding_source(*, applicant_types=(), regions=(), **fields):
 
 
 def make_window(**fields):
-    fields.setdefault("funding_source", make_funding_source())
+    if "funding_source" not in fields:
+        fields["funding_source"] = make_funding_source()
     fields.setdefault("name", f"Haku {_n()}")
     fields.setdefault("start_month", 4)
     fields.setdefault("end_month", 5)
@@ -131,8 +136,10 @@ def make_window(**fields):
 
 
 def make_project_funding(**fields):
-    fields.setdefault("project", make_actor(kind=Actor.Kind.PROJECT))
-    fields.setdefault("funding_source", make_funding_source())
+    if "project" not in fields:
+        fields["project"] = make_actor(kind=Actor.Kind.PROJECT)
+    if "funding_source" not in fields:
+        fields["funding_source"] = make_funding_source()
     return ProjectFunding.objects.create(**fields)
 
 

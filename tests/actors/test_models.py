@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from actors.models import Actor
-from actors.search import search_terms
 from actors.validators import validate_business_id
+from keko.search import search_terms
 from tests.factories import make_actor, make_municipality, make_region
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,174 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against the live server.
+
+Every page type is also audited with axe-core for WCAG 2.1 A/AA violations.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from actors.models import Actor
+from tests.factories import (
+    make_actor,
+    make_contact,
+    make_contact_role,
+    make_funding_source,
+    make_municipality,
+    make_practice,
+    make_region,
+    make_service,
+    make_target_group,
+    make_term,
+    make_window,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def directory():
+    """A small region with actors of several kinds, a practice, funding and terms."""
+    region = make_region(name_fi="Pirkanmaa", name_sv="Birkaland", code="06", slug="pirkanmaa")
+    tampere = make_municipality(
+        name_fi="Tampere", name_sv="Tammerfors", slug="tampere", region=region
+    )
+    make_region(name_fi="Lappi", name_sv="Lappland", code="19", slug="lappi")
+    coaching = make_service(name="Työhönvalmennus", slug="tyohonvalmennus")
+    workshops = make_service(name="Työpajat", slug="tyopajat")
+    youth = make_target_group(name="Nuoret", slug="nuoret")
+    association = make_actor(
+        name="Tampereen Työpaja ry",
+        slug="tampereen-tyopaja",
+        municipality=tampere,
+        description="Järjestö, joka tarjoaa nuorille työpajoja.",
+        services=[coaching, workshops],
+        target_groups=[youth],
+        website="https://example.org",
+    )
+    make_actor(
+        name="Pirkan Seurakunta", kind=Actor.Kind.PARISH, municipality=tampere, services=[workshops]
+    )
+    make_actor(
+        name="Valmennus Oy", kind=Actor.Kind.COMPANY, municipality=tampere, services=[coaching]
+    )
+    role = make_contact_role(name="TYP:n työntekijä", checklist_order=1)
+    make_contact(actor=association, role=role, name="Tiina Testaaja", public=True)
+    stea = make_funding_source(name="STEA-avustukset", slug="stea", regions=[region])
+    make_window(funding_source=stea, name="Uudet avustukset", start_month=4, end_month=5)
+    practice = make_practice(
+        title="Yhteinen työpaja",
+        participants=[association],
+        regions=[region],
+        funding_sources=[stea],
+        target_groups=[youth],
+    )
+    verkosto = make_term(term="Verkosto", slug="verkosto")
+    make_term(term="Kumppanuus", slug="kumppanuus", related=[verkosto])
+    return {
+        "region": region,
+        "municipality": tampere,
+        "actor": association,
+        "practice": practice,
+        "funding": stea,
+        "term": verkosto,
+    }
+
+
+def url(live_server, name, *args):
+    return live_server.url + reverse(name, args=args)
+
+
+def test_pick_a_region_narrow_by_kind_and_service_and_open_an_actor(page, live_server, directory):
+    page.goto(url(live_server, "home"))
+    page.get_by_role("link", name="Pirkanmaa", exact=True).first.click()
+    expect(page).to_have_title(re.compile("Pirkanmaa"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pirkanmaa")
+
+    page.get_by_role("link", name="Selaa ja rajaa kaikkia").click()
+    expect(page.get_by_role("heading", name="3 toimijaa")).to_be_visible()
+    page.get_by_label("Yhdistys tai järjestö", exact=True).check()
+    page.get_by_label("Yritys", exact=True).check()
+    page.get_by_role("button", name="Näytä").click()
+    expect(page.get_by_role("heading", name="2 toimijaa")).to_be_visible()
+    assert "tyyppi=association" in page.url and "alue=pirkanmaa" in page.url
+
+    page.get_by_label("Työpajat", exact=True).check()
+    page.get_by_role("button", name="Näytä").click()
+    expect(page.get_by_role("heading", name="1 toimija")).to_be_visible()
+
+    page.get_by_role("link", name="Tampereen Työpaja ry").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tampereen Työpaja ry")
+    expect(page.get_by_text("Tiina Testaaja")).to_be_visible()
+
+
+def test_region_map_links_to_the_region(page, live_server, directory):
+    page.goto(url(live_server, "home"))
+    page.locator('svg a[aria-label="Pirkanmaa"]').click()
+    expect(page).to_have_url(re.compile("/alueet/pirkanmaa/$"))
+
+
+def test_search_with_an_inflected_word(page, live_server, directory):
+    page.goto(url(live_server, "home"))
+    page.get_by_label("Hae hakemistosta").fill("järjestöjen")
+    page.get_by_label("Hae hakemistosta").press("Enter")
+    expect(page).to_have_url(re.compile(r"/haku/\?q="))
+    expect(page.get_by_role("link", name="Tampereen Työpaja ry")).to_be_visible()
+
+
+def test_download_the_calendar_feed(page, live_server, directory):
+    page.goto(url(live_server, "funding:calendar"))
+    expect(page.get_by_text("Uudet avustukset").first).to_be_visible()
+    with page.expect_download() as download_info:
+        page.locator('a[href$="kalenteri.ics"]').first.click()
+    path = download_info.value.path()
+    text = open(path, encoding="utf-8").read()
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert "RRULE:FREQ=YEARLY" in text and "Uudet avustukset" in text
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, live_server, directory):
+    page.goto(url(live_server, "actors:list"))
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Siirry pääsisältöön")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+
+PAGE_TYPES = [
+    ("home", ()),
+    ("actors:regions", ()),
+    ("actors:region", ("pirkanmaa",)),
+    ("actors:municipality", ("tampere",)),
+    ("actors:municipality_search", ()),
+    ("actors:list", ()),
+    ("actors:detail", ("tampereen-tyopaja",)),
+    ("funding:list", ()),
+    ("funding:detail", ("stea",)),
+    ("funding:calendar", ()),
+    ("practices:list", ()),
+    ("glossary:list", ()),
+    ("glossary:detail", ("verkosto",)),
+    ("search", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PAGE_TYPES)
+def test_page_has_no_accessibility_violations(page, live_server, directory, name, args):
+    page.goto(url(live_server, name, *args) + ("?q=työpaja" if name == "search" else ""))
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_practice_page_and_filter_errors_have_no_accessibility_violations(
+    page, live_server, directory
+):
+    for path in (directory["practice"].get_absolute_url(), reverse("actors:list") + "?alue=nope"):
+        page.goto(live_server.url + path)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,123 @@
+import pytest
+from django.urls import reverse
+
+from keko.models import Status
+from tests.factories import make_actor, make_funding_source, make_practice, make_term
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, text):
+    return client.get(reverse("search"), {"q": text})
+
+
+def groups_of(response):
+    return {group["kind"]: group for group in response.context["groups"]}
+
+
+def test_search_groups_results_by_kind_with_counts_and_list_links(client):
+    actor = make_actor(name="Työpajayhdistys ry")
+    practice = make_practice(title="Työpaja nuorille")
+    source = make_funding_source(name="Työpajarahasto")
+    term = make_term(term="Työpajatoiminta")
+    make_actor(name="Muu yhdistys")
+
+    response = search(client, "työpaja")
+
+    assert response.status_code == 200
+    groups = groups_of(response)
+    assert list(groups) == ["actors", "practices", "funding", "terms"]
+    assert list(groups["actors"]["first"]) == [actor]
+    assert list(groups["practices"]["first"]) == [practice]
+    assert list(groups["funding"]["first"]) == [source]
+    assert list(groups["terms"]["first"]) == [term]
+    assert [group["count"] for group in groups.values()] == [1, 1, 1, 1]
+    assert response.context["total"] == 4
+    html = response.content.decode()
+    assert "4 osumaa" in html
+    for url in [
+        reverse("actors:list") + "?q=ty%C3%B6paja&amp;voimassa=0",
+        reverse("practices:list") + "?q=ty%C3%B6paja",
+        reverse("funding:list") + "?q=ty%C3%B6paja",
+        reverse("glossary:list") + "?q=ty%C3%B6paja",
+    ]:
+        assert f'href="{url}"' in html
+
+
+def test_search_shows_first_ten_of_each_kind_and_the_full_count(client):
+    for n in range(12):
+        make_practice(title=f"Työpaja {n}")
+
+    response = search(client, "työpaja")
+
+    practices = groups_of(response)["practices"]
+    assert practices["count"] == 12
+    assert len(practices["first"]) == 10
+    assert "Kaikki osumat listana – Hyvät käytännöt (12)" in response.content.decode()
+
+
+def test_search_finds_inflected_finnish_words(client):
+    practice = make_practice(summary="Paikallinen järjestö ja kunta tekivät yhteistyötä.")
+    make_practice(summary="Yritysten kanssa")
+
+    response = search(client, "järjestöjen")
+
+    assert list(groups_of(response)["practices"]["first"]) == [practice]
+
+
+def test_search_never_shows_drafts(client):
+    make_actor(name="Salainen työpaja", status=Status.DRAFT)
+    make_practice(title="Salainen työpaja", status=Status.DRAFT)
+    make_funding_source(name="Salainen työpaja", status=Status.DRAFT)
+    make_term(term="Salainen työpaja", status=Status.DRAFT)
+
+    response = search(client, "salainen")
+
+    assert response.status_code == 200
+    assert response.context["total"] == 0
+    assert "Salainen työpaja" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Kirjoita hakusana."),
+        ("   ", "Kirjoita hakusana."),
+        ("!!!", "Hakusanassa pitää olla kirjaimia tai numeroita."),
+        ("x" * 201, "200"),
+    ],
+)
+def test_unusable_search_text_shows_a_message(client, text, message):
+    make_practice()
+
+    response = search(client, text)
+
+    assert response.status_code == 200
+    assert response.context["groups"] == []
+    assert message in str(response.context["form"].errors["q"])
+    assert 'class="errorlist' in response.content.decode()
+
+
+def test_search_page_without_a_query_shows_the_form(client):
+    response = client.get(reverse("search"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<label for="id_q">Hakusana</label>' in html
+    assert 'type="search"' in html and 'maxlength="200"' in html
+    assert 'class="errorlist' not in html
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_search_query_count_is_fixed(client, django_assert_max_num_queries, count):
+    for n in range(count):
+        make_actor(name=f"Työpaja {n}")
+        make_practice(title=f"Työpaja {n}")
+        make_funding_source(name=f"Työpaja {n}")
+        make_term(term=f"Työpaja {n}")
+
+    # a count and a page for each kind, services of the actors, regions of the practices
+    with django_assert_max_num_queries(10):
+        response = search(client, "työpaja")
+
+    assert response.context["total"] == 4 * count
