@@ -9,7 +9,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 
 MAX_TERMS = 8
 
@@ -21,8 +21,12 @@ def search_terms(text):
     leaves some forms apart ("järjestöjen" → "järjestöj" but "järjestö" → "järjestö"). Dropping
     the last letters of longer words and matching the rest as a prefix brings them together.
     """
-    words = re.findall(r"\w+", text.lower())[:MAX_TERMS]
-    return [word if len(word) < 5 else word[: max(4, len(word) - 3)] for word in words]
+    return [word if len(word) < 5 else word[: max(4, len(word) - 3)] for word in words(text)]
+
+
+def words(text):
+    """Return the first few words of `text`, lower-cased."""
+    return re.findall(r"\w+", text.lower())[:MAX_TERMS]
 
 
 def is_postgresql():
@@ -46,8 +50,14 @@ def text_filter(fields, text):
 
 
 def prefix_query(text):
-    """Return a raw tsquery string 'term1:* & term2:*', safe to pass to to_tsquery."""
-    return " & ".join(f"{term}:*" for term in search_terms(text))
+    """Return a raw tsquery such as '(järjestöjen:* | järjestö:*) & …', safe for to_tsquery.
+
+    Each word matches as a prefix in its full form (which PostgreSQL stems) or in its cut
+    form, whichever of the two reaches the stem the text was indexed under.
+    """
+    return " & ".join(
+        f"({word}:* | {cut}:*)" for word, cut in zip(words(text), search_terms(text), strict=True)
+    )
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -56,6 +66,7 @@ class SearchableQuerySet(models.QuerySet):
     search_fields_a = ()  # titles and names: weigh most
     search_fields_b = ()  # descriptions
     search_title_field = "name"  # matched by trigrams, so that small typos still find it
+    search_vector_field = None  # a stored, indexed tsvector of the same fields, if any
 
     def search(self, text):
         """Return rows matching `text`, best matches first.
@@ -68,15 +79,25 @@ class SearchableQuerySet(models.QuerySet):
         if not is_postgresql():
             return self.filter(text_filter([*self.search_fields_a, *self.search_fields_b], text))
         query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
-        vector = SearchVector(*self.search_fields_a, weight="A", config="finnish")
-        if self.search_fields_b:
-            vector += SearchVector(*self.search_fields_b, weight="B", config="finnish")
-        matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
+        if self.search_vector_field:
+            vector = F(self.search_vector_field)
+            matches_text = Q(**{self.search_vector_field: query})
+        else:
+            vector = SearchVector(*self.search_fields_a, weight="A", config="finnish")
+            if self.search_fields_b:
+                vector += SearchVector(*self.search_fields_b, weight="B", config="finnish")
+            matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
+            matches_text = Q(pk__in=matching)
         title = self.search_title_field
+        # Every word must be close to a word of the title, so that one typo is forgiven but
+        # a second, unrelated word still narrows the results.
+        similar_title = Q()
+        for word in words(text):
+            similar_title &= Q(**{f"{title}__trigram_word_similar": word})
         return (
             self.annotate(
                 search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, title)
             )
-            .filter(Q(pk__in=matching) | Q(**{f"{title}__trigram_word_similar": text}))
+            .filter(matches_text | similar_title)
             .order_by("-search_rank", title)
         )

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from actors.models import Actor
 from actors.validators import validate_business_id
@@ -81,3 +81,27 @@ def test_search_finds_inflected_forms():
     make_actor(name="Muu", description="Ei osumaa.")
     assert list(Actor.objects.search("järjestöjen")) == [oulu]
     assert list(Actor.objects.search("Oulussa")) == [oulu]
+
+
+def test_search_forgives_a_typo_on_postgresql_only():
+    tampere = make_actor(name="Tampereen Työvalmennus")
+    found = list(Actor.objects.search("tyovalmennus"))
+    # pg_trgm matches the word typed without ö; SQLite's plain match cannot.
+    assert found == ([tampere] if connection.vendor == "postgresql" else [])
+
+
+def test_search_ranks_name_matches_before_description_matches():
+    described = make_actor(name="Aaltoyhdistys", description="Tukee työpajoja.")
+    named = make_actor(name="Työpaja Verstas", description="Muuta.")
+    found = list(Actor.objects.search("työpaja"))
+    assert set(found) == {described, named}
+    if connection.vendor == "postgresql":
+        assert found[0] == named
+
+
+def test_stored_search_vector_follows_edits_on_postgresql():
+    actor = make_actor(name="Alkuperäinen")
+    actor.name = "Muutettu Nimi"
+    actor.save()
+    assert list(Actor.objects.search("muutettu")) == [actor]
+    assert not Actor.objects.search("alkuperäinen").exists()
