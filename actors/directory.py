@@ -11,6 +11,9 @@ from practices.models import Practice
 from .models import Actor, ActorKind, Contact, ContactRole
 
 FIRST_PER_KIND = 5
+# An area page lists this many public contacts per checklist role, then their total; the
+# workshop print lists them all.
+CONTACTS_PER_ROLE = 10
 
 
 @dataclass
@@ -31,6 +34,11 @@ class ChecklistItem:
     contacts: list
     actors: list
     actor_count: int
+    contact_count: int = 0
+
+    @property
+    def more_contacts(self):
+        return self.contact_count - len(self.contacts)
 
     @property
     def known(self):
@@ -57,20 +65,29 @@ def kind_groups(actors, first=FIRST_PER_KIND):
     ]
 
 
-def checklist(groups, actors):
+def checklist(groups, actors, *, contacts_per_role=None):
     """Return the handbook's roles to know in an area, with who fills each here.
 
     A role is filled by public contacts with that role at the area's actors, or by the area's
-    actors of the kinds that fill it (a project fills "the region's projects").
+    actors of the kinds that fill it (a project fills "the region's projects"). With
+    `contacts_per_role`, only the first contacts of each role are fetched, and their count.
     """
     by_kind = {group.kind: group for group in groups}
-    contacts = (
-        Contact.objects.filter(public=True, actor__in=actors, role__checklist_order__isnull=False)
-        .select_related("actor")
-        .order_by("actor__name", "name")
+    contacts = Contact.objects.filter(
+        public=True, actor__in=actors, role__checklist_order__isnull=False
     )
+    counts = None
+    if contacts_per_role is not None:
+        counts = dict(contacts.order_by().values_list("role").annotate(n=Count("pk")))
+        contacts = contacts.annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("role_id")],
+                order_by=[F("actor__name").asc(), F("name").asc(), F("pk").asc()],
+            )
+        ).filter(position__lte=contacts_per_role)
     contacts_by_role = {}
-    for contact in contacts:
+    for contact in contacts.select_related("actor").order_by("actor__name", "name", "pk"):
         contacts_by_role.setdefault(contact.role_id, []).append(contact)
     items = []
     for role in ContactRole.objects.filter(checklist_order__isnull=False):
@@ -81,6 +98,11 @@ def checklist(groups, actors):
                 contacts=contacts_by_role.get(role.pk, []),
                 actors=[a for g in kind_groups_of_role for a in g.first],
                 actor_count=sum(g.count for g in kind_groups_of_role),
+                contact_count=(
+                    counts.get(role.pk, 0)
+                    if counts is not None
+                    else len(contacts_by_role.get(role.pk, []))
+                ),
             )
         )
     return items
@@ -115,7 +137,7 @@ def area_directory(actors, *, regions):
     return AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
-        checklist=checklist(groups, actors),
+        checklist=checklist(groups, actors, contacts_per_role=CONTACTS_PER_ROLE),
         national=list(national),
         practices=list(practices),
         funding=list(funding),

@@ -48,8 +48,9 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def clean(self, value):
         if isinstance(value, list | tuple) and any("\x00" in str(item) for item in value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": ""})
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
         return super().clean(value)
 
 
@@ -73,8 +74,17 @@ class PrintOptionsForm(forms.Form):
     )
     yhteystiedot = FlagField(label=_("Julkiset yhteyshenkilöt"))
     paattyneet = FlagField(label=_("Myös päättyneet toimijat"))
-    tarkistuslista = FlagField(label=_("Tarkistuslista 'Tunnetko alueesi toimijat?' omalle sivulleen"))
+    tarkistuslista = FlagField(
+        label=_("Tarkistuslista ”Tunnetko alueesi toimijat?” omalle sivulleen")
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "print-%s")
         super().__init__(*args, **kwargs)
+
+
+class MunicipalitySearchForm(forms.Form):
+    """The home page's municipality search box."""
+
+    # CharField also rejects NUL characters, which PostgreSQL cannot store or compare.
+    q = forms.CharField(label=_("Kunnan nimi"), max_length=100, required=False)

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from keko.models import CuratedModel, CuratedQuerySet
 
@@ -272,6 +273,7 @@ class Actor(CuratedModel):
     )
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -327,6 +329,8 @@ class Contact(models.Model):
         help_text=_("Yhteystiedot ovat henkilötietoja: näytetään vain, jos tämä on valittu."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["role__checklist_order", "name"]
         verbose_name = _("yhteyshenkilö")
@@ -355,6 +359,8 @@ class NetworkMembership(models.Model):
         verbose_name=_("jäsen"),
     )
     role = models.CharField(_("rooli"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "member__name"]

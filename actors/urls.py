@@ -12,3 +12,61 @@ urlpatterns = [
     path("toimijat/", views.ActorListView.as_view(), name="list"),
     path("toimijat/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
 ]
+
+# Workshop prints of an area's actors (actors/print_views.py).
+from . import print_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "alueet/<slug:slug>/tulosta/",
+        print_views.print_page,
+        {"scope": "region"},
+        name="region_print",
+    ),
+    path(
+        "alueet/<slug:slug>/tulosta.pdf",
+        print_views.print_pdf,
+        {"scope": "region"},
+        name="region_print_pdf",
+    ),
+    path(
+        "alueet/<slug:slug>/toimijat.csv",
+        print_views.print_csv,
+        {"scope": "region"},
+        name="region_csv",
+    ),
+    path(
+        "kunnat/<slug:slug>/tulosta/",
+        print_views.print_page,
+        {"scope": "municipality"},
+        name="municipality_print",
+    ),
+    path(
+        "kunnat/<slug:slug>/tulosta.pdf",
+        print_views.print_pdf,
+        {"scope": "municipality"},
+        name="municipality_print_pdf",
+    ),
+    path(
+        "kunnat/<slug:slug>/toimijat.csv",
+        print_views.print_csv,
+        {"scope": "municipality"},
+        name="municipality_csv",
+    ),
+]
+
+# Visitors' corrections (curation/views.py).
+from curation import views as curation_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "toimijat/<slug:slug>/korjaus/",
+        curation_views.actor_correction,
+        name="correction",
+    ),
+    path(
+        "toimijat/<slug:slug>/korjaus/kiitos/",
+        curation_views.actor_correction_thanks,
+        name="correction_thanks",
+    ),
+]

@@ -1,13 +1,18 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from funding.models import FundingSource, ProjectFunding
+from keko.cache import directory_key
 from keko.pagination import SafePaginationMixin
+from practices.models import Participation
 
 from .directory import area_directory
 from .filters import ActorFilter
+from .forms import MunicipalitySearchForm
 from .models import Actor, Contact, Municipality, NetworkMembership, Region
 
 
@@ -17,7 +22,12 @@ class ActorListView(SafePaginationMixin, FilterView):
     template_name = "actors/actor_list.html"
 
     def get_queryset(self):
-        return Actor.objects.published().for_list()
+        # Name, then pk: a stable order that the (status, name, id) index serves.
+        return Actor.objects.published().order_by("name", "pk")
+
+    def page_rows(self, pks):
+        """Fetch the actors of one page with everything the list shows (deferred join)."""
+        return Actor.objects.filter(pk__in=pks).for_list()
 
 
 class ActorDetailView(DetailView):
@@ -49,9 +59,20 @@ class ActorDetailView(DetailView):
                     network__status="published"
                 ).select_related("network"),
             ),
-            "participations__practice",
-            "administered_funding",
-            "fundings__funding_source",
+            # Drafts of related entries stay hidden, as on their own pages.
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(practice__status="published").select_related(
+                    "practice"
+                ),
+            ),
+            Prefetch("administered_funding", queryset=FundingSource.objects.published()),
+            Prefetch(
+                "fundings",
+                queryset=ProjectFunding.objects.filter(
+                    funding_source__status="published"
+                ).select_related("funding_source"),
+            ),
         )
 
 
@@ -71,7 +92,10 @@ def region_detail(request, slug):
         {
             "area": region,
             "region": region,
-            "directory": area_directory(actors, regions=[region]),
+            # The page's content is the same for every visitor and is cached as a template
+            # fragment under `cache_key` (keko/cache.py); the directory is only built on a miss.
+            "directory": SimpleLazyObject(lambda: area_directory(actors, regions=[region])),
+            "cache_key": directory_key("area", "region", region.pk),
             "filter_query": {"alue": region.slug},
             "municipalities": region.municipalities.all(),
         },
@@ -87,7 +111,10 @@ def municipality_detail(request, slug):
         {
             "area": municipality,
             "region": municipality.region,
-            "directory": area_directory(actors, regions=[municipality.region]),
+            "directory": SimpleLazyObject(
+                lambda: area_directory(actors, regions=[municipality.region])
+            ),
+            "cache_key": directory_key("area", "municipality", municipality.pk),
             "filter_query": {"kunta": municipality.slug},
         },
     )
@@ -95,7 +122,8 @@ def municipality_detail(request, slug):
 
 def municipality_search(request):
     """Find a municipality by name from the home page's search box."""
-    text = request.GET.get("q", "").strip()[:100]
+    form = MunicipalitySearchForm(request.GET)
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
     matches = Municipality.objects.none()
     if text:
         matches = Municipality.objects.filter(
@@ -109,9 +137,5 @@ def municipality_search(request):
     return render(
         request,
         "actors/municipality_search.html",
-        {
-            "q": text,
-            "matches": matches,
-            "title": _("Kuntahaku"),
-        },
+        {"form": form, "q": text, "matches": matches, "title": _("Kuntahaku")},
     )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from curation.admin_base import CuratedAdmin, VerifiedFilter
+
 from .models import ApplicantType, ApplicationWindow, FundingSource, ProjectFunding
 
 
@@ -13,17 +15,27 @@ class ApplicantTypeAdmin(admin.ModelAdmin):
 class ApplicationWindowInline(admin.TabularInline):
     model = ApplicationWindow
     extra = 0
+    fields = ["name", "start_month", "start_day", "end_month", "end_day", "notes"]
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "administrator", "scope", "status", "verified_on"]
-    list_filter = ["status", "category", "scope"]
+class FundingSourceAdmin(CuratedAdmin):
+    list_display = [
+        "name",
+        "category",
+        "administrator",
+        "scope",
+        "status",
+        "freshness",
+        "public_link",
+    ]
+    list_filter = ["status", VerifiedFilter, "category", "scope", "regions"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["administrator", "regions"]
     filter_horizontal = ["applicant_types"]
     inlines = [ApplicationWindowInline]
+    list_select_related = ["administrator"]
 
 
 @admin.register(ProjectFunding)
@@ -31,3 +43,4 @@ class ProjectFundingAdmin(admin.ModelAdmin):
     list_display = ["project", "funding_source", "start_year", "end_year"]
     list_filter = ["funding_source"]
     autocomplete_fields = ["project", "funding_source"]
+    list_select_related = ["project", "funding_source"]

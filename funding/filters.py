@@ -1,9 +1,9 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
 from keko.filters import SearchFilter
+from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 
 from .models import ApplicantType, FundingSource
 
@@ -37,19 +37,20 @@ class FundingSourceFilter(django_filters.FilterSet):
         label=_("Rahoituksen luokka"),
         field_name="category",
         choices=FundingSource.Category.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     hakija = django_filters.ModelMultipleChoiceFilter(
         label=_("Kuka voi hakea"),
         queryset=ApplicantType.objects.all(),
         to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         method="filter_applicant_types",
     )
     myontaja = django_filters.ModelMultipleChoiceFilter(
         label=_("Myöntäjä"),
         queryset=administrators(),
         to_field_name="slug",
+        widget=FastSelectMultiple,
         method="filter_administrator",
     )
     auki = django_filters.ChoiceFilter(

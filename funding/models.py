@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Region
 from keko.models import CuratedModel, CuratedQuerySet
@@ -100,6 +101,7 @@ class FundingSource(CuratedModel):
     website = models.URLField(_("verkkosivut"), max_length=500, blank=True)
 
     objects = FundingSourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -153,6 +155,7 @@ class ApplicationWindow(models.Model):
     notes = models.TextField(_("lisätietoja"), blank=True)
 
     objects = ApplicationWindowQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_month", "start_day", "name"]

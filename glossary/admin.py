@@ -1,12 +1,14 @@
 from django.contrib import admin
 
+from curation.admin_base import CuratedAdmin, VerifiedFilter
+
 from .models import Term
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
-    list_display = ["term", "abbreviation", "category", "status", "verified_on"]
-    list_filter = ["status", "category"]
+class TermAdmin(CuratedAdmin):
+    list_display = ["term", "abbreviation", "category", "status", "freshness", "public_link"]
+    list_filter = ["status", VerifiedFilter, "category"]
     search_fields = ["term", "abbreviation", "definition"]
     prepopulated_fields = {"slug": ["term"]}
     autocomplete_fields = ["related"]

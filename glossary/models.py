@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from keko.models import CuratedModel, CuratedQuerySet
 
@@ -26,6 +27,7 @@ class Term(CuratedModel):
     related = models.ManyToManyField("self", blank=True, verbose_name=_("liittyvät käsitteet"))
 
     objects = TermQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term"]

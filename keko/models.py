@@ -40,6 +40,9 @@ class CuratedModel(models.Model):
     # Fingerprint of the values the seed command last wrote; a different fingerprint of the
     # current values means a curator has edited the entry, and re-seeding leaves it alone.
     seed_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Optimistic locking: every curator's save and every bulk action bumps the version, and
+    # the admin refuses a save made on a form opened at an older version (curation/admin_base).
+    version = models.PositiveIntegerField(_("versio"), default=1, editable=False)
 
     objects = CuratedQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("haku/", views.site_search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("actors.urls")),
     path("rahoitus/", include("funding.urls")),
     path("kaytannot/", include("practices.urls")),

@@ -1,18 +1,25 @@
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from actors.models import Actor, Region
 from funding.models import FundingSource
 from glossary.models import Term
+from keko.cache import cached
 from keko.forms import SearchForm
 from practices.models import Practice
+
+logger = logging.getLogger(__name__)
 
 SEARCH_GROUP_SIZE = 10
 MAP_PATH = Path(settings.BASE_DIR) / "fixtures" / "reference" / "regions.svg"
@@ -25,23 +32,26 @@ def region_map_paths():
     return {code: d for code, d in re.findall(r'<path id="region-(\d\d)"[^>]* d="([^"]+)"', svg)}
 
 
+def home_figures():
+    """Return how many published entries of each kind the directory holds."""
+    return {
+        "actors": Actor.objects.published().active().count(),
+        "funding": FundingSource.objects.published().count(),
+        "practices": Practice.objects.published().count(),
+        "terms": Term.objects.published().count(),
+    }
+
+
 def home(request):
     paths = region_map_paths()
-    regions = list(Region.objects.all())
+    # Published data, the same for every visitor: cached in the shared cache (keko/cache.py).
+    regions = cached(["regions"], lambda: list(Region.objects.all()))
     for region in regions:
         region.map_path = paths.get(region.code, "")
     return render(
         request,
         "home.html",
-        {
-            "regions": regions,
-            "figures": {
-                "actors": Actor.objects.published().active().count(),
-                "funding": FundingSource.objects.published().count(),
-                "practices": Practice.objects.published().count(),
-                "terms": Term.objects.published().count(),
-            },
-        },
+        {"regions": regions, "figures": cached(["home-figures"], home_figures)},
     )
 
 
@@ -92,3 +102,15 @@ def site_search(request):
             "total": sum(group["count"] for group in groups),
         },
     )
+
+
+@never_cache
+def healthz(request):
+    """Report whether the site can reach its database, for the load balancer and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        logger.error("Health check failed: %s", error)
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from curation import permissions
+from curation.admin_base import CuratedAdmin, VerifiedFilter, VersionedModelForm
+
 from .models import Participation, Practice
 
 
@@ -9,12 +12,38 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["actor"]
 
 
+class PracticeForm(VersionedModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        errors = permissions.practice_region_errors(
+            self.request_user, regions=list(cleaned_data.get("regions") or [])
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return cleaned_data
+
+
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["title", "partner_type", "start_year", "end_year", "status", "verified_on"]
-    list_filter = ["status", "partner_type", "regions"]
+class PracticeAdmin(CuratedAdmin):
+    form = PracticeForm
+    list_display = [
+        "title",
+        "partner_type",
+        "start_year",
+        "end_year",
+        "status",
+        "freshness",
+        "public_link",
+    ]
+    list_filter = ["status", VerifiedFilter, "partner_type", "regions"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["funding_sources", "regions", "contact"]
     filter_horizontal = ["target_groups"]
     inlines = [ParticipationInline]
+
+    def get_queryset(self, request):
+        return permissions.practices_for(request.user, super().get_queryset(request))
+
+    def in_scope(self, request, obj):
+        return permissions.can_change_practice(request.user, obj)

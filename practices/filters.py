@@ -1,10 +1,10 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Region, TargetGroup
 from funding.models import FundingSource
 from keko.filters import SearchFilter
+from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 
 from .models import Practice
 
@@ -17,25 +17,27 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Kumppanityyppi"),
         field_name="partner_type",
         choices=Practice.PartnerType.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     alue = django_filters.ModelMultipleChoiceFilter(
         label=_("Maakunta"),
         queryset=Region.objects.all(),
         to_field_name="slug",
+        widget=FastSelectMultiple,
         method="filter_regions",
     )
     kohderyhma = django_filters.ModelMultipleChoiceFilter(
         label=_("Kohderyhmä"),
         queryset=TargetGroup.objects.all(),
         to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         method="filter_target_groups",
     )
     rahoitus = django_filters.ModelMultipleChoiceFilter(
         label=_("Rahoittaja"),
         queryset=FundingSource.objects.published(),
         to_field_name="slug",
+        widget=FastSelectMultiple,
         method="filter_funding",
     )
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Contact, Region, TargetGroup
 from funding.models import FundingSource
@@ -22,8 +23,9 @@ class PracticeQuerySet(CuratedQuerySet):
         return self.select_related("contact__actor", "contact__role").prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.filter(actor__status=Status.PUBLISHED)
-                .select_related("actor"),
+                queryset=Participation.objects.filter(
+                    actor__status=Status.PUBLISHED
+                ).select_related("actor"),
             ),
             Prefetch("funding_sources", queryset=FundingSource.objects.published()),
             "regions",
@@ -90,6 +92,7 @@ class Practice(CuratedModel):
     website = models.URLField(_("verkkosivut"), max_length=500, blank=True)
 
     objects = PracticeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -120,6 +123,8 @@ class Participation(models.Model):
         Actor, on_delete=models.PROTECT, related_name="participations", verbose_name=_("toimija")
     )
     role = models.CharField(_("rooli"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "actor__name"]

@@ -169,3 +169,41 @@ def make_term(*, related=(), **fields):
     term = Term.objects.create(**fields)
     term.related.set(related)
     return term
+
+
+# -- curation: users, groups and correction requests ---------------------------------------------
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from curation.models import CorrectionRequest, RegionalEditor  # noqa: E402
+from curation.permissions import CURATOR_GROUP, REGIONAL_EDITOR_GROUP, sync_groups  # noqa: E402
+
+
+def make_user(*, groups=(), **fields):
+    """Create a staff user in `groups` (by name), creating the groups if a test needs them."""
+    n = _n()
+    fields.setdefault("username", f"kayttaja-{n}")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(**fields)
+    if groups:
+        if Group.objects.filter(name__in=groups).count() < len(groups):
+            sync_groups()
+        user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_curator(**fields):
+    return make_user(groups=[CURATOR_GROUP], **fields)
+
+
+def make_regional_editor(*, regions, **fields):
+    user = make_user(groups=[REGIONAL_EDITOR_GROUP], **fields)
+    RegionalEditor.objects.create(user=user).regions.set(regions)
+    return user
+
+
+def make_correction(**fields):
+    if "actor" not in fields and "practice" not in fields:
+        fields["actor"] = make_actor()
+    fields.setdefault("what_is_wrong", "Puhelinnumero on vanha.")
+    fields.setdefault("proposed_fix", "Uusi numero on 040 123 4567.")
+    return CorrectionRequest.objects.create(**fields)

@@ -1,4 +1,5 @@
 """Project-wide checks: the system check framework and migrations agree with the models."""
+
 import io
 
 import pytest

@@ -134,9 +134,9 @@ def test_list_paginates_and_keeps_filters_in_page_links(client):
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_list_query_count_is_fixed(client, django_assert_max_num_queries, rows):
     make_actors(rows, municipality=make_municipality())
-    # count, page, services; and the filter form's choices of regions, municipalities,
-    # services, target groups and funding sources
-    with django_assert_max_num_queries(8):
+    # count, the page's ids, the page's rows, services; and the filter form's choices of
+    # regions, municipalities, services, target groups and funding sources
+    with django_assert_max_num_queries(9):
         response = client.get(LIST, {"voimassa": "0"})
     assert response.status_code == 200
 
@@ -246,6 +246,12 @@ def test_unknown_region_and_municipality_are_404(client):
     assert client.get(reverse("actors:municipality", args=["ei-ole"])).status_code == 404
 
 
+def test_municipality_search_reports_a_malformed_name(client):
+    response = client.get(reverse("actors:municipality_search"), {"q": "Ou\x00lu"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
 def test_municipality_search_redirects_to_an_exact_match(client):
     town = make_municipality(name_fi="Oulu")
     make_municipality(name_fi="Oulainen")
@@ -263,3 +269,15 @@ def test_home_lists_every_region_with_figures(client):
     for region in regions:
         assert region.get_absolute_url() in content
     assert response.context["figures"]["actors"] == 2
+
+
+def test_cached_list_follows_edits(client, django_assert_max_num_queries):
+    first = make_actor(name="Aalto ry", kind=Actor.Kind.PARISH)
+    assert listed(client.get(LIST, {"tyyppi": "parish"})) == [first]
+    second = make_actor(name="Beta ry", kind=Actor.Kind.PARISH)
+    response = client.get(LIST, {"tyyppi": "parish"})
+    assert listed(response) == [first, second]
+    assert response.context["paginator"].count == 2
+    first.status = Status.DRAFT
+    first.save()
+    assert listed(client.get(LIST, {"tyyppi": "parish"})) == [second]

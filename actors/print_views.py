@@ -1,0 +1,114 @@
+"""Workshop prints of a region's or a municipality's actors: a print page, its PDF and a CSV.
+
+The URL patterns pass `scope="region"` or `scope="municipality"`; everything else is shared.
+"""
+
+import hashlib
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+
+from keko.cache import cached
+
+from .forms import PrintOptionsForm
+from .models import Actor, Municipality, Region
+from .printing import PrintOptions, actors_csv, add_links, print_selection
+
+TEMPLATE = "actors/print/sheet.html"
+STYLESHEET = "css/print-sheet.css"
+
+
+def _area(scope, slug):
+    """Return the area, its region and its published actors (ended ones included)."""
+    if scope == "region":
+        region = get_object_or_404(Region, slug=slug)
+        return region, region, Actor.objects.published().serving_regions([region])
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
+    actors = Actor.objects.published().serving_municipalities([municipality])
+    return municipality, municipality.region, actors
+
+
+def _print_context(request, scope, slug, *, qr=None):
+    """Return the template context and whether the options were valid."""
+    area, region, actors = _area(scope, slug)
+    form = PrintOptionsForm(request.GET)
+    context = {"area": area, "region": region, "form": form}
+    if not form.is_valid():
+        return context, False
+    options = PrintOptions.from_form(form)
+    sheet = print_selection(actors, options, target_groups=qr is None)
+    add_links(sheet, request.build_absolute_uri, qr=qr)
+    context.update(options=options, sheet=sheet)
+    return context, True
+
+
+def _invalid(request, context):
+    # The print page itself explains what is wrong, next to the options to fix it.
+    return render(request, TEMPLATE, context, status=400)
+
+
+def _filename(area, sheet, extension):
+    return f"keko-{area.slug}-{sheet.printed_on.isoformat()}.{extension}"
+
+
+def print_page(request, slug, scope):
+    context, valid = _print_context(request, scope, slug, qr="svg")
+    if not valid:
+        return _invalid(request, context)
+    return render(request, TEMPLATE, context)
+
+
+def print_pdf(request, slug, scope):
+    context, valid = _print_context(request, scope, slug, qr="png")
+    if not valid:
+        return _invalid(request, context)
+    # Rendering takes seconds for a large area, and organisers print the same selection again
+    # and again: keep the PDF under the directory version, which any edit of published data
+    # moves on (keko.cache).
+    selection = hashlib.sha256(
+        f"{request.get_host()}?{sorted(request.GET.lists())}".encode()
+    ).hexdigest()
+    pdf = cached(
+        ("print-pdf", scope, slug, selection),
+        lambda: render_pdf(
+            render_to_string(TEMPLATE, {**context, "for_pdf": True}, request),
+            base_url=request.build_absolute_uri("/"),
+        ),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, _filename(context["area"], context["sheet"], "pdf")
+    )
+    return response
+
+
+def print_csv(request, slug, scope):
+    context, valid = _print_context(request, scope, slug)
+    if not valid:
+        return _invalid(request, context)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, _filename(context["area"], context["sheet"], "csv")
+    )
+    actors_csv(response, context["sheet"], context["options"])
+    return response
+
+
+def render_pdf(html, *, base_url):
+    """Render the print page's HTML to PDF bytes with the print stylesheet read from disk.
+
+    `base_url` only resolves relative links; nothing is fetched from it.
+    """
+    # Imported here: WeasyPrint takes most of a second to import, and only this view needs it.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    # data: URIs are the QR codes; anything else (http:, file:) is refused, never fetched.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
+        css = CSS(string=stylesheet.read(), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[css])

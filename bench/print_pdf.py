@@ -1,0 +1,165 @@
+"""Time the workshop print PDF (actors/print_views.py). A benchmark, not a test: it prints figures.
+
+    DEBUG=1 .venv/bin/python bench/print_pdf.py
+
+1. The largest region of the current database (by published, active actors), as is.
+2. One synthetic region with 2 000 published actors (services, public contacts, the checklist),
+   created inside a transaction that is rolled back: nothing is left in the database.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keko.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from actors import print_views  # noqa: E402
+from actors.models import (  # noqa: E402
+    Actor,
+    ActorKind,
+    Contact,
+    ContactRole,
+    Municipality,
+    Region,
+    ServiceType,
+)
+from actors.printing import PrintOptions, add_links, print_selection  # noqa: E402
+from keko.models import Status  # noqa: E402
+
+HOST = "bench.localhost"
+SYNTHETIC = 2000
+OPTIONS = {"yhteystiedot": "1", "tarkistuslista": "1"}
+
+
+def pages(pdf):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        try:
+            info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True).stdout
+        except FileNotFoundError:
+            return "?"
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+def measure(region):
+    """Time each stage of the PDF view for `region`, then the view as a whole."""
+    request = RequestFactory().get(
+        reverse("actors:region_print_pdf", kwargs={"slug": region.slug}), OPTIONS, HTTP_HOST=HOST
+    )
+    options = PrintOptions(contacts=True, checklist=True)
+    actors = Actor.objects.published().serving_regions([region])
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        sheet = print_selection(actors, options)
+    selected = time.perf_counter()
+    add_links(sheet, request.build_absolute_uri)
+    linked = time.perf_counter()
+    html = render_to_string(
+        print_views.TEMPLATE,
+        {"area": region, "region": region, "options": options, "sheet": sheet, "for_pdf": True},
+        request,
+    )
+    rendered = time.perf_counter()
+    pdf = print_views.render_pdf(html, base_url=request.build_absolute_uri("/"))
+    done = time.perf_counter()
+
+    response = print_views.print_pdf(request, region.slug, "region")
+    whole = time.perf_counter() - done
+    assert response.status_code == 200, response.content[:500]
+
+    print(f"  actors {sheet.total}, PDF pages {pages(pdf)}, {len(pdf) / 1024:.0f} KiB")
+    print(f"  queries and grouping  {selected - started:7.3f} s  ({len(queries)} queries)")
+    print(f"  QR codes (segno)      {linked - selected:7.3f} s")
+    print(f"  HTML template         {rendered - linked:7.3f} s  ({len(html) / 1024:.0f} KiB)")
+    print(f"  WeasyPrint to PDF     {done - rendered:7.3f} s")
+    print(f"  whole view            {whole:7.3f} s  (QR codes now cached)")
+
+
+def synthetic_region(count):
+    """Create a region with `count` published actors of mixed kinds, services and contacts."""
+    region = Region.objects.create(
+        code="zz", name_fi="Testimaakunta", name_sv="Testlandskap", slug="bench-testimaakunta"
+    )
+    towns = [
+        Municipality.objects.create(
+            code=f"z{n:02d}"[-3:],
+            name_fi=f"Testikunta {n}",
+            name_sv=f"Testkommun {n}",
+            slug=f"bench-testikunta-{n}",
+            region=region,
+        )
+        for n in range(10)
+    ]
+    kinds = [kind for kind, _label in ActorKind.choices]
+    Actor.objects.bulk_create(
+        Actor(
+            name=f"Testitoimija {n:04d} – työllisyyttä edistävä yhdistys ry",
+            slug=f"bench-testitoimija-{n}",
+            kind=kinds[n % len(kinds)],
+            status=Status.PUBLISHED,
+            municipality=towns[n % len(towns)],
+            email=f"toimisto{n}@esimerkki.fi",
+            phone=f"040 123 {n:04d}",
+            website=f"https://www.esimerkki.fi/toimija-{n}/",
+            street_address=f"Testikatu {n % 90 + 1}",
+            postal_code="33100",
+            post_office="Tampere",
+            description="Synteettinen toimija suorituskykymittausta varten.",
+        )
+        for n in range(count)
+    )
+    actors = list(Actor.objects.filter(slug__startswith="bench-testitoimija-"))
+    services = list(ServiceType.objects.all()[:6])
+    Through = Actor.services.through
+    Through.objects.bulk_create(
+        Through(actor_id=actor.pk, servicetype_id=service.pk)
+        for n, actor in enumerate(actors)
+        for service in services[: n % 4]
+    )
+    role = ContactRole.objects.filter(checklist_order__isnull=False).first()
+    if role:
+        Contact.objects.bulk_create(
+            Contact(actor=actor, role=role, name=f"Henkilö {n}", public=n % 3 != 0)
+            for n, actor in enumerate(actors[::5])
+        )
+    return region
+
+
+def main():
+    with override_settings(ALLOWED_HOSTS=[HOST]):
+        regions = list(Region.objects.all())
+        if not regions:
+            sys.exit("No regions: run `manage.py migrate && manage.py seed` first.")
+        region = max(
+            regions,
+            key=lambda r: Actor.objects.published().active().serving_regions([r]).count(),
+        )
+        print(f"Largest region of the database: {region.name_fi} (with checklist and contacts)")
+        measure(region)
+
+        print(f"\nSynthetic region with {SYNTHETIC} actors (rolled back afterwards)")
+        with transaction.atomic():
+            measure(synthetic_region(SYNTHETIC))
+            transaction.set_rollback(True)
+        left = Actor.objects.filter(slug__startswith="bench-testitoimija-").count()
+        print(f"  synthetic actors left in the database: {left}")
+
+
+if __name__ == "__main__":
+    main()

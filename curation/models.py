@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, Region
+from practices.models import Practice
+
+TEXT_MAX_LENGTH = 2000
+
+
+class RegionalEditor(models.Model):
+    """The regions a regional editor may edit; see curation/permissions.py for the rules."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="regional_editor",
+        verbose_name=_("käyttäjä"),
+    )
+    regions = models.ManyToManyField(Region, related_name="editors", verbose_name=_("maakunnat"))
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("alueellinen toimittaja")
+        verbose_name_plural = _("alueelliset toimittajat")
+        permissions = [
+            ("edit_all_regions", _("Saa muokata kaikkien maakuntien tietoja")),
+            ("export_private_contacts", _("Saa viedä myös yksityiset yhteystiedot")),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class CorrectionRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Return requests nobody has handled yet."""
+        return self.filter(status=CorrectionRequest.Status.NEW)
+
+
+class CorrectionRequest(models.Model):
+    """A correction suggested by a visitor. Never changes public data by itself."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Uusi")
+        APPLIED = "applied", _("Korjattu")
+        REJECTED = "rejected", _("Hylätty")
+
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="correction_requests",
+        verbose_name=_("toimija"),
+    )
+    practice = models.ForeignKey(
+        Practice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="correction_requests",
+        verbose_name=_("hyvä käytäntö"),
+    )
+    what_is_wrong = models.TextField(_("mikä on väärin"), max_length=TEXT_MAX_LENGTH)
+    proposed_fix = models.TextField(_("ehdotettu korjaus"), max_length=TEXT_MAX_LENGTH)
+    email = models.EmailField(_("ehdottajan sähköposti"), blank=True)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_at = models.DateTimeField(_("saapunut"), auto_now_add=True)
+    # A keyed hash of the sender's IP address, enough to spot floods from one address
+    # without storing the address itself (personal data).
+    ip_hash = models.CharField(_("IP-osoitteen tiiviste"), max_length=64, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("käsittelijä"),
+    )
+    handled_at = models.DateTimeField(_("käsitelty"), null=True, blank=True)
+
+    objects = CorrectionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("korjausehdotus")
+        verbose_name_plural = _("korjausehdotukset")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(actor__isnull=False) & Q(practice__isnull=True))
+                | (Q(actor__isnull=True) & Q(practice__isnull=False)),
+                name="correction_has_exactly_one_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} ({self.created_at:%d.%m.%Y})" if self.created_at else str(self.entry)
+
+    @property
+    def entry(self):
+        return self.actor or self.practice

@@ -1,0 +1,21 @@
+"""A fixed-window rate limit per client, kept in Django's cache (shared when CACHE_URL is set)."""
+
+from django.core.cache import cache
+
+
+def client_ip(request):
+    # REMOTE_ADDR is the only address a client cannot forge; behind a reverse proxy the proxy
+    # must set it (e.g. gunicorn's --forwarded-allow-ips), not an X-Forwarded-For we trust here.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(key, *, limit, period):
+    """Count one attempt for `key` and return whether it is within `limit` per `period` s."""
+    cache_key = f"ratelimit:{key}"
+    cache.add(cache_key, 0, timeout=period)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=period)
+        count = 1
+    return count <= limit

@@ -1,0 +1,58 @@
+"""The public "suggest a correction" form of actor and practice pages."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from actors.models import Actor
+from practices.models import Practice
+
+from . import ratelimit, services
+from .forms import CorrectionForm
+
+# Per client address: enough for a person correcting several entries, too few for a flood.
+RATE_LIMIT = 5
+RATE_PERIOD = 60 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def actor_correction(request, slug):
+    actor = get_object_or_404(Actor.objects.published(), slug=slug)
+    return _correction(request, actor, "actors:correction_thanks")
+
+
+@require_http_methods(["GET", "POST"])
+def practice_correction(request, slug):
+    practice = get_object_or_404(Practice.objects.published(), slug=slug)
+    return _correction(request, practice, "practices:correction_thanks")
+
+
+def actor_correction_thanks(request, slug):
+    actor = get_object_or_404(Actor.objects.published(), slug=slug)
+    return render(request, "curation/correction_thanks.html", {"entry": actor})
+
+
+def practice_correction_thanks(request, slug):
+    practice = get_object_or_404(Practice.objects.published(), slug=slug)
+    return render(request, "curation/correction_thanks.html", {"entry": practice})
+
+
+def _correction(request, entry, thanks_url_name):
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST":
+        ip = ratelimit.client_ip(request)
+        key = f"correction:{services.hash_ip(ip)}"
+        if not ratelimit.allow(key, limit=RATE_LIMIT, period=RATE_PERIOD):
+            return render(request, "curation/correction_limited.html", {"entry": entry}, status=429)
+        if form.is_valid():
+            # A filled honeypot gets the same thank-you page, but nothing is stored.
+            if not form.is_spam():
+                services.submit_correction(
+                    entry=entry,
+                    what_is_wrong=form.cleaned_data["what_is_wrong"],
+                    proposed_fix=form.cleaned_data["proposed_fix"],
+                    email=form.cleaned_data["email"],
+                    ip=ip,
+                )
+            return redirect(reverse(thanks_url_name, kwargs={"slug": entry.slug}))
+    return render(request, "curation/correction_form.html", {"entry": entry, "form": form})

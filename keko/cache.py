@@ -1,0 +1,131 @@
+"""Caching of published directory data, shared by every app server through Django's cache.
+
+Cached values are keyed by a "directory version" kept in the cache itself. Saving or deleting
+any curated entry bumps the version, so every app server sees new keys on its next request and
+the old entries simply expire: nothing has to be found and deleted, and no server can keep
+serving stale data from a cache of its own. With several app servers the cache must be shared
+(Redis through CACHE_URL); a per-process cache would only invalidate the server that saved.
+
+Only data every visitor sees is cached (published, active entries), never whole responses, so
+that staff previews and forms stay per request.
+
+The version is bumped from post_save/post_delete signal receivers rather than in each write
+path: the admin, bulk actions, imports, the seed command and the shell all save through the
+ORM, and a write path that forgot to invalidate would serve stale pages until the timeout.
+Bulk writes that bypass signals (QuerySet.update, bulk_create) call bump_directory_version().
+"""
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "keko:directory-version"
+TIMEOUT = 60 * 60  # a safety net: entries of an old version expire by themselves
+
+
+def directory_version():
+    """Return the current directory version, starting one if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # add() so that two servers starting at once agree on the first version.
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _increment():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or it was evicted): start one
+        cache.set(VERSION_KEY, 1, timeout=None)
+    except Exception:
+        # The save itself succeeded; an unreachable cache must not turn it into an error.
+        # Entries cached before the outage expire after TIMEOUT at the latest.
+        logger.warning("Could not bump the directory version in the cache", exc_info=True)
+
+
+def bump_directory_version():
+    """Make every cached directory value stale, now and again when the transaction commits.
+
+    Now, so that this request sees its own change; at commit, because another server may
+    have cached the old data again in between, before the change was visible to it.
+    """
+    _increment()
+    transaction.on_commit(_increment)
+
+
+def directory_key(*parts):
+    """Return a cache key for `parts` under the current version, language and day.
+
+    The day is part of the key because "active" depends on today's date.
+    """
+    text = ":".join(str(part) for part in parts)
+    day = timezone.localdate().isoformat()
+    return f"keko:dir:{directory_version()}:{translation.get_language()}:{day}:{text}"
+
+
+def cached(key_parts, compute, timeout=TIMEOUT):
+    """Return the cached value for `key_parts`, computing and storing it when missing."""
+    key = directory_key(*key_parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def _bump(sender, **kwargs):
+    bump_directory_version()
+
+
+def connect_receivers():
+    """Bump the version whenever published directory data may have changed."""
+    from actors.models import (
+        Actor,
+        Contact,
+        ContactRole,
+        Municipality,
+        NetworkMembership,
+        Region,
+        ServiceType,
+        TargetGroup,
+    )
+    from funding.models import ApplicationWindow, FundingSource, ProjectFunding
+    from glossary.models import Term
+    from practices.models import Participation, Practice
+
+    models = [
+        Actor,
+        Contact,
+        ContactRole,
+        Municipality,
+        NetworkMembership,
+        Region,
+        ServiceType,
+        TargetGroup,
+        FundingSource,
+        ApplicationWindow,
+        ProjectFunding,
+        Practice,
+        Participation,
+        Term,
+    ]
+    for model in models:
+        post_save.connect(_bump, sender=model, dispatch_uid=f"keko-cache-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"keko-cache-delete-{model.__name__}")
+    for relation in (
+        Actor.services,
+        Actor.target_groups,
+        Actor.served_municipalities,
+        Actor.served_regions,
+        FundingSource.regions,
+        Practice.regions,
+    ):
+        m2m_changed.connect(
+            _bump, sender=relation.through, dispatch_uid=f"keko-cache-m2m-{relation.through}"
+        )

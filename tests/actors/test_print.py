@@ -1,0 +1,369 @@
+import csv
+import datetime
+import io
+import re
+import socket
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Actor
+from actors.print_views import render_pdf
+from keko.models import Status
+from tests.factories import (
+    make_actor,
+    make_actors,
+    make_contact,
+    make_contact_role,
+    make_municipality,
+    make_region,
+    make_service,
+)
+
+pytestmark = pytest.mark.django_db
+
+ENDED = datetime.date(2020, 12, 31)
+
+
+def pdf_text(pdf):
+    """Return the text of a PDF on one line: headings may wrap, even at a hyphen."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode().replace("-\n", "-").split())
+
+
+def csv_rows(response):
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+@pytest.fixture
+def area():
+    """A region with published, draft and ended actors and public and private contacts."""
+    region = make_region(name_fi="Pirkanmaa", slug="pirkanmaa")
+    town = make_municipality(name_fi="Tampere", slug="tampere", region=region)
+    coaching = make_service(name="Työhönvalmennus", slug="tyohonvalmennus")
+    role = make_contact_role(name="Järjestöjen yhteyshenkilö", checklist_order=2)
+    association = make_actor(
+        name="Työttömien yhdistys",
+        municipality=town,
+        services=[coaching],
+        email="toimisto@yhdistys.example",
+        phone="+358 40 123 4567",
+        website="https://yhdistys.example/",
+        verified_on=datetime.date(2026, 3, 1),
+    )
+    project = make_actor(name="Osallisuushanke", kind=Actor.Kind.PROJECT, municipality=town)
+    make_contact(actor=association, role=role, name="Julkinen Jaana", public=True)
+    make_contact(actor=association, role=role, name="Salainen Sakari", public=False)
+    make_actor(name="Luonnostoimija", municipality=town, status=Status.DRAFT)
+    make_actor(
+        name="Päättynyt hanke", kind=Actor.Kind.PROJECT, municipality=town, active_until=ENDED
+    )
+    make_actor(name="Muualla toimiva", municipality=make_municipality())
+    return {"region": region, "town": town, "association": association, "project": project}
+
+
+def url(name, slug):
+    return reverse(f"actors:{name}", kwargs={"slug": slug})
+
+
+# The PDF
+
+
+def test_pdf_lists_published_actors_and_public_contacts_only(client, area):
+    response = client.get(url("region_print_pdf", "pirkanmaa"), {"yhteystiedot": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'inline; filename="keko-pirkanmaa-{today}.pdf"'
+    assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    assert "Pirkanmaa" in text
+    assert "Tiedot voimassa" in text
+    assert "Työttömien yhdistys" in text and "Osallisuushanke" in text
+    assert "Työhönvalmennus" in text and "toimisto@yhdistys.example" in text
+    assert "Julkinen Jaana" in text
+    assert "Salainen Sakari" not in text
+    assert "Luonnostoimija" not in text
+    assert "Päättynyt hanke" not in text
+    assert "Muualla toimiva" not in text
+    assert "Sivu 1 / 1" in text
+    assert "Lähde: KeKo-hakemisto; alueluokitus Tilastokeskus" in text
+
+
+def test_pdf_is_reused_until_published_data_changes(client, area, monkeypatch):
+    renders = []
+    original = render_pdf
+
+    def counting_render_pdf(html, **kwargs):
+        renders.append(html)
+        return original(html, **kwargs)
+
+    monkeypatch.setattr("actors.print_views.render_pdf", counting_render_pdf)
+    first = client.get(url("region_print_pdf", "pirkanmaa"))
+    again = client.get(url("region_print_pdf", "pirkanmaa"))
+    assert len(renders) == 1 and again.content == first.content
+
+    area["association"].name = "Uusi nimi ry"
+    area["association"].save()
+    changed = client.get(url("region_print_pdf", "pirkanmaa"))
+    assert len(renders) == 2
+    assert "Uusi nimi ry" in pdf_text(changed.content)
+
+
+def test_pdf_options_change_the_content(client, area):
+    response = client.get(
+        url("region_print_pdf", "pirkanmaa"),
+        {"tyyppi": "project", "paattyneet": "1", "tarkistuslista": "1"},
+    )
+    text = pdf_text(response.content)
+    assert "Osallisuushanke" in text and "Päättynyt hanke" in text
+    assert "päättynyt 31.12.2020" in text.lower()
+    assert "Työttömien yhdistys" not in text.split("tarkistuslista")[0]
+    assert "Julkinen Jaana" not in text
+    # The checklist describes the whole area, whatever kinds the list shows.
+    assert "Tunnetko alueesi toimijat? – tarkistuslista" in text
+    assert "Järjestöjen yhteyshenkilö" in text
+    assert "Sivu 2 / 2" in text  # the checklist starts a page of its own
+
+
+def test_pdf_renders_without_fetching_anything(monkeypatch, tmp_path):
+    local_css = tmp_path / "local.css"
+    local_css.write_text('p::after { content: "LUETTU" }')
+    connections = []
+
+    def refuse(self, address):
+        connections.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    html = (
+        '<html><head><link rel="stylesheet" href="http://example.com/x.css">'
+        f'<link rel="stylesheet" href="{local_css.as_uri()}"></head>'
+        '<body><img src="http://example.com/x.png" alt=""><p>Teksti</p></body></html>'
+    )
+    pdf = render_pdf(html, base_url="http://testserver/")
+    assert pdf.startswith(b"%PDF")
+    assert connections == []
+    assert "Teksti" in pdf_text(pdf) and "LUETTU" not in pdf_text(pdf)
+
+
+# The print page
+
+
+def test_print_page_is_a_standalone_page_of_published_actors(client, area):
+    response = client.get(url("region_print", "pirkanmaa"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fi">' in html
+    assert "<title>Pirkanmaa: toimijat työpajaan – KeKo-hakemisto</title>" in html
+    assert '<main id="main"' in html
+    assert "site-header" not in html  # not base.html's navigation
+    assert re.search(r'href="[^"]*css/print-sheet(\.[0-9a-f]+)?\.css"', html)
+    assert "Työttömien yhdistys" in html and "Osallisuushanke" in html
+    assert "Luonnostoimija" not in html and "Päättynyt hanke" not in html
+    assert "Julkinen Jaana" not in html and "Salainen Sakari" not in html
+    live = "http://testserver" + area["association"].get_absolute_url()
+    assert f'href="{live}"' in html
+    assert '<span class="qr" aria-hidden="true"><svg' in html
+    assert response.context["sheet"].checklist == []
+
+
+def test_print_page_kind_and_service_options_narrow_the_list(client, area):
+    by_kind = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "project"})
+    names = [a.name for g in by_kind.context["sheet"].groups for a in g.first]
+    assert names == ["Osallisuushanke"]
+    by_service = client.get(url("region_print", "pirkanmaa"), {"palvelu": "tyohonvalmennus"})
+    names = [a.name for g in by_service.context["sheet"].groups for a in g.first]
+    assert names == ["Työttömien yhdistys"]
+
+
+def test_print_page_shows_public_contacts_only_when_asked(client, area):
+    without = client.get(url("region_print", "pirkanmaa")).content.decode()
+    with_contacts = client.get(
+        url("region_print", "pirkanmaa"), {"yhteystiedot": "1"}
+    ).content.decode()
+    assert "Julkinen Jaana" not in without
+    assert "Julkinen Jaana" in with_contacts
+    assert "Salainen Sakari" not in with_contacts
+
+
+def test_print_page_includes_ended_actors_only_when_asked(client, area):
+    assert "Päättynyt hanke" not in client.get(url("region_print", "pirkanmaa")).content.decode()
+    html = client.get(url("region_print", "pirkanmaa"), {"paattyneet": "1"}).content.decode()
+    assert "Päättynyt hanke" in html and "Päättynyt 31.12.2020" in html
+
+
+def test_checklist_lists_every_filler_and_leaves_lines_for_unknown_roles(client, area):
+    projects_role = make_contact_role(
+        name="Alueen hankkeet", checklist_order=3, actor_kinds=[Actor.Kind.PROJECT]
+    )
+    unknown_role = make_contact_role(name="TYP:n työntekijä", checklist_order=10)
+    more = [make_actor(kind=Actor.Kind.PROJECT, municipality=area["town"]) for _ in range(6)]
+    response = client.get(url("region_print", "pirkanmaa"), {"tarkistuslista": "1"})
+    items = {item.role: item for item in response.context["sheet"].checklist}
+    assert set(items[projects_role].actors) == {area["project"], *more}  # all, not the first 5
+    assert [c.name for c in items[area_role(area)].contacts] == ["Julkinen Jaana"]
+    assert not items[unknown_role].known
+    html = response.content.decode()
+    assert "Tunnetko alueesi toimijat? – tarkistuslista" in html
+    assert html.count('<div class="rule"></div>') == 3 * 1 + 1 * 2  # 3 lines unknown, 1 known
+    assert "Salainen Sakari" not in html
+    # Without contacts asked for, the checklist names the organisation, not the person.
+    assert "Julkinen Jaana" not in html and "Työttömien yhdistys" in html
+
+
+def area_role(area):
+    return area["association"].contacts.get(public=True).role
+
+
+def test_no_checklist_unless_asked(client, area):
+    html = client.get(url("region_print", "pirkanmaa")).content.decode()
+    assert "checklist-heading" not in html
+
+
+def test_municipality_print_lists_the_municipalitys_actors(client, area):
+    response = client.get(url("municipality_print", "tampere"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tampere: työllisyyttä edistävät toimijat" in html
+    assert "Työttömien yhdistys" in html and "Muualla toimiva" not in html
+    pdf = client.get(url("municipality_print_pdf", "tampere"))
+    assert pdf.content.startswith(b"%PDF")
+    assert "keko-tampere-" in pdf["Content-Disposition"]
+
+
+# The CSV
+
+
+def test_csv_round_trips_with_header_and_rows(client, area):
+    response = client.get(url("region_csv", "pirkanmaa"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="keko-pirkanmaa-')
+    assert response.content.startswith("\ufeff".encode())
+    header, *rows = csv_rows(response)
+    assert header == [
+        "nimi", "tyyppi", "kotikunta", "palvelut", "kohderyhmät", "verkkosivut",
+        "sähköposti", "puhelin", "osoite", "tarkistettu", "linkki",
+    ]  # fmt: skip
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert set(by_name) == {"Työttömien yhdistys", "Osallisuushanke"}
+    row = by_name["Työttömien yhdistys"]
+    assert row["tyyppi"] == "Yhdistys tai järjestö"
+    assert row["kotikunta"] == "Tampere"
+    assert row["palvelut"] == "Työhönvalmennus"
+    assert row["puhelin"] == "+358 40 123 4567"
+    assert row["tarkistettu"] == "2026-03-01"
+    assert row["linkki"] == "http://testserver" + area["association"].get_absolute_url()
+
+
+def test_csv_contacts_column_only_when_asked_and_public_only(client, area):
+    response = client.get(url("region_csv", "pirkanmaa"), {"yhteystiedot": "1", "paattyneet": "1"})
+    header, *rows = csv_rows(response)
+    assert "yhteyshenkilöt" in header
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert "Päättynyt hanke" in by_name
+    assert by_name["Työttömien yhdistys"]["yhteyshenkilöt"].startswith("Julkinen Jaana")
+    assert "Salainen Sakari" not in response.content.decode("utf-8-sig")
+
+
+def test_csv_neutralises_spreadsheet_formulas(client, area):
+    make_actor(name='=HYPERLINK("http://evil.example")', municipality=area["town"])
+    rows = csv_rows(client.get(url("region_csv", "pirkanmaa")))
+    assert '\'=HYPERLINK("http://evil.example")' in [row[0] for row in rows]
+
+
+def test_municipality_csv(client, area):
+    header, *rows = csv_rows(client.get(url("municipality_csv", "tampere")))
+    assert {row[0] for row in rows} == {"Työttömien yhdistys", "Osallisuushanke"}
+
+
+# Errors
+
+
+@pytest.mark.parametrize(
+    "name", ["region_print", "region_print_pdf", "region_csv", "municipality_print",
+             "municipality_print_pdf", "municipality_csv"],
+)  # fmt: skip
+def test_unknown_area_is_404(client, name):
+    assert client.get(url(name, "ei-ole")).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["region_print", "region_print_pdf", "region_csv"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"tyyppi": "lohikaarme"},
+        {"palvelu": "ei-ole"},
+        {"palvelu": "a\x00b"},
+        {"yhteystiedot": "kyllä"},
+        {"tarkistuslista": "2"},
+    ],
+)
+def test_bad_options_are_400_with_a_readable_message(client, area, name, query):
+    response = client.get(url(name, "pirkanmaa"), query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "Tulostusvalinnat eivät kelpaa" in html
+    assert '<ul class="errorlist"' in html or "errorlist" in html
+
+
+# The region page's form
+
+
+def test_region_page_offers_the_print_options(client, area):
+    html = client.get(area["region"].get_absolute_url()).content.decode()
+    assert f'action="{url("region_print", "pirkanmaa")}"' in html
+    assert f'formaction="{url("region_print_pdf", "pirkanmaa")}"' in html
+    assert f'formaction="{url("region_csv", "pirkanmaa")}"' in html
+    for name in ("yhteystiedot", "paattyneet", "tarkistuslista"):
+        assert f'name="{name}" value="1" id="print-{name}"' in html
+        assert f'<label for="print-{name}">' in html
+    assert 'name="tyyppi" value="project"' in html
+
+
+def test_municipality_page_offers_the_municipality_print(client, area):
+    html = client.get(area["town"].get_absolute_url()).content.decode()
+    assert f'action="{url("municipality_print", "tampere")}"' in html
+
+
+# Query counts
+
+
+@pytest.mark.parametrize("name", ["region_print", "region_csv"])
+def test_query_count_is_fixed(client, django_assert_max_num_queries, name):
+    # The region, the actors with their services, target groups and public contacts, the
+    # checklist's actors, contacts and roles, and the services the options form offers.
+    region = make_region(slug="kasvava")
+    town = make_municipality(region=region)
+    role = make_contact_role(checklist_order=1, actor_kinds=[Actor.Kind.ASSOCIATION])
+    query = {"yhteystiedot": "1", "tarkistuslista": "1", "paattyneet": "1"}
+    counts = []
+    for count in (3, 57):
+        for actor in make_actors(count, municipality=town):
+            make_contact(actor=actor, role=role, public=True)
+        with django_assert_max_num_queries(10) as queries:
+            response = client.get(url(name, "kasvava"), query)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert Actor.objects.published().serving_regions([region]).count() == 60
+    assert counts[0] == counts[1]
+
+
+def test_pdf_query_count_is_fixed(client, django_assert_max_num_queries):
+    region = make_region(slug="kasvava")
+    town = make_municipality(region=region)
+    counts = []
+    for count in (3, 57):
+        make_actors(count, municipality=town)
+        with django_assert_max_num_queries(10) as queries:
+            response = client.get(url("region_print_pdf", "kasvava"), {"tarkistuslista": "1"})
+        assert response.content.startswith(b"%PDF")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
