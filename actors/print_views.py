@@ -10,14 +10,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from keko.cache import cached
 
 from .forms import PrintOptionsForm
 from .models import Actor, Municipality, Region
-from .printing import PrintOptions, actors_csv, add_links, print_selection
+from .printing import PrintOptions, actors_csv, add_links, print_selection, selected_actors
 
 TEMPLATE = "actors/print/sheet.html"
+MAX_PRINTED_ACTORS = 2500
 STYLESHEET = "css/print-sheet.css"
 
 
@@ -32,13 +34,30 @@ def _area(scope, slug):
 
 
 def _print_context(request, scope, slug, *, qr=None):
-    """Return the template context and whether the options were valid."""
+    """Return the template context and whether the options were valid.
+
+    Printed selections (`qr` set) are capped at MAX_PRINTED_ACTORS: a sheet of tens of
+    thousands of entries helps nobody at a workshop table, and would take minutes and
+    gigabytes to lay out. The CSV has no cap.
+    """
     area, region, actors = _area(scope, slug)
     form = PrintOptionsForm(request.GET)
     context = {"area": area, "region": region, "form": form}
     if not form.is_valid():
         return context, False
     options = PrintOptions.from_form(form)
+    if qr is not None:
+        count = selected_actors(actors, options).count()
+        if count > MAX_PRINTED_ACTORS:
+            form.add_error(
+                None,
+                _(
+                    "Valinnassa on %(count)s toimijaa, ja tulosteeseen mahtuu enintään "
+                    "%(limit)s. Rajaa toimijatyypillä tai palvelulla, tai lataa CSV-tiedosto."
+                )
+                % {"count": count, "limit": MAX_PRINTED_ACTORS},
+            )
+            return context, False
     sheet = print_selection(actors, options, target_groups=qr is None)
     add_links(sheet, request.build_absolute_uri, qr=qr)
     context.update(options=options, sheet=sheet)

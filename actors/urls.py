@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from curation import views as curation_views
+
+from . import print_views, views
 
 app_name = "actors"
 
@@ -11,12 +13,7 @@ urlpatterns = [
     path("kunnat/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("toimijat/", views.ActorListView.as_view(), name="list"),
     path("toimijat/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
-]
-
-# Workshop prints of an area's actors (actors/print_views.py).
-from . import print_views  # noqa: E402
-
-urlpatterns += [
+    # Workshop prints of an area's actors (actors/print_views.py).
     path(
         "alueet/<slug:slug>/tulosta/",
         print_views.print_page,
@@ -53,12 +50,7 @@ urlpatterns += [
         {"scope": "municipality"},
         name="municipality_csv",
     ),
-]
-
-# Visitors' corrections (curation/views.py).
-from curation import views as curation_views  # noqa: E402
-
-urlpatterns += [
+    # Visitors' corrections (curation/views.py).
     path(
         "toimijat/<slug:slug>/korjaus/",
         curation_views.actor_correction,

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 import re
 from functools import lru_cache
@@ -67,32 +68,45 @@ def site_search(request):
                 "title": _("Toimijat"),
                 # The actor list hides ended actors by default; the search includes them.
                 "list_url": reverse("actors:list") + "?" + urlencode({"q": text, "voimassa": "0"}),
-                "results": Actor.objects.published().search(text).for_list(),
+                "model": Actor.objects.published(),
+                "rows": Actor.objects.for_list(),
             },
             {
                 "kind": "practices",
                 "title": _("Hyvät käytännöt"),
                 "list_url": reverse("practices:list") + "?" + urlencode({"q": text}),
-                "results": Practice.objects.published().search(text).for_list(),
+                "model": Practice.objects.published(),
+                "rows": Practice.objects.for_list(),
             },
             {
                 "kind": "funding",
                 "title": _("Rahoitus"),
                 "list_url": reverse("funding:list") + "?" + urlencode({"q": text}),
-                "results": FundingSource.objects.published()
-                .search(text)
-                .select_related("administrator"),
+                "model": FundingSource.objects.published(),
+                "rows": FundingSource.objects.select_related("administrator"),
             },
             {
                 "kind": "terms",
                 "title": _("Käsitteet"),
                 "list_url": reverse("glossary:list") + "?" + urlencode({"q": text}),
-                "results": Term.objects.published().search(text),
+                "model": Term.objects.published(),
+                "rows": Term.objects.all(),
             },
         ]
+        text_key = hashlib.sha256(text.encode()).hexdigest()
         for group in groups:
-            group["count"] = group["results"].count()
-            group["first"] = group["results"][:SEARCH_GROUP_SIZE] if group["count"] else []
+            # Ranking every match is the costly part, and the results are published data:
+            # keep the count and the best matches' keys under the directory version.
+            results = group.pop("model").search(text)
+            group["count"], pks = cached(
+                ("search", group["kind"], text_key),
+                lambda results=results: (
+                    results.count(),
+                    list(results.values_list("pk", flat=True)[:SEARCH_GROUP_SIZE]),
+                ),
+            )
+            rows = {row.pk: row for row in group.pop("rows").filter(pk__in=pks)} if pks else {}
+            group["first"] = [rows[pk] for pk in pks if pk in rows]
     return render(
         request,
         "search.html",

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from curation import views as curation_views
+
 from . import views
 
 app_name = "practices"
@@ -7,12 +9,7 @@ app_name = "practices"
 urlpatterns = [
     path("", views.PracticeListView.as_view(), name="list"),
     path("<slug:slug>/", views.PracticeDetailView.as_view(), name="detail"),
-]
-
-# Visitors' corrections (curation/views.py).
-from curation import views as curation_views  # noqa: E402
-
-urlpatterns += [
+    # Visitors' corrections (curation/views.py).
     path("<slug:slug>/korjaus/", curation_views.practice_correction, name="correction"),
     path(
         "<slug:slug>/korjaus/kiitos/",

@@ -116,8 +116,20 @@ def test_search_query_count_is_fixed(client, django_assert_max_num_queries, coun
         make_funding_source(name=f"Työpaja {n}")
         make_term(term=f"Työpaja {n}")
 
-    # a count and a page for each kind, services of the actors, regions of the practices
-    with django_assert_max_num_queries(10):
+    # for each of the four kinds a count, the best matches' keys and their rows; the actors'
+    # services and the practices' regions
+    with django_assert_max_num_queries(14):
         response = search(client, "työpaja")
 
     assert response.context["total"] == 4 * count
+
+
+def test_cached_search_follows_edits(client):
+    first = make_actor(name="Työpaja Alfa")
+    assert search(client, "työpaja").context["total"] == 1
+    make_actor(name="Työpaja Beta")
+    response = search(client, "työpaja")
+    assert response.context["total"] == 2
+    first.name = "Verstas Alfa"
+    first.save()
+    assert search(client, "työpaja").context["total"] == 1

@@ -367,3 +367,14 @@ def test_pdf_query_count_is_fixed(client, django_assert_max_num_queries):
         assert response.content.startswith(b"%PDF")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_print_of_too_many_actors_asks_to_narrow_the_selection(client, area, monkeypatch):
+    monkeypatch.setattr("actors.print_views.MAX_PRINTED_ACTORS", 1)
+    for name in ("region_print", "region_print_pdf"):
+        response = client.get(url(name, "pirkanmaa"))
+        assert response.status_code == 400
+        assert "tulosteeseen mahtuu enintään 1" in response.content.decode()
+    response = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "project"})
+    assert response.status_code == 200
+    assert client.get(url("region_csv", "pirkanmaa")).status_code == 200

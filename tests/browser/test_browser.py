@@ -155,6 +155,7 @@ PAGE_TYPES = [
     ("glossary:list", ()),
     ("glossary:detail", ("verkosto",)),
     ("search", ()),
+    ("actors:region_print", ("pirkanmaa",)),
 ]
 
 
