@@ -278,6 +278,9 @@ def test_cached_list_follows_edits(client, django_assert_max_num_queries):
     response = client.get(LIST, {"tyyppi": "parish"})
     assert listed(response) == [first, second]
     assert response.context["paginator"].count == 2
+    assert "Beta ry" in response.content.decode()
     first.status = Status.DRAFT
     first.save()
-    assert listed(client.get(LIST, {"tyyppi": "parish"})) == [second]
+    response = client.get(LIST, {"tyyppi": "parish"})
+    assert listed(response) == [second]
+    assert "Aalto ry" not in response.content.decode()
