@@ -1,12 +1,13 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from funding.models import FundingSource, ProjectFunding
-from keko.cache import directory_key
+from keko.cache import cache_public_page, directory_key
 from keko.pagination import SafePaginationMixin
 from practices.models import Participation
 
@@ -16,6 +17,7 @@ from .forms import MunicipalitySearchForm
 from .models import Actor, Contact, Municipality, NetworkMembership, Region
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class ActorListView(SafePaginationMixin, FilterView):
     filterset_class = ActorFilter
     paginate_by = 50
@@ -30,6 +32,7 @@ class ActorListView(SafePaginationMixin, FilterView):
         return Actor.objects.filter(pk__in=pks).for_list()
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class ActorDetailView(DetailView):
     template_name = "actors/actor_detail.html"
 
@@ -83,6 +86,7 @@ class RegionListView(ListView):
         return Region.objects.annotate(municipality_count=Count("municipalities"))
 
 
+@cache_public_page
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     actors = Actor.objects.published().active().serving_regions([region])
@@ -102,6 +106,7 @@ def region_detail(request, slug):
     )
 
 
+@cache_public_page
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
     actors = Actor.objects.published().active().serving_municipalities([municipality])

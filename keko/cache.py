@@ -6,8 +6,9 @@ the old entries simply expire: nothing has to be found and deleted, and no serve
 serving stale data from a cache of its own. With several app servers the cache must be shared
 (Redis through CACHE_URL); a per-process cache would only invalidate the server that saved.
 
-Only data every visitor sees is cached (published, active entries), never whole responses, so
-that staff previews and forms stay per request.
+Only what every visitor sees is cached: published data, and whole pages of published data for
+anonymous visitors (`cache_public_page`). Signed-in users (staff previews of drafts) and forms
+are always rendered per request.
 
 The version is bumped from post_save/post_delete signal receivers rather than in each write
 path: the admin, bulk actions, imports, the seed command and the shell all save through the
@@ -15,11 +16,15 @@ ORM, and a write path that forgot to invalidate would serve stale pages until th
 Bulk writes that bypass signals (QuerySet.update, bulk_create) call bump_directory_version().
 """
 
+import functools
+import hashlib
 import logging
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -129,3 +134,30 @@ def connect_receivers():
         m2m_changed.connect(
             _bump, sender=relation.through, dispatch_uid=f"keko-cache-m2m-{relation.through}"
         )
+
+
+def cache_public_page(view):
+    """Serve a GET page to anonymous visitors from the shared cache, under the directory version.
+
+    For pages that show published data only and nothing about the visitor. Only 200 responses
+    are kept; the security headers are added afterwards by the middleware, as for any page.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = f"{request.get_host()}{request.get_full_path()}"
+        key = directory_key("page", hashlib.sha256(path.encode()).hexdigest())
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        return response
+
+    return wrapped

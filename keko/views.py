@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from actors.models import Actor, Region
 from funding.models import FundingSource
 from glossary.models import Term
-from keko.cache import cached
+from keko.cache import cache_public_page, cached
 from keko.forms import SearchForm
 from practices.models import Practice
 
@@ -43,6 +43,7 @@ def home_figures():
     }
 
 
+@cache_public_page
 def home(request):
     paths = region_map_paths()
     # Published data, the same for every visitor: cached in the shared cache (keko/cache.py).
@@ -56,6 +57,7 @@ def home(request):
     )
 
 
+@cache_public_page
 def site_search(request):
     """Search actors, practices, funding and terms at once; show the best of each kind."""
     form = SearchForm(request.GET or None)

@@ -32,3 +32,12 @@ def pytest_collection_modifyitems(items):
     Playwright's session fixtures and can move them ahead of tests that need those groups.
     """
     items.sort(key=_is_transactional)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: the database is rolled back between tests, but
+    the cache is not, and a page cached by one test must not show up in the next."""
+    from django.core.cache import cache
+
+    cache.clear()

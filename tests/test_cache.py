@@ -77,3 +77,32 @@ def test_the_version_is_bumped_again_when_the_transaction_commits(
         during = directory_version()
     assert during > before
     assert directory_version() > during
+
+
+def test_public_page_is_served_from_the_cache_until_an_edit(client, django_assert_num_queries):
+    actor = make_actor(name="Ensimmäinen nimi")
+    assert "Ensimmäinen nimi" in client.get(actor.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        again = client.get(actor.get_absolute_url())
+    assert "Ensimmäinen nimi" in again.content.decode()
+    assert again["Content-Security-Policy"]  # headers are added to cached pages too
+
+    actor.name = "Toinen nimi"
+    actor.save()
+    assert "Toinen nimi" in client.get(actor.get_absolute_url()).content.decode()
+
+
+def test_signed_in_staff_always_get_a_fresh_page(admin_client):
+    draft = make_actor(name="Luonnos", status=Status.DRAFT)
+    assert admin_client.get(draft.get_absolute_url()).status_code == 200
+    draft.name = "Luonnos 2"
+    # A queryset update bypasses the signals that move the directory version on.
+    type(draft).objects.filter(pk=draft.pk).update(name="Luonnos 2")
+    assert "Luonnos 2" in admin_client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_not_found_pages_are_not_cached(client):
+    url = reverse("actors:detail", args=["tuleva"])
+    assert client.get(url).status_code == 404
+    make_actor(slug="tuleva")
+    assert client.get(url).status_code == 200
