@@ -136,6 +136,7 @@ def print_selection(actors, options, *, target_groups=False):
 # them scans; a print of 2 000 entries encodes 2 000 codes.
 MASK = 2
 
+
 # Encoding takes a few milliseconds per code and the same areas are printed again and again;
 # a few kilobytes per code, so the caches stay within a few megabytes.
 @functools.lru_cache(maxsize=2048)
