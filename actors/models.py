@@ -292,7 +292,13 @@ class Actor(CuratedModel):
                 name="active_period_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["status", "kind", "name"])]
+        indexes = [
+            models.Index(fields=["status", "kind", "name"]),
+            # Every area page lists the national actors: a few among 100 000.
+            models.Index(
+                fields=["name"], condition=Q(is_national=True), name="actors_actor_national_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.name
