@@ -20,6 +20,7 @@ import functools
 import hashlib
 import logging
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -88,52 +89,50 @@ def _bump(sender, **kwargs):
     bump_directory_version()
 
 
+# Every model whose rows a public page shows.
+DIRECTORY_MODELS = [
+    "actors.Actor",
+    "actors.Contact",
+    "actors.ContactRole",
+    "actors.Municipality",
+    "actors.NetworkMembership",
+    "actors.Region",
+    "actors.ServiceType",
+    "actors.TargetGroup",
+    "funding.FundingSource",
+    "funding.ApplicationWindow",
+    "funding.ProjectFunding",
+    "practices.Practice",
+    "practices.Participation",
+    "glossary.Term",
+]
+
+
+# Their many-to-many links, changed without saving either side.
+DIRECTORY_RELATIONS = [
+    ("actors.Actor", "services"),
+    ("actors.Actor", "target_groups"),
+    ("actors.Actor", "served_municipalities"),
+    ("actors.Actor", "served_regions"),
+    ("actors.Actor", "successors"),
+    ("funding.FundingSource", "applicant_types"),
+    ("funding.FundingSource", "regions"),
+    ("practices.Practice", "funding_sources"),
+    ("practices.Practice", "regions"),
+    ("practices.Practice", "target_groups"),
+    ("glossary.Term", "related"),
+]
+
+
 def connect_receivers():
     """Bump the version whenever published directory data may have changed."""
-    from actors.models import (
-        Actor,
-        Contact,
-        ContactRole,
-        Municipality,
-        NetworkMembership,
-        Region,
-        ServiceType,
-        TargetGroup,
-    )
-    from funding.models import ApplicationWindow, FundingSource, ProjectFunding
-    from glossary.models import Term
-    from practices.models import Participation, Practice
-
-    models = [
-        Actor,
-        Contact,
-        ContactRole,
-        Municipality,
-        NetworkMembership,
-        Region,
-        ServiceType,
-        TargetGroup,
-        FundingSource,
-        ApplicationWindow,
-        ProjectFunding,
-        Practice,
-        Participation,
-        Term,
-    ]
-    for model in models:
-        post_save.connect(_bump, sender=model, dispatch_uid=f"keko-cache-save-{model.__name__}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"keko-cache-delete-{model.__name__}")
-    for relation in (
-        Actor.services,
-        Actor.target_groups,
-        Actor.served_municipalities,
-        Actor.served_regions,
-        FundingSource.regions,
-        Practice.regions,
-    ):
-        m2m_changed.connect(
-            _bump, sender=relation.through, dispatch_uid=f"keko-cache-m2m-{relation.through}"
-        )
+    for label in DIRECTORY_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_bump, sender=model, dispatch_uid=f"keko-cache-save-{label}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"keko-cache-delete-{label}")
+    for label, name in DIRECTORY_RELATIONS:
+        through = apps.get_model(label)._meta.get_field(name).remote_field.through
+        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"keko-cache-m2m-{label}.{name}")
 
 
 def cache_public_page(view):
