@@ -3,8 +3,6 @@
 The URL patterns pass `scope="region"` or `scope="municipality"`; everything else is shared.
 """
 
-import hashlib
-
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -87,11 +85,8 @@ def print_pdf(request, slug, scope):
     # Rendering takes seconds for a large area, and organisers print the same selection again
     # and again: keep the PDF under the directory version, which any edit of published data
     # moves on (keko.cache).
-    selection = hashlib.sha256(
-        f"{request.get_host()}?{sorted(request.GET.lists())}".encode()
-    ).hexdigest()
     pdf = cached(
-        ("print-pdf", scope, slug, selection),
+        ("print-pdf", scope, slug, request.get_host(), sorted(request.GET.lists())),
         lambda: render_pdf(
             render_to_string(TEMPLATE, {**context, "for_pdf": True}, request),
             base_url=request.build_absolute_uri("/"),

@@ -1,13 +1,12 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from funding.models import FundingSource, ProjectFunding
-from keko.cache import cache_public_page, directory_key
+from keko.cache import cache_public_page
 from keko.pagination import SafePaginationMixin
 from practices.models import Participation
 
@@ -86,42 +85,43 @@ class RegionListView(ListView):
         return Region.objects.annotate(municipality_count=Count("municipalities"))
 
 
-@cache_public_page
-def region_detail(request, slug):
-    region = get_object_or_404(Region, slug=slug)
-    actors = Actor.objects.published().active().serving_regions([region])
+def _area_page(request, *, area, region, actors, filter_query, **extra):
+    """Render a region's or a municipality's page: its published, active `actors`."""
     return render(
         request,
         "actors/area_detail.html",
         {
-            "area": region,
+            "area": area,
             "region": region,
-            # The page's content is the same for every visitor and is cached as a template
-            # fragment under `cache_key` (keko/cache.py); the directory is only built on a miss.
-            "directory": SimpleLazyObject(lambda: area_directory(actors, regions=[region])),
-            "cache_key": directory_key("area", "region", region.pk),
-            "filter_query": {"alue": region.slug},
-            "municipalities": region.municipalities.all(),
+            "directory": area_directory(actors, regions=[region]),
+            "filter_query": filter_query,
+            **extra,
         },
+    )
+
+
+@cache_public_page
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    return _area_page(
+        request,
+        area=region,
+        region=region,
+        actors=Actor.objects.published().active().serving_regions([region]),
+        filter_query={"alue": region.slug},
+        municipalities=region.municipalities.all(),
     )
 
 
 @cache_public_page
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
-    actors = Actor.objects.published().active().serving_municipalities([municipality])
-    return render(
+    return _area_page(
         request,
-        "actors/area_detail.html",
-        {
-            "area": municipality,
-            "region": municipality.region,
-            "directory": SimpleLazyObject(
-                lambda: area_directory(actors, regions=[municipality.region])
-            ),
-            "cache_key": directory_key("area", "municipality", municipality.pk),
-            "filter_query": {"kunta": municipality.slug},
-        },
+        area=municipality,
+        region=municipality.region,
+        actors=Actor.objects.published().active().serving_municipalities([municipality]),
+        filter_query={"kunta": municipality.slug},
     )
 
 

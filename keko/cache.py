@@ -68,9 +68,10 @@ def bump_directory_version():
 def directory_key(*parts):
     """Return a cache key for `parts` under the current version, language and day.
 
-    The day is part of the key because "active" depends on today's date.
+    The day is part of the key because "active" depends on today's date. The parts may be
+    any text (a visitor's query string, say): they are hashed to a key of fixed length.
     """
-    text = ":".join(str(part) for part in parts)
+    text = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     day = timezone.localdate().isoformat()
     return f"keko:dir:{directory_version()}:{translation.get_language()}:{day}:{text}"
 
@@ -146,8 +147,7 @@ def cache_public_page(view):
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = f"{request.get_host()}{request.get_full_path()}"
-        key = directory_key("page", hashlib.sha256(path.encode()).hexdigest())
+        key = directory_key("page", request.get_host(), request.get_full_path())
         stored = cache.get(key)
         if stored is not None:
             content, content_type = stored

@@ -1,9 +1,6 @@
-import hashlib
-
 from django.core.paginator import Paginator
-from django.utils.functional import SimpleLazyObject
 
-from .cache import cached, directory_key
+from .cache import cached
 
 
 class SafePaginationMixin:
@@ -14,8 +11,7 @@ class SafePaginationMixin:
     long list), and only the rows shown are then fetched with `page_rows`. Such lists show
     published data only, so the result count and each page's keys are also cached under the
     directory version (keko.cache), which any edit moves on: counting tens of thousands of
-    matching rows is the slowest part of a filtered list. Templates may cache the rendered
-    list under `list_cache_key`; the page's rows are then only fetched on a miss.
+    matching rows is the slowest part of a filtered list.
     """
 
     def paginate_queryset(self, queryset, page_size):
@@ -31,24 +27,13 @@ class SafePaginationMixin:
             ("list-page", selection, page.number),
             lambda: list(page.object_list.values_list("pk", flat=True)),
         )
-
-        def fetch_rows():
-            rows = {row.pk: row for row in self.page_rows(pks)}
-            return [rows[pk] for pk in pks if pk in rows]
-
-        page.object_list = SimpleLazyObject(fetch_rows)
-        self.list_cache_key = directory_key("list", selection, page.number)
+        rows = {row.pk: row for row in self.page_rows(pks)}
+        page.object_list = [rows[pk] for pk in pks if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
 
     def _selection_key(self):
-        """Return a short key for this list and its filters (the page number left out)."""
+        """Return this list and its filters (the page number left out) as text for a key."""
         params = sorted(
             (key, values) for key, values in self.request.GET.lists() if key != self.page_kwarg
         )
-        text = f"{type(self).__module__}.{type(self).__name__}?{params}"
-        return hashlib.sha256(text.encode()).hexdigest()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_cache_key"] = getattr(self, "list_cache_key", None)
-        return context
+        return f"{type(self).__module__}.{type(self).__name__}?{params}"
