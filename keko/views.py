@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from actors.models import Actor, Region
 from funding.models import FundingSource
 from glossary.models import Term
-from keko.cache import cache_public_page, cached
+from keko.cache import cache_public_page
 from keko.forms import SearchForm
 from practices.models import Practice
 
@@ -45,15 +45,10 @@ def home_figures():
 @cache_public_page
 def home(request):
     paths = region_map_paths()
-    # Published data, the same for every visitor: cached in the shared cache (keko/cache.py).
-    regions = cached(["regions"], lambda: list(Region.objects.all()))
+    regions = list(Region.objects.all())
     for region in regions:
         region.map_path = paths.get(region.code, "")
-    return render(
-        request,
-        "home.html",
-        {"regions": regions, "figures": cached(["home-figures"], home_figures)},
-    )
+    return render(request, "home.html", {"regions": regions, "figures": home_figures()})
 
 
 @cache_public_page
@@ -69,44 +64,33 @@ def site_search(request):
                 "title": _("Toimijat"),
                 # The actor list hides ended actors by default; the search includes them.
                 "list_url": reverse("actors:list") + "?" + urlencode({"q": text, "voimassa": "0"}),
-                "model": Actor.objects.published(),
-                "rows": Actor.objects.for_list(),
+                "results": Actor.objects.published().search(text).for_list(),
             },
             {
                 "kind": "practices",
                 "title": _("Hyvät käytännöt"),
                 "list_url": reverse("practices:list") + "?" + urlencode({"q": text}),
-                "model": Practice.objects.published(),
-                "rows": Practice.objects.for_list(),
+                "results": Practice.objects.published().search(text).for_list(),
             },
             {
                 "kind": "funding",
                 "title": _("Rahoitus"),
                 "list_url": reverse("funding:list") + "?" + urlencode({"q": text}),
-                "model": FundingSource.objects.published(),
-                "rows": FundingSource.objects.select_related("administrator"),
+                "results": FundingSource.objects.published()
+                .search(text)
+                .select_related("administrator"),
             },
             {
                 "kind": "terms",
                 "title": _("Käsitteet"),
                 "list_url": reverse("glossary:list") + "?" + urlencode({"q": text}),
-                "model": Term.objects.published(),
-                "rows": Term.objects.all(),
+                "results": Term.objects.published().search(text),
             },
         ]
         for group in groups:
-            # Ranking every match is the costly part, and the results are published data:
-            # keep the count and the best matches' keys under the directory version.
-            results = group.pop("model").search(text)
-            group["count"], pks = cached(
-                ("search", group["kind"], text),
-                lambda results=results: (
-                    results.count(),
-                    list(results.values_list("pk", flat=True)[:SEARCH_GROUP_SIZE]),
-                ),
-            )
-            rows = {row.pk: row for row in group.pop("rows").filter(pk__in=pks)} if pks else {}
-            group["first"] = [rows[pk] for pk in pks if pk in rows]
+            results = group.pop("results")
+            group["count"] = results.count()
+            group["first"] = list(results[:SEARCH_GROUP_SIZE]) if group["count"] else []
     return render(
         request,
         "search.html",

@@ -116,8 +116,8 @@ def test_search_query_count_is_fixed(client, django_assert_max_num_queries, coun
         make_funding_source(name=f"Työpaja {n}")
         make_term(term=f"Työpaja {n}")
 
-    # for each of the four kinds a count, the best matches' keys and their rows; the actors'
-    # services and the practices' regions
+    # a count and a page for each of the four kinds, the actors' services and the practices'
+    # regions
     with django_assert_max_num_queries(14):
         response = search(client, "työpaja")
 
