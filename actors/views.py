@@ -36,45 +36,47 @@ class ActorDetailView(DetailView):
     template_name = "actors/actor_detail.html"
 
     def get_queryset(self):
-        # Staff may preview drafts on their public URL.
-        actors = Actor.objects.all() if self.request.user.is_staff else Actor.objects.published()
-        return actors.select_related("municipality__region", "parent").prefetch_related(
-            "served_municipalities",
-            "served_regions",
-            "services",
-            "target_groups",
-            Prefetch("successors", queryset=Actor.objects.published()),
-            Prefetch("predecessors", queryset=Actor.objects.published()),
-            Prefetch("children", queryset=Actor.objects.published()),
-            Prefetch(
-                "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
-            ),
-            Prefetch(
-                "memberships",
-                queryset=NetworkMembership.objects.filter(
-                    member__status="published"
-                ).select_related("member"),
-            ),
-            Prefetch(
-                "network_memberships",
-                queryset=NetworkMembership.objects.filter(
-                    network__status="published"
-                ).select_related("network"),
-            ),
-            # Drafts of related entries stay hidden, as on their own pages.
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.filter(practice__status="published").select_related(
-                    "practice"
+        return (
+            Actor.objects.visible_to(self.request.user)
+            .select_related("municipality__region", "parent")
+            .prefetch_related(
+                "served_municipalities",
+                "served_regions",
+                "services",
+                "target_groups",
+                Prefetch("successors", queryset=Actor.objects.published()),
+                Prefetch("predecessors", queryset=Actor.objects.published()),
+                Prefetch("children", queryset=Actor.objects.published()),
+                Prefetch(
+                    "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
                 ),
-            ),
-            Prefetch("administered_funding", queryset=FundingSource.objects.published()),
-            Prefetch(
-                "fundings",
-                queryset=ProjectFunding.objects.filter(
-                    funding_source__status="published"
-                ).select_related("funding_source"),
-            ),
+                Prefetch(
+                    "memberships",
+                    queryset=NetworkMembership.objects.filter(
+                        member__status="published"
+                    ).select_related("member"),
+                ),
+                Prefetch(
+                    "network_memberships",
+                    queryset=NetworkMembership.objects.filter(
+                        network__status="published"
+                    ).select_related("network"),
+                ),
+                # Drafts of related entries stay hidden, as on their own pages.
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.filter(
+                        practice__status="published"
+                    ).select_related("practice"),
+                ),
+                Prefetch("administered_funding", queryset=FundingSource.objects.published()),
+                Prefetch(
+                    "fundings",
+                    queryset=ProjectFunding.objects.filter(
+                        funding_source__status="published"
+                    ).select_related("funding_source"),
+                ),
+            )
         )
 
 

@@ -28,23 +28,21 @@ class FundingSourceDetailView(DetailView):
     context_object_name = "funding"
 
     def get_queryset(self):
-        # Staff may preview drafts on their public URL.
-        sources = (
-            FundingSource.objects.all()
-            if self.request.user.is_staff
-            else FundingSource.objects.published()
-        )
-        return sources.select_related("administrator").prefetch_related(
-            "applicant_types",
-            "regions",
-            "windows",
-            Prefetch("practices", queryset=Practice.objects.published()),
-            Prefetch(
-                "project_fundings",
-                queryset=ProjectFunding.objects.filter(
-                    project__status=Status.PUBLISHED
-                ).select_related("project"),
-            ),
+        return (
+            FundingSource.objects.visible_to(self.request.user)
+            .select_related("administrator")
+            .prefetch_related(
+                "applicant_types",
+                "regions",
+                "windows",
+                Prefetch("practices", queryset=Practice.objects.published()),
+                Prefetch(
+                    "project_fundings",
+                    queryset=ProjectFunding.objects.filter(
+                        project__status=Status.PUBLISHED
+                    ).select_related("project"),
+                ),
+            )
         )
 
 

@@ -66,6 +66,6 @@ class TermDetailView(DetailView):
     template_name = "glossary/term_detail.html"
 
     def get_queryset(self):
-        # Staff may preview drafts on their public URL.
-        terms = Term.objects.all() if self.request.user.is_staff else Term.objects.published()
-        return terms.prefetch_related(Prefetch("related", queryset=Term.objects.published()))
+        return Term.objects.visible_to(self.request.user).prefetch_related(
+            Prefetch("related", queryset=Term.objects.published())
+        )

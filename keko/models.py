@@ -16,6 +16,10 @@ class CuratedQuerySet(SearchableQuerySet):
         """Return entries visible to anonymous visitors."""
         return self.filter(status=Status.PUBLISHED)
 
+    def visible_to(self, user):
+        """Return the entries `user` may open: staff preview drafts on their public URL."""
+        return self if user.is_staff else self.published()
+
 
 class CuratedModel(models.Model):
     """Fields every curated entry has: publication status, provenance and freshness."""

@@ -20,8 +20,4 @@ class PracticeDetailView(DetailView):
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):
-        # Staff may preview drafts on their public URL.
-        practices = (
-            Practice.objects.all() if self.request.user.is_staff else (Practice.objects.published())
-        )
-        return practices.for_detail()
+        return Practice.objects.visible_to(self.request.user).for_detail()
