@@ -3,7 +3,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import FundingSource, ProjectFunding
-from keko.filters import SearchFilter
+from keko.filters import LinkedToAnyFilter, SearchFilter
 from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 
 from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
@@ -35,22 +35,19 @@ class ActorFilter(django_filters.FilterSet):
         # A column of the actor itself: no duplicate rows, so no DISTINCT over 100 000 rows.
         distinct=False,
     )
-    palvelu = django_filters.ModelMultipleChoiceFilter(
+    palvelu = LinkedToAnyFilter(
         label=_("Palvelu"),
         field_name="services",
         queryset=ServiceType.objects.all(),
         to_field_name="slug",
         widget=FastCheckboxSelectMultiple,
-        distinct=False,
-        method="filter_services",
     )
-    kohderyhma = django_filters.ModelMultipleChoiceFilter(
+    kohderyhma = LinkedToAnyFilter(
         label=_("Kohderyhmä"),
         field_name="target_groups",
         queryset=TargetGroup.objects.all(),
         to_field_name="slug",
         widget=FastCheckboxSelectMultiple,
-        method="filter_target_groups",
     )
     rahoitus = django_filters.ModelMultipleChoiceFilter(
         label=_("Rahoittaja"),
@@ -82,19 +79,6 @@ class ActorFilter(django_filters.FilterSet):
 
     def filter_municipality(self, queryset, name, value):
         return queryset.serving_municipalities(value) if value else queryset
-
-    # Many-to-many filters use a subquery so that the list needs no DISTINCT.
-    def filter_services(self, queryset, name, value):
-        if not value:
-            return queryset
-        through = Actor.services.through.objects.filter(servicetype__in=value)
-        return queryset.filter(pk__in=through.values("actor_id"))
-
-    def filter_target_groups(self, queryset, name, value):
-        if not value:
-            return queryset
-        through = Actor.target_groups.through.objects.filter(targetgroup__in=value)
-        return queryset.filter(pk__in=through.values("actor_id"))
 
     def filter_funding(self, queryset, name, value):
         if not value:

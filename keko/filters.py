@@ -14,3 +14,20 @@ class SearchFilter(django_filters.CharFilter):
 
     def filter(self, queryset, value):
         return queryset.search(value) if value and value.strip() else queryset
+
+
+class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):
+    """Rows linked through the many-to-many `field_name` to any of the chosen values.
+
+    A subquery on the link table rather than a join, so that a row linked to two chosen
+    values is listed once without DISTINCT.
+    """
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        field = queryset.model._meta.get_field(self.field_name)
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}__in": value}
+        )
+        return queryset.filter(pk__in=links.values(field.m2m_field_name()))
