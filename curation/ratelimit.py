@@ -3,12 +3,6 @@
 from django.core.cache import cache
 
 
-def client_ip(request):
-    # REMOTE_ADDR is the only address a client cannot forge; behind a reverse proxy the proxy
-    # must set it (e.g. gunicorn's --forwarded-allow-ips), not an X-Forwarded-For we trust here.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def allow(key, *, limit, period):
     """Count one attempt for `key` and return whether it is within `limit` per `period` s."""
     cache_key = f"ratelimit:{key}"

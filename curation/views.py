@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from actors.models import Actor
+from keko.middleware import client_ip
 from practices.models import Practice
 
 from . import ratelimit, services
@@ -40,7 +41,7 @@ def practice_correction_thanks(request, slug):
 def _correction(request, entry, thanks_url_name):
     form = CorrectionForm(request.POST or None)
     if request.method == "POST":
-        ip = ratelimit.client_ip(request)
+        ip = client_ip(request)
         key = f"correction:{services.hash_ip(ip)}"
         if not ratelimit.allow(key, limit=RATE_LIMIT, period=RATE_PERIOD):
             return render(request, "curation/correction_limited.html", {"entry": entry}, status=429)

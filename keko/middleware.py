@@ -59,7 +59,8 @@ def service_unavailable():
 
 
 def client_ip(request):
-    """Return the client's IP address for django-axes' lockout.
+    """Return the client's IP address, for django-axes' lockout and the correction form's
+    rate limit.
 
     Behind `settings.TRUSTED_PROXY_COUNT` proxies it is the address the outermost trusted proxy
     saw, counted from the right of X-Forwarded-For (the entries left of it are client-supplied
