@@ -22,6 +22,8 @@ class KindGroup:
     label: str
     count: int
     first: list = field(default_factory=list)
+    # In a print split into parts: the kind's heading repeated where its list runs on.
+    continued: bool = False
 
     @property
     def more(self):

@@ -3,6 +3,7 @@
 The URL patterns pass `scope="region"` or `scope="municipality"`; everything else is shared.
 """
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,14 +12,26 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from keko.cache import cached
+from keko.pdf import render_pdf
 
 from .forms import PrintOptionsForm
 from .models import Actor, Municipality, Region
-from .printing import PrintOptions, actors_csv, add_links, print_selection, selected_actors
+from .printing import (
+    PrintOptions,
+    actors_csv,
+    prepare_entries,
+    print_selection,
+    selected_actors,
+    sheet_parts,
+)
 
 TEMPLATE = "actors/print/sheet.html"
+RUNNING_PAGES_TEMPLATE = "actors/print/running_pages.html"
 MAX_PRINTED_ACTORS = 2500
 STYLESHEET = "css/print-sheet.css"
+# Entries per part of a PDF laid out by one worker process (keko.pdf): a few seconds' and
+# some 100 MB's worth.
+PDF_PART_SIZE = 250
 
 
 def _area(scope, slug):
@@ -57,7 +70,7 @@ def _print_context(request, scope, slug, *, qr=None):
             )
             return context, False
     sheet = print_selection(actors, options, target_groups=qr is None)
-    add_links(sheet, request.build_absolute_uri, qr=qr)
+    prepare_entries(sheet, request.build_absolute_uri, qr=qr)
     context.update(options=options, sheet=sheet)
     return context, True
 
@@ -79,7 +92,7 @@ def print_page(request, slug, scope):
 
 
 def print_pdf(request, slug, scope):
-    context, valid = _print_context(request, scope, slug, qr="png")
+    context, valid = _print_context(request, scope, slug, qr="pdf")
     if not valid:
         return _invalid(request, context)
     # Rendering takes seconds for a large area, and organisers print the same selection again
@@ -87,10 +100,7 @@ def print_pdf(request, slug, scope):
     # moves on (keko.cache).
     pdf = cached(
         ("print-pdf", scope, slug, request.get_host(), sorted(request.GET.lists())),
-        lambda: render_pdf(
-            render_to_string(TEMPLATE, {**context, "for_pdf": True}, request),
-            base_url=request.build_absolute_uri("/"),
-        ),
+        lambda: sheet_pdf(request, context).pdf,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
@@ -111,18 +121,23 @@ def print_csv(request, slug, scope):
     return response
 
 
-def render_pdf(html, *, base_url):
-    """Render the print page's HTML to PDF bytes with the print stylesheet read from disk.
+def sheet_pdf(request, context):
+    """Render the print sheet of `context` to PDF, in parts of PDF_PART_SIZE entries laid out
+    side by side (keko.pdf). Returns a keko.pdf.Rendering."""
+    parts = [
+        render_to_string(TEMPLATE, {**context, "sheet": part, "for_pdf": True}, request)
+        for part in sheet_parts(context["sheet"], PDF_PART_SIZE)
+    ]
 
-    `base_url` only resolves relative links; nothing is fetched from it.
-    """
-    # Imported here: WeasyPrint takes most of a second to import, and only this view needs it.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    def running_pages(count):
+        return render_to_string(RUNNING_PAGES_TEMPLATE, {**context, "pages": range(count)}, request)
 
-    # data: URIs are the QR codes; anything else (http:, file:) is refused, never fetched.
-    fetcher = URLFetcher(allowed_protocols={"data"})
     with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
-        css = CSS(string=stylesheet.read(), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css])
+        css = stylesheet.read()
+    return render_pdf(
+        parts,
+        stylesheet=css,
+        running_pages=running_pages,
+        base_url=request.build_absolute_uri("/"),
+        processes=settings.PDF_PROCESSES,
+    )

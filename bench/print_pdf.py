@@ -8,6 +8,7 @@
 """
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -37,7 +37,6 @@ from actors.models import (  # noqa: E402
     Region,
     ServiceType,
 )
-from actors.printing import PrintOptions, add_links, print_selection  # noqa: E402
 from keko.models import Status  # noqa: E402
 
 HOST = "bench.localhost"
@@ -61,34 +60,30 @@ def measure(region):
     request = RequestFactory().get(
         reverse("actors:region_print_pdf", kwargs={"slug": region.slug}), OPTIONS, HTTP_HOST=HOST
     )
-    options = PrintOptions(contacts=True, checklist=True)
-    actors = Actor.objects.published().serving_regions([region])
-
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        sheet = print_selection(actors, options)
+        context, valid = print_views._print_context(request, "region", region.slug, qr="pdf")
     selected = time.perf_counter()
-    add_links(sheet, request.build_absolute_uri)
-    linked = time.perf_counter()
-    html = render_to_string(
-        print_views.TEMPLATE,
-        {"area": region, "region": region, "options": options, "sheet": sheet, "for_pdf": True},
-        request,
-    )
-    rendered = time.perf_counter()
-    pdf = print_views.render_pdf(html, base_url=request.build_absolute_uri("/"))
+    assert valid, context["form"].errors
+    rendering = print_views.sheet_pdf(request, context)
     done = time.perf_counter()
 
     response = print_views.print_pdf(request, region.slug, "region")
-    whole = time.perf_counter() - done
     assert response.status_code == 200, response.content[:500]
+    sheet = context["sheet"]
+    parts = len(print_views.sheet_parts(sheet, print_views.PDF_PART_SIZE))
+    size = len(rendering.pdf) / 1024
+    print(f"  actors {sheet.total}, PDF pages {pages(rendering.pdf)}, {size:.0f} KiB")
+    print(f"  queries, QR codes     {selected - started:7.3f} s  ({len(queries)} queries)")
+    print(f"  HTML and PDF          {done - started:7.3f} s  ({parts} parts)")
+    print(
+        f"  peak memory           this process {rss_mib():.0f} MiB, "
+        f"a renderer {rendering.peak_renderer_kib / 1024:.0f} MiB"
+    )
 
-    print(f"  actors {sheet.total}, PDF pages {pages(pdf)}, {len(pdf) / 1024:.0f} KiB")
-    print(f"  queries and grouping  {selected - started:7.3f} s  ({len(queries)} queries)")
-    print(f"  QR codes (segno)      {linked - selected:7.3f} s")
-    print(f"  HTML template         {rendered - linked:7.3f} s  ({len(html) / 1024:.0f} KiB)")
-    print(f"  WeasyPrint to PDF     {done - rendered:7.3f} s")
-    print(f"  whole view            {whole:7.3f} s  (QR codes now cached)")
+
+def rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def synthetic_region(count):

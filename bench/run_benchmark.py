@@ -71,7 +71,7 @@ def fetch(url, data=None, timeout=30):
         return response.status, response.read()
 
 
-def worker_pids(master):
+def child_pids(master):
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     except OSError:
@@ -90,20 +90,29 @@ def rss_mib(pid):
 
 
 class RssSampler(threading.Thread):
-    """Record the largest VmRSS of any worker of the given gunicorn masters."""
+    """Record the largest VmRSS of any worker of the given gunicorn masters, and of any
+    process the workers start (the PDF renderers of keko.pdf and their fork server)."""
 
     def __init__(self, masters):
         super().__init__(daemon=True)
         self.masters = masters
         self.peak = 0.0
+        self.renderer_peak = 0.0
         self.running = True
 
     def run(self):
         while self.running:
             for master in self.masters:
-                for pid in worker_pids(master):
+                for pid in child_pids(master):
                     self.peak = max(self.peak, rss_mib(pid))
-            time.sleep(0.25)
+                    for child in descendants(pid):
+                        self.renderer_peak = max(self.renderer_peak, rss_mib(child))
+            time.sleep(0.1)
+
+
+def descendants(pid):
+    children = child_pids(pid)
+    return children + [grandchild for child in children for grandchild in descendants(child)]
 
 
 def wrk(url, connections, duration):
@@ -402,7 +411,8 @@ def main():
         sampler.running = False
         print(
             f"\ngunicorn worker peak VmRSS: {pages_peak:.0f} MiB during the page runs, "
-            f"{sampler.peak:.0f} MiB including the PDFs."
+            f"{sampler.peak:.0f} MiB including the PDFs; a PDF renderer process (keko.pdf) "
+            f"peaked at {sampler.renderer_peak:.0f} MiB."
         )
     finally:
         for proc in reversed(processes):

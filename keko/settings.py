@@ -113,6 +113,10 @@ DATABASES = {
 }
 IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
+# Worker processes that lay out a long workshop PDF side by side (keko.pdf); default: one per
+# CPU the app server may use.
+PDF_PROCESSES = int(os.environ["PDF_PROCESSES"]) if os.environ.get("PDF_PROCESSES") else None
+
 # A shared cache (Redis) when CACHE_URL is set — required when several app servers run;
 # otherwise a per-process memory cache, fine for one development server.
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -168,8 +172,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO, pikepdf its start.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # The admin's address is not advertised; production sets its own.

@@ -2,15 +2,17 @@ import csv
 import datetime
 import io
 import re
-import socket
 import subprocess
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actors import print_views
+from actors.directory import KindGroup
 from actors.models import Actor
-from actors.print_views import render_pdf
+from actors.printing import PrintSheet, entry_lines, sheet_parts
 from keko.models import Status
 from tests.factories import (
     make_actor,
@@ -27,12 +29,20 @@ pytestmark = pytest.mark.django_db
 ENDED = datetime.date(2020, 12, 31)
 
 
+def pdf_text_raw(pdf):
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def pdf_text(pdf):
     """Return the text of a PDF on one line: headings may wrap, even at a hyphen."""
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().replace("-\n", "-").split())
+    return " ".join(pdf_text_raw(pdf).replace("-\n", "-").split())
+
+
+def pdf_pages(pdf):
+    """Return the text of each page of a PDF, each on one line."""
+    return [" ".join(page.split()) for page in pdf_text_raw(pdf).split("\f")[:-1]]
 
 
 def csv_rows(response):
@@ -97,11 +107,11 @@ def test_pdf_lists_published_actors_and_public_contacts_only(client, area):
 
 def test_pdf_is_reused_until_published_data_changes(client, area, monkeypatch):
     renders = []
-    original = render_pdf
+    original = print_views.render_pdf
 
-    def counting_render_pdf(html, **kwargs):
-        renders.append(html)
-        return original(html, **kwargs)
+    def counting_render_pdf(parts, **kwargs):
+        renders.append(parts)
+        return original(parts, **kwargs)
 
     monkeypatch.setattr("actors.print_views.render_pdf", counting_render_pdf)
     first = client.get(url("region_print_pdf", "pirkanmaa"))
@@ -131,25 +141,76 @@ def test_pdf_options_change_the_content(client, area):
     assert "Sivu 2 / 2" in text  # the checklist starts a page of its own
 
 
-def test_pdf_renders_without_fetching_anything(monkeypatch, tmp_path):
-    local_css = tmp_path / "local.css"
-    local_css.write_text('p::after { content: "LUETTU" }')
-    connections = []
+def test_long_pdf_is_rendered_in_parts_with_one_running_page_count(client, area, monkeypatch):
+    # One entry per part: the association, the project, then the checklist, each laid out
+    # by a worker process of its own.
+    monkeypatch.setattr("actors.print_views.PDF_PART_SIZE", 1)
+    monkeypatch.setattr("django.conf.settings.PDF_PROCESSES", 2)
+    make_actor(name="Toinen yhdistys", municipality=area["town"])
+    response = client.get(url("region_print_pdf", "pirkanmaa"), {"tarkistuslista": "1"})
+    assert response.status_code == 200
+    pages = pdf_pages(response.content)
+    assert len(pages) == 4
+    assert "Toinen yhdistys" in pages[0] and "Työttömien yhdistys" not in pages[0]
+    assert "Työttömien yhdistys" in pages[1] and "Yhdistys tai järjestö (jatkuu)" in pages[1]
+    assert "Osallisuushanke" in pages[2] and "Hanke (1)" in pages[2]
+    assert "tarkistuslista" in pages[3]
+    for number, page in enumerate(pages, start=1):
+        assert f"Sivu {number} / 4" in page
+        assert "Pirkanmaa" in page and "Lähde: KeKo-hakemisto" in page
+    # The heading once, at the top; the source line once, at the end.
+    assert sum("työllisyyttä edistävät toimijat" in page for page in pages) == 1
+    assert "(CC BY 4.0)" in pages[3] and "(CC BY 4.0)" not in pages[0]
 
-    def refuse(self, address):
-        connections.append(address)
-        raise OSError("no network in tests")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    html = (
-        '<html><head><link rel="stylesheet" href="http://example.com/x.css">'
-        f'<link rel="stylesheet" href="{local_css.as_uri()}"></head>'
-        '<body><img src="http://example.com/x.png" alt=""><p>Teksti</p></body></html>'
-    )
-    pdf = render_pdf(html, base_url="http://testserver/")
-    assert pdf.startswith(b"%PDF")
-    assert connections == []
-    assert "Teksti" in pdf_text(pdf) and "LUETTU" not in pdf_text(pdf)
+def test_sheet_parts_fill_up_and_mark_where_a_kind_runs_on():
+    groups = [
+        KindGroup("association", "Yhdistys", 5, ["a1", "a2", "a3", "a4", "a5"]),
+        KindGroup("project", "Hanke", 1, ["p1"]),
+    ]
+    sheet = PrintSheet(groups, 6, checklist=["rooli"], printed_on=datetime.date(2026, 1, 1))
+    parts = sheet_parts(sheet, 2)
+    assert [[(g.kind, g.first, g.continued) for g in part.groups] for part in parts] == [
+        [("association", ["a1", "a2"], False)],
+        [("association", ["a3", "a4"], True)],
+        [("association", ["a5"], True), ("project", ["p1"], False)],
+        [],
+    ]
+    assert [part.checklist for part in parts] == [[], [], [], ["rooli"]]
+    assert [(part.first_part, part.last_part) for part in parts] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, True),
+    ]
+    assert {part.total for part in parts} == {6}
+    # A sheet that fits is one part, as it was.
+    [whole] = sheet_parts(replace(sheet, checklist=[]), 10)
+    assert whole.groups == groups and whole.first_part and whole.last_part
+
+
+def test_an_empty_sheet_is_one_part():
+    sheet = PrintSheet([], 0, checklist=[], printed_on=datetime.date(2026, 1, 1))
+    assert sheet_parts(sheet, 250) == [sheet]
+
+
+def test_entry_lines_leave_out_what_is_missing(area):
+    association = area["association"]
+    assert entry_lines(association) == [
+        [("", "Tampere"), ("Tarjoaa:", "Työhönvalmennus")],
+        [
+            ("S-posti", "toimisto@yhdistys.example"),
+            ("Puh.", "+358 40 123 4567"),
+            ("Verkossa", "yhdistys.example/"),
+        ],
+        [("", "Tarkistettu 1.3.2026")],
+    ]
+    ended = make_actor(name="Tampere", municipality=area["town"], active_until=ENDED)
+    ended.street_address, ended.postal_code = "Katu 1", "33100"
+    assert entry_lines(ended) == [
+        [("Päättynyt", "31.12.2020")],
+        [("Osoite", "Katu 1, 33100"), ("", "Tarkistuspäivä ei tiedossa")],
+    ]
 
 
 # The print page

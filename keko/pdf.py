@@ -1,0 +1,150 @@
+"""HTML to PDF with WeasyPrint, in parts laid out side by side in worker processes.
+
+WeasyPrint lays out a few hundred entries a second on one core and holds every page's boxes
+in memory until the PDF is written: a 2 000-entry print took half a minute and most of a
+gigabyte in the web worker. So a long document is rendered as parts, each in a fresh process
+(one per CPU at a time), and the parts' PDFs are joined with pikepdf. Page numbers ("Sivu 3 /
+170") depend on the whole, so the parts leave the page margins empty and a second, cheap
+document of blank pages carrying only the running header and footer is stamped onto them.
+
+The worker processes start from a fork server that has imported WeasyPrint and not Django
+(keko.pdf_render).
+"""
+
+import contextlib
+import dataclasses
+import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+
+import pikepdf
+
+# Every margin box of CSS Paged Media; the parts blank them all.
+MARGIN_BOXES = [
+    "top-left-corner",
+    "top-left",
+    "top-center",
+    "top-right",
+    "top-right-corner",
+    "right-top",
+    "right-middle",
+    "right-bottom",
+    "bottom-right-corner",
+    "bottom-right",
+    "bottom-center",
+    "bottom-left",
+    "bottom-left-corner",
+    "left-bottom",
+    "left-middle",
+    "left-top",
+]
+_BLANK_BOXES = " ".join(f"@{box} {{ content: none }}" for box in MARGIN_BOXES)
+NO_MARGIN_BOXES = f"\n@page {{ {_BLANK_BOXES} }}"
+
+
+def available_cpus():
+    return len(os.sched_getaffinity(0))
+
+
+# A fork server rather than a plain fork: the web worker may hold database connections and
+# threads that a forked copy must not touch, and starting Python afresh for every part would
+# cost a second of imports each. The server imports WeasyPrint (keko.pdf_render) once.
+FORK_SERVER = multiprocessing.get_context("forkserver")
+FORK_SERVER.set_forkserver_preload(["keko.pdf_render"])
+
+
+def _pool(processes):
+    """A pool of `processes` fresh processes from the fork server. One part per process, so
+    that the memory a part's layout took is returned to the system when it ends."""
+    return ProcessPoolExecutor(processes, mp_context=FORK_SERVER, max_tasks_per_child=1)
+
+
+@dataclasses.dataclass
+class Rendering:
+    """What render_pdf made: the PDF, its page count and the peak memory of the processes
+    that laid it out."""
+
+    pdf: bytes
+    pages: int
+    peak_renderer_kib: int
+
+
+def render_pdf(parts, *, stylesheet, running_pages, base_url, processes=None):
+    """Render the HTML documents `parts` one after another into one PDF.
+
+    Each part starts on a new page. `running_pages(count)` returns an HTML document of
+    `count` pages carrying the running header and footer (page numbers and all), rendered
+    with `stylesheet` and laid over the parts' pages. A single part is rendered in this
+    process; more are spread over `processes` worker processes (default: one per CPU).
+    """
+    parts = list(parts)
+    with _renderers(len(parts), processes) as render_all:
+        rendered = list(
+            render_all(_render, parts, repeat(stylesheet + NO_MARGIN_BOXES), repeat(base_url))
+        )
+        sources = [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf, _kib in rendered]
+        document = _join(sources)
+        [(overlay, overlay_kib)] = render_all(
+            _render, [running_pages(len(document.pages))], [stylesheet], [base_url]
+        )
+    running = pikepdf.Pdf.open(io.BytesIO(overlay))
+    for page, running_page in zip(document.pages, running.pages, strict=True):
+        # As a form XObject drawn over the page: the page's own content is not parsed.
+        page.add_overlay(running_page)
+    out = io.BytesIO()
+    document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    peak = max([kib for _pdf, kib in rendered] + [overlay_kib])
+    return Rendering(out.getvalue(), len(document.pages), peak)
+
+
+def _render(html, stylesheet, base_url):
+    """keko.pdf_render.render, imported where it runs: a web worker that hands the parts to
+    worker processes need not load WeasyPrint (some 50 MB) itself."""
+    from . import pdf_render
+
+    return pdf_render.render(html, stylesheet, base_url)
+
+
+@contextlib.contextmanager
+def _renderers(count, processes):
+    """Yield a map() for rendering `count` parts: the built-in one, in this process, for a
+    single part; a pool's, over worker processes, for more."""
+    if count == 1:
+        yield map
+        return
+    with _pool(min(processes or available_cpus(), count)) as pool:
+        yield pool.map
+
+
+def _join(sources):
+    """One PDF of the pages of the PDFs `sources` in order, with the first one's title and
+    language, and the bookmarks (outline) of all."""
+    document = pikepdf.Pdf.new()
+    first = sources[0]
+    if "/Title" in first.docinfo:
+        document.docinfo["/Title"] = first.docinfo["/Title"]
+    if "/Lang" in first.Root:
+        document.Root.Lang = first.Root.Lang
+    with document.open_outline() as outline:
+        for source in sources:
+            offset = len(document.pages)
+            document.pages.extend(source.pages)
+            with source.open_outline() as source_outline:
+                outline.root.extend(_moved(item, source, offset) for item in source_outline.root)
+    return document
+
+
+def _moved(item, source, offset):
+    """A copy of the outline item `item` of `source`, pointing `offset` pages further on."""
+    page, _kind, left, top, *_zoom = item.destination
+    moved = pikepdf.OutlineItem(
+        str(item.title),
+        offset + source.pages.index(pikepdf.Page(page)),
+        "XYZ",
+        left=float(left),
+        top=float(top),
+    )
+    moved.children.extend(_moved(child, source, offset) for child in item.children)
+    return moved

@@ -1,0 +1,113 @@
+"""keko.pdf: HTML to PDF in parts laid out by worker processes, with running page numbers."""
+
+import io
+import socket
+import subprocess
+
+import pikepdf
+import pytest
+
+from keko import pdf_render
+from keko.pdf import render_pdf
+
+STYLESHEET = """
+@page { size: A6; margin: 15mm 10mm;
+  @top-left { content: "Otsikko" }
+  @bottom-right { content: "Sivu " counter(page) " / " counter(pages) } }
+html { background: #fff; }
+html.running { background: none; }
+.running-page { break-after: page; }
+.running-page:last-child { break-after: auto; }
+.long { height: 105mm; }
+"""
+
+
+def document(body, title="Testi"):
+    return f'<html lang="fi"><head><title>{title}</title></head><body>{body}</body></html>'
+
+
+def running_pages(count):
+    return (
+        '<html class="running"><body>'
+        + '<div class="running-page"></div>' * count
+        + "</body></html>"
+    )
+
+
+def page_texts(pdf):
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_parts_follow_each_other_with_one_page_count(processes):
+    parts = [
+        document("<h1>Ensimmäinen</h1><p>Yksi</p>", title="Koko tuloste"),
+        document('<h2>Toinen</h2><div class="long"></div><p>Kaksi</p>'),  # two pages
+        document("<h2>Kolmas</h2><p>Kolme</p>"),
+    ]
+    rendering = render_pdf(
+        parts,
+        stylesheet=STYLESHEET,
+        running_pages=running_pages,
+        base_url="http://testserver/",
+        processes=processes,
+    )
+    pages = page_texts(rendering.pdf)
+    assert rendering.pages == len(pages) == 4
+    assert "Yksi" in pages[0] and "Toinen" in pages[1] and "Kaksi" in pages[2]
+    assert "Kolme" in pages[3]
+    for number, page in enumerate(pages, start=1):
+        # Each page once: the parts' own margin boxes are left empty.
+        assert page.count("Sivu") == 1 and f"Sivu {number} / 4" in page
+        assert page.count("Otsikko") == 1
+    with pikepdf.Pdf.open(io.BytesIO(rendering.pdf)) as pdf:
+        assert str(pdf.docinfo["/Title"]) == "Koko tuloste"
+        assert str(pdf.Root.Lang) == "fi"
+        with pdf.open_outline() as outline:
+            bookmarks = [
+                (str(item.title), pdf.pages.index(pikepdf.Page(item.destination[0])))
+                for item in outline.root
+            ]
+    assert bookmarks == [("Ensimmäinen", 0), ("Toinen", 1), ("Kolmas", 3)]
+    assert rendering.peak_renderer_kib > 10_000
+
+
+def test_a_single_part_is_rendered_the_same_way():
+    rendering = render_pdf(
+        [document("<p>Ainoa</p>")],
+        stylesheet=STYLESHEET,
+        running_pages=running_pages,
+        base_url="http://testserver/",
+    )
+    assert page_texts(rendering.pdf) == ["Otsikko Ainoa Sivu 1 / 1"]
+
+
+def test_qr_images_are_drawn_and_nothing_is_fetched(monkeypatch, tmp_path):
+    local_css = tmp_path / "local.css"
+    local_css.write_text('p::after { content: "LUETTU" }')
+    connections = []
+
+    def refuse(self, address):
+        connections.append(address)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    html = (
+        '<html><head><link rel="stylesheet" href="http://example.com/x.css">'
+        f'<link rel="stylesheet" href="{local_css.as_uri()}"></head>'
+        '<body><img src="http://example.com/x.png" alt="">'
+        '<img src="qr:https://keko.example/toimijat/yhdistys/" alt=""><p>Teksti</p></body></html>'
+    )
+    pdf = pdf_render.html_to_pdf(html, "", "http://testserver/")
+    assert connections == []
+    assert page_texts(pdf) == ["Teksti"]
+    images = (
+        subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .splitlines()[2:]
+    )
+    # One image, the QR code: 29 modules (version 3) and a border of two on each side.
+    assert len(images) == 1 and images[0].split()[3:5] == ["33", "33"]
