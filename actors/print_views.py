@@ -129,8 +129,9 @@ def sheet_pdf(request, context):
         for part in sheet_parts(context["sheet"], PDF_PART_SIZE)
     ]
 
-    def running_pages(count):
-        return render_to_string(RUNNING_PAGES_TEMPLATE, {**context, "pages": range(count)}, request)
+    def running_pages(numbers, total):
+        running = {**context, "numbers": numbers, "total": total}
+        return render_to_string(RUNNING_PAGES_TEMPLATE, running, request)
 
     with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
         css = stylesheet.read()

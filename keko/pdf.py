@@ -4,8 +4,9 @@ WeasyPrint lays out a few hundred entries a second on one core and holds every p
 in memory until the PDF is written: a 2 000-entry print took half a minute and most of a
 gigabyte in the web worker. So a long document is rendered as parts, each in a fresh process
 (one per CPU at a time), and the parts' PDFs are joined with pikepdf. Page numbers ("Sivu 3 /
-170") depend on the whole, so the parts leave the page margins empty and a second, cheap
-document of blank pages carrying only the running header and footer is stamped onto them.
+170") depend on the whole, so the parts leave the page margins empty, and blank pages
+carrying only the running header and footer, laid out side by side too, are stamped onto
+them.
 
 The worker processes start from a fork server that has imported WeasyPrint and not Django
 (keko.pdf_render).
@@ -14,6 +15,7 @@ The worker processes start from a fork server that has imported WeasyPrint and n
 import contextlib
 import dataclasses
 import io
+import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -74,29 +76,36 @@ class Rendering:
 def render_pdf(parts, *, stylesheet, running_pages, base_url, processes=None):
     """Render the HTML documents `parts` one after another into one PDF.
 
-    Each part starts on a new page. `running_pages(count)` returns an HTML document of
-    `count` pages carrying the running header and footer (page numbers and all), rendered
-    with `stylesheet` and laid over the parts' pages. A single part is rendered in this
-    process; more are spread over `processes` worker processes (default: one per CPU).
+    Each part starts on a new page. `running_pages(numbers, total)` returns an HTML document
+    of one page for each page number in the range `numbers`, carrying only that page's
+    running header and footer ("Sivu 3 / 170"); rendered with `stylesheet`, they are laid
+    over the parts' pages. A single part is rendered in this process; more are spread over
+    `processes` worker processes (default: one per CPU).
     """
     parts = list(parts)
-    with _renderers(len(parts), processes) as render_all:
+    processes = min(processes or available_cpus(), len(parts))
+    with _renderers(processes) as render_all:
         rendered = list(
             render_all(_render, parts, repeat(stylesheet + NO_MARGIN_BOXES), repeat(base_url))
         )
-        sources = [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf, _kib in rendered]
-        document = _join(sources)
-        [(overlay, overlay_kib)] = render_all(
-            _render, [running_pages(len(document.pages))], [stylesheet], [base_url]
+        document = _join([pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf, _kib in rendered])
+        total = len(document.pages)
+        # The running pages in as many pieces as there are processes, laid out side by side.
+        numbers, size = range(1, total + 1), math.ceil(total / processes)
+        pieces = [numbers[start : start + size] for start in range(0, total, size)]
+        overlays = list(
+            render_all(
+                _render,
+                [running_pages(numbers, total) for numbers in pieces],
+                repeat(stylesheet),
+                repeat(base_url),
+            )
         )
-    running = pikepdf.Pdf.open(io.BytesIO(overlay))
-    for page, running_page in zip(document.pages, running.pages, strict=True):
-        # As a form XObject drawn over the page: the page's own content is not parsed.
-        page.add_overlay(running_page)
+    _stamp(document, [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf, _kib in overlays])
     out = io.BytesIO()
     document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    peak = max([kib for _pdf, kib in rendered] + [overlay_kib])
-    return Rendering(out.getvalue(), len(document.pages), peak)
+    peak = max(kib for _pdf, kib in rendered + overlays)
+    return Rendering(out.getvalue(), total, peak)
 
 
 def _render(html, stylesheet, base_url):
@@ -108,14 +117,22 @@ def _render(html, stylesheet, base_url):
 
 
 @contextlib.contextmanager
-def _renderers(count, processes):
-    """Yield a map() for rendering `count` parts: the built-in one, in this process, for a
-    single part; a pool's, over worker processes, for more."""
-    if count == 1:
+def _renderers(processes):
+    """Yield a map() for rendering over `processes` processes: the built-in one, in this
+    process, for one; a pool's, over worker processes, for more."""
+    if processes == 1:
         yield map
         return
-    with _pool(min(processes or available_cpus(), count)) as pool:
+    with _pool(processes) as pool:
         yield pool.map
+
+
+def _stamp(document, overlays):
+    """Lay the pages of the PDFs `overlays`, in order, over the pages of `document`."""
+    running_pages = (page for overlay in overlays for page in overlay.pages)
+    for page, running_page in zip(document.pages, running_pages, strict=True):
+        # As a form XObject drawn over the page: the page's own content is not parsed.
+        page.add_overlay(running_page)
 
 
 def _join(sources):

@@ -11,12 +11,11 @@ from keko import pdf_render
 from keko.pdf import render_pdf
 
 STYLESHEET = """
-@page { size: A6; margin: 15mm 10mm;
-  @top-left { content: "Otsikko" }
-  @bottom-right { content: "Sivu " counter(page) " / " counter(pages) } }
+@page { size: A6; margin: 15mm 10mm; @top-left { content: "Otsikko" } }
+@page running { @bottom-right { content: string(number) } }
 html { background: #fff; }
 html.running { background: none; }
-.running-page { break-after: page; }
+.running-page { page: running; string-set: number attr(data-number); break-after: page; }
 .running-page:last-child { break-after: auto; }
 .long { height: 105mm; }
 """
@@ -26,12 +25,32 @@ def document(body, title="Testi"):
     return f'<html lang="fi"><head><title>{title}</title></head><body>{body}</body></html>'
 
 
-def running_pages(count):
-    return (
-        '<html class="running"><body>'
-        + '<div class="running-page"></div>' * count
-        + "</body></html>"
+def running_pages(numbers, total):
+    pages = "".join(
+        f'<div class="running-page" data-number="Sivu {n} / {total}"></div>' for n in numbers
     )
+    return f'<html class="running"><body>{pages}</body></html>'
+
+
+def test_running_pages_come_in_pieces_one_per_process():
+    asked = []
+
+    def recording_running_pages(numbers, total):
+        asked.append((numbers, total))
+        return running_pages(numbers, total)
+
+    parts = [document('<div class="long"></div>' * 2) for _ in range(3)]  # 2 pages each
+    rendering = render_pdf(
+        parts,
+        stylesheet=STYLESHEET,
+        running_pages=recording_running_pages,
+        base_url="http://testserver/",
+        processes=2,
+    )
+    assert asked == [(range(1, 4), 6), (range(4, 7), 6)]
+    assert [page.split()[-4:] for page in page_texts(rendering.pdf)] == [
+        ["Sivu", f"{n}", "/", "6"] for n in range(1, 7)
+    ]
 
 
 def page_texts(pdf):
