@@ -64,11 +64,12 @@ class PrintSheet:
 
 
 def sheet_parts(sheet, size):
-    """Split `sheet` into sheets of `size` entries (the last one fewer), in order, and the
-    checklist on its own, for laying out side by side (keko.pdf). Each part starts a page.
+    """Split `sheet` into sheets of `size` entries (the last one fewer), in order, for laying
+    out side by side (keko.pdf). Each part starts a page.
 
     A kind may run over into the next part; its heading is repeated there, marked
-    `continued`.
+    `continued`. The checklist is a part of its own when the entries take more than one, and
+    stays with them otherwise, so that a short sheet is laid out in one go.
     """
     entries = [(group, actor) for group in sheet.groups for actor in group.first]
     parts = []
@@ -79,7 +80,9 @@ def sheet_parts(sheet, size):
             group, first = run[0][0], [actor for _group, actor in run]
             groups.append(replace(group, first=first, continued=first[0] is not group.first[0]))
         parts.append(replace(sheet, groups=groups, checklist=[]))
-    if sheet.checklist:
+    if len(parts) == 1:
+        parts = [sheet]
+    elif sheet.checklist:
         parts.append(replace(sheet, groups=[]))
     for number, part in enumerate(parts):
         part.first_part = number == 0
@@ -177,19 +180,20 @@ QR_FORMATS = {"svg": qr_svg, "pdf": qr_img}
 
 
 def prepare_entries(sheet, absolute_url, *, qr=None):
-    """Give every listed actor what its printed entry shows beyond its fields.
+    """Give every listed actor what its entry shows beyond its fields.
 
     `live_url`: the absolute URL of its live page (`absolute_url(path)` is e.g.
-    request.build_absolute_uri); `qr_code`: a QR code of it when `qr` names a format ("svg"
-    for the page, "pdf" for the PDF); `entry_lines`: the lines under its name.
+    request.build_absolute_uri). For a printed sheet, where `qr` names the format of the QR
+    codes ("svg" for the page, "pdf" for the PDF), also `qr_code`, a QR code of it, and
+    `entry_lines`, the lines under its name; the CSV (no `qr`) has columns instead.
     """
     make_qr = QR_FORMATS.get(qr)
     for group in sheet.groups:
         for actor in group.first:
             actor.live_url = absolute_url(actor.get_absolute_url())
-            actor.entry_lines = entry_lines(actor)
             if make_qr:
                 actor.qr_code = make_qr(actor.live_url)
+                actor.entry_lines = entry_lines(actor)
 
 
 def entry_lines(actor):
