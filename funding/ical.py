@@ -70,16 +70,11 @@ def current_occurrence(window, today):
     return occurrence(window, today.year + 1)
 
 
-def period_text(window):
-    """Return the window as Finnish readers write it, e.g. '1.4.–31.5.'."""
-    return f"{window.start_day}.{window.start_month}.–{window.end_day}.{window.end_month}."
-
-
 def window_event(window, *, url, dtstamp, today):
     """Return the content lines (unfolded) of the VEVENT of one application window."""
     start, end = current_occurrence(window, today)
     source = window.funding_source
-    description = [_("Hakuaika %(period)s vuosittain.") % {"period": period_text(window)}]
+    description = [_("Hakuaika %(period)s vuosittain.") % {"period": window.period}]
     if window.notes:
         description.append(window.notes)
     description.append(url)

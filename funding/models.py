@@ -168,6 +168,11 @@ class ApplicationWindow(models.Model):
     def __str__(self):
         return f"{self.funding_source}: {self.name}"
 
+    @property
+    def period(self):
+        """The window as Finnish readers write it, e.g. '1.4.–31.5.'."""
+        return f"{self.start_day}.{self.start_month}.–{self.end_day}.{self.end_month}."
+
     def clean(self):
         # February 29 is excluded so that the window exists every year.
         for month, day in ((self.start_month, self.start_day), (self.end_month, self.end_day)):

@@ -13,7 +13,8 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(**kwargs)
 
     def filter(self, queryset, value):
-        return queryset.search(value) if value and value.strip() else queryset
+        # search() itself leaves the rows as they are when `value` has no words.
+        return queryset.search(value) if value else queryset
 
 
 class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):

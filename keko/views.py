@@ -76,9 +76,7 @@ def site_search(request):
                 "kind": "funding",
                 "title": _("Rahoitus"),
                 "list_url": reverse("funding:list") + "?" + urlencode({"q": text}),
-                "results": FundingSource.objects.published()
-                .search(text)
-                .select_related("administrator"),
+                "results": FundingSource.objects.published().search(text),
             },
             {
                 "kind": "terms",
