@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .freshness import stale_cutoff
+from .freshness import stale_cutoff, stale_q
 
 CONFLICT_MESSAGE = _(
     "Joku muu on muokannut tätä tietoa sillä välin, kun sinulla oli lomake auki, joten "
@@ -45,11 +45,10 @@ class VerifiedFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        cutoff = stale_cutoff()
         if self.value() == self.FRESH:
-            return queryset.filter(verified_on__gte=cutoff)
+            return queryset.exclude(stale_q())
         if self.value() == self.STALE:
-            return queryset.exclude(verified_on__gte=cutoff)
+            return queryset.filter(stale_q())
         if self.value() == self.NEVER:
             return queryset.filter(verified_on__isnull=True)
         return queryset

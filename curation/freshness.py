@@ -13,11 +13,9 @@ def stale_cutoff(on=None):
     return (on or timezone.localdate()) - datetime.timedelta(days=STALE_AFTER_DAYS)
 
 
-def stale_q(on=None, prefix=""):
+def stale_q(on=None):
     """Return a Q matching entries never verified, or verified over 12 months before `on`."""
-    return Q(**{f"{prefix}verified_on__isnull": True}) | Q(
-        **{f"{prefix}verified_on__lt": stale_cutoff(on)}
-    )
+    return Q(verified_on__isnull=True) | Q(verified_on__lt=stale_cutoff(on))
 
 
 def stale_actors_by_region(actors, on=None):

@@ -33,12 +33,6 @@ class RegionalEditor(models.Model):
         return str(self.user)
 
 
-class CorrectionRequestQuerySet(models.QuerySet):
-    def open(self):
-        """Return requests nobody has handled yet."""
-        return self.filter(status=CorrectionRequest.Status.NEW)
-
-
 class CorrectionRequest(models.Model):
     """A correction suggested by a visitor. Never changes public data by itself."""
 
@@ -82,8 +76,6 @@ class CorrectionRequest(models.Model):
         verbose_name=_("käsittelijä"),
     )
     handled_at = models.DateTimeField(_("käsitelty"), null=True, blank=True)
-
-    objects = CorrectionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from actors.models import Actor, Municipality, Region
+from actors.models import Actor, Region
 from practices.models import Practice
 
 CURATOR_GROUP = "Kuraattori"
@@ -186,13 +186,6 @@ def practice_region_errors(user, *, regions):
     if any(r.pk not in allowed for r in regions):
         return {"regions": _("Voit valita vain omia maakuntiasi.")}
     return {}
-
-
-def municipalities_for(user):
-    """Return the municipalities `user` may place actors in."""
-    if not is_region_limited(user):
-        return Municipality.objects.all()
-    return Municipality.objects.filter(region__in=editor_regions(user))
 
 
 def can_import(user):

@@ -60,13 +60,14 @@ def hash_ip(ip):
 
 
 @transaction.atomic
-def submit_correction(*, entry, what_is_wrong, proposed_fix, email="", ip=""):
-    """Store a visitor's correction to `entry` (an actor or a practice) for curators."""
+def submit_correction(*, entry, what_is_wrong, proposed_fix, email="", ip_hash=""):
+    """Store a visitor's correction to `entry` (an actor or a practice) for curators;
+    `ip_hash` is hash_ip() of the sender's address."""
     correction = CorrectionRequest(
         what_is_wrong=what_is_wrong,
         proposed_fix=proposed_fix,
         email=email,
-        ip_hash=hash_ip(ip) if ip else "",
+        ip_hash=ip_hash,
     )
     setattr(correction, entry._meta.model_name, entry)
     correction.full_clean()

@@ -41,8 +41,8 @@ def practice_correction_thanks(request, slug):
 def _correction(request, entry, thanks_url_name):
     form = CorrectionForm(request.POST or None)
     if request.method == "POST":
-        ip = client_ip(request)
-        key = f"correction:{services.hash_ip(ip)}"
+        ip_hash = services.hash_ip(client_ip(request))
+        key = f"correction:{ip_hash}"
         if not ratelimit.allow(key, limit=RATE_LIMIT, period=RATE_PERIOD):
             return render(request, "curation/correction_limited.html", {"entry": entry}, status=429)
         if form.is_valid():
@@ -53,7 +53,7 @@ def _correction(request, entry, thanks_url_name):
                     what_is_wrong=form.cleaned_data["what_is_wrong"],
                     proposed_fix=form.cleaned_data["proposed_fix"],
                     email=form.cleaned_data["email"],
-                    ip=ip,
+                    ip_hash=ip_hash,
                 )
             return redirect(reverse(thanks_url_name, kwargs={"slug": entry.slug}))
     return render(request, "curation/correction_form.html", {"entry": entry, "form": form})

@@ -87,6 +87,9 @@ def cached(key_parts, compute, timeout=TIMEOUT):
 
 
 def _bump(sender, **kwargs):
+    # m2m_changed fires before and after each change; after is enough.
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
     bump_directory_version()
 
 

@@ -107,7 +107,7 @@ WSGI_APPLICATION = "keko.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -115,7 +115,7 @@ IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql
 
 # Worker processes that lay out a long workshop PDF side by side (keko.pdf); default: one per
 # CPU the app server may use.
-PDF_PROCESSES = int(os.environ["PDF_PROCESSES"]) if os.environ.get("PDF_PROCESSES") else None
+PDF_PROCESSES = env_int("PDF_PROCESSES", 0) or None
 
 # A shared cache (Redis) when CACHE_URL is set — required when several app servers run;
 # otherwise a per-process memory cache, fine for one development server.
