@@ -98,20 +98,25 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         (regional editors: their regions). Checked by every has_*_permission(obj)."""
         return True
 
+    def _in_scope_once(self, request, obj):
+        """in_scope, asked of the database once per request and entry: a change page asks
+        for the view, change and delete permissions of its entry some eight times."""
+        if obj is None:
+            return True
+        answers = request.__dict__.setdefault("_keko_in_scope", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = self.in_scope(request, obj)
+        return answers[key]
+
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (
-            obj is None or self.in_scope(request, obj)
-        )
+        return super().has_view_permission(request, obj) and self._in_scope_once(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or self.in_scope(request, obj)
-        )
+        return super().has_change_permission(request, obj) and self._in_scope_once(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or self.in_scope(request, obj)
-        )
+        return super().has_delete_permission(request, obj) and self._in_scope_once(request, obj)
 
     def _get_in_scope(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
