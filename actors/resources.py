@@ -53,11 +53,15 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         self.width = width
 
     def clean(self, value, row=None, **kwargs):
+        """Return the list of the objects named in `value`, in one query (import-export
+        cleans a row's column up to three times: to check it, to compare it, to save it)."""
         if value in (None, ""):
-            return self.model.objects.none()
-        wanted = [_code(v, self.width) for v in str(value).split(self.separator) if v.strip()]
-        found = self.model.objects.filter(**{f"{self.field}__in": wanted})
-        missing = sorted(set(wanted) - {str(v) for v in found.values_list(self.field, flat=True)})
+            return []
+        # A lone number is a spreadsheet's reading of a single code ("091" -> 91).
+        pieces = [value] if isinstance(value, int | float) else str(value).split(self.separator)
+        wanted = [_code(piece, self.width) for piece in pieces if str(piece).strip()]
+        found = list(self.model.objects.filter(**{f"{self.field}__in": wanted}))
+        missing = sorted(set(wanted) - {str(getattr(obj, self.field)) for obj in found})
         if missing:
             raise ValueError(_("Tuntemattomat arvot: %(values)s") % {"values": ", ".join(missing)})
         return found

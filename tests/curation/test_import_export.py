@@ -174,3 +174,13 @@ def test_only_curators_may_import(client):
 
     client.force_login(make_user())
     assert client.get(IMPORT).status_code == 403
+
+
+def test_a_served_municipality_read_as_a_number_is_its_zero_padded_code():
+    # A spreadsheet reads the cell "091" as the number 91.
+    helsinki = make_municipality(code="091")
+    widget = ActorResource().fields["served_municipalities"].widget
+    assert widget.clean(91.0) == [helsinki]
+    assert widget.clean("091, ") == [helsinki]
+    with pytest.raises(ValueError, match="Tuntemattomat arvot: 092"):
+        widget.clean(92)
