@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from funding.models import FundingSource, ProjectFunding
+from keko.cache import bump_directory_version
 from keko.models import Status
 from practices.models import Participation, Practice
 
@@ -566,4 +567,7 @@ def load_chunk(seed, chunk, count, reference, *, batch_size=1000, today=None):
     """Generate and insert one chunk in its own transaction; return its ChunkStats."""
     plan = plan_chunk(seed, chunk, count, reference, today=today or datetime.date.today())
     with transaction.atomic():
-        return insert_plan(plan, batch_size=batch_size)
+        stats = insert_plan(plan, batch_size=batch_size)
+        # bulk_create sends no signals: move cached pages on by hand (keko.cache).
+        bump_directory_version()
+        return stats

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from actors import synthetic
 from actors.models import Actor, ActorKind, Contact, NetworkMembership
+from keko.cache import directory_version
 from keko.models import Status
 from practices.models import Participation, Practice
 from tests.factories import (
@@ -112,3 +113,10 @@ def test_dry_run_writes_nothing(reference_data):
 def test_needs_the_seed_data():
     with pytest.raises(CommandError, match="seed"):
         run()
+
+
+def test_loading_moves_cached_pages_on(reference_data):
+    # bulk_create sends no signals; a page cached before the load must not outlive it.
+    before = directory_version()
+    run()
+    assert directory_version() > before
