@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from keko import qr as qr_codes
 
 from .directory import KindGroup, checklist
-from .models import Actor, ActorKind, Contact
+from .models import ActorKind, Contact
 
 
 @dataclass
@@ -105,10 +105,7 @@ def selected_actors(actors, options, *, target_groups=False):
     if options.kinds:
         actors = actors.filter(kind__in=options.kinds)
     if options.services:
-        # A subquery rather than a join, so that an actor offering two chosen services
-        # is listed once without DISTINCT.
-        offering = Actor.services.through.objects.filter(servicetype__in=options.services)
-        actors = actors.filter(pk__in=offering.values("actor_id"))
+        actors = actors.linked_to_any("services", options.services)
     prefetches = ["services", "target_groups"] if target_groups else ["services"]
     if options.contacts:
         prefetches.append(

@@ -18,17 +18,8 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class LinkedToAnyFilter(django_filters.ModelMultipleChoiceFilter):
-    """Rows linked through the many-to-many `field_name` to any of the chosen values.
-
-    A subquery on the link table rather than a join, so that a row linked to two chosen
-    values is listed once without DISTINCT.
-    """
+    """Entries linked through the many-to-many `field_name` to any of the chosen values
+    (CuratedQuerySet.linked_to_any)."""
 
     def filter(self, queryset, value):
-        if not value:
-            return queryset
-        field = queryset.model._meta.get_field(self.field_name)
-        links = field.remote_field.through.objects.filter(
-            **{f"{field.m2m_reverse_field_name()}__in": value}
-        )
-        return queryset.filter(pk__in=links.values(field.m2m_field_name()))
+        return queryset.linked_to_any(self.field_name, value) if value else queryset
