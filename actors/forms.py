@@ -9,14 +9,9 @@ class FlagInput(forms.CheckboxInput):
     """A checkbox submitted as `name=1` that hands its raw value to the field to validate.
 
     Django's CheckboxInput turns any unknown value into True; a print option sent as
-    `yhteystiedot=kyllä` should be reported, not silently read as "yes".
+    `yhteystiedot=kyllä` should be reported, not silently read as "yes". (The print options
+    template writes the checkboxes itself, see includes/print_options.html.)
     """
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, check_test=lambda value: value is True or value == "1")
-
-    def format_value(self, value):
-        return "1"
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
@@ -42,18 +37,6 @@ class FlagField(forms.Field):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Choose objects by slug; a value with a NUL character is invalid before any query
-    (PostgreSQL refuses such strings with an error)."""
-
-    def clean(self, value):
-        if isinstance(value, list | tuple) and any("\x00" in str(item) for item in value):
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
-            )
-        return super().clean(value)
-
-
 class PrintOptionsForm(forms.Form):
     """What a workshop print of an area's actors contains, from the print page's GET query."""
 
@@ -62,15 +45,13 @@ class PrintOptionsForm(forms.Form):
         choices=ActorKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Jos et valitse yhtään, mukana ovat kaikki tyypit."),
     )
-    palvelu = SlugMultipleChoiceField(
+    palvelu = forms.ModelMultipleChoiceField(
         label=_("Palvelut"),
         queryset=ServiceType.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Jos et valitse yhtään, mukana ovat kaikki palvelut."),
     )
     yhteystiedot = FlagField(label=_("Julkiset yhteyshenkilöt"))
     paattyneet = FlagField(label=_("Myös päättyneet toimijat"))
