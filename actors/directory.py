@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from funding.models import FundingSource
@@ -130,12 +130,7 @@ def area_directory(actors, *, regions):
         Actor.objects.published().active().filter(is_national=True).select_related("municipality")
     )
     practices = Practice.objects.published().filter(regions__in=regions).distinct()
-    funding = (
-        FundingSource.objects.published()
-        .filter(regions__in=regions)
-        .distinct()
-        .prefetch_related(Prefetch("windows"))
-    )
+    funding = FundingSource.objects.published().filter(regions__in=regions).distinct()
     return AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
