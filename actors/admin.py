@@ -78,17 +78,13 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 class ActorForm(VersionedModelForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        errors = permissions.actor_area_errors(
+    def scope_errors(self, cleaned_data):
+        return permissions.actor_area_errors(
             self.request_user,
             municipality=cleaned_data.get("municipality"),
             served_municipalities=list(cleaned_data.get("served_municipalities") or []),
             served_regions=list(cleaned_data.get("served_regions") or []),
         )
-        for field, message in errors.items():
-            self.add_error(field, message)
-        return cleaned_data
 
 
 @admin.register(Actor)

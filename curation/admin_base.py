@@ -60,7 +60,7 @@ class VersionedModelForm(forms.ModelForm):
     The form carries the entry's version as it was when the form was opened; saving compares
     it with the version in the database, under a row lock inside the admin's transaction, and
     refuses with a form error when someone else has saved in between. The editor's input stays
-    on the re-rendered form.
+    on the re-rendered form. Subclasses name what the user may not save in scope_errors().
     """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -87,7 +87,14 @@ class VersionedModelForm(forms.ModelForm):
             stored = self._stored_version(lock=True)
             if stored is not None and cleaned_data.get("seen_version") != stored:
                 raise ValidationError(CONFLICT_MESSAGE, code="conflict")
+        for field, message in self.scope_errors(cleaned_data).items():
+            self.add_error(field, message)
         return cleaned_data
+
+    def scope_errors(self, cleaned_data):
+        """Return {field: message} for what `request_user` may not save (regional editors:
+        areas outside their regions)."""
+        return {}
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):

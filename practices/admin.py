@@ -13,14 +13,10 @@ class ParticipationInline(admin.TabularInline):
 
 
 class PracticeForm(VersionedModelForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        errors = permissions.practice_region_errors(
+    def scope_errors(self, cleaned_data):
+        return permissions.practice_region_errors(
             self.request_user, regions=list(cleaned_data.get("regions") or [])
         )
-        for field, message in errors.items():
-            self.add_error(field, message)
-        return cleaned_data
 
 
 @admin.register(Practice)
