@@ -13,7 +13,6 @@ again in every case.
 """
 
 import argparse
-import http.client
 import os
 import shutil
 import subprocess
@@ -23,7 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_check import check_database_url, gunicorn, prepare, production_environment  # noqa: E402
+from load_check import (  # noqa: E402
+    check_database_url,
+    fetch,
+    gunicorn,
+    prepare,
+    production_environment,
+    status,
+)
 
 PAGE = "/toimijat/"
 
@@ -42,18 +48,6 @@ def pg_ctl(pgbin, pgdata, *args):
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode:
         sys.exit(f"pg_ctl {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-
-
-def fetch(address, path):
-    host, port = address.rsplit(":", 1)
-    connection = http.client.HTTPConnection(host, int(port), timeout=15)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        body = response.read().decode(errors="replace")
-        return response.status, dict(response.getheaders()), body
-    finally:
-        connection.close()
 
 
 def main():
@@ -82,7 +76,8 @@ def main():
         if not ok:
             failures.append(label)
 
-    with gunicorn(env) as address:
+    with gunicorn(env) as server:
+        address = server.address
         print(f"gunicorn on http://{address}")
         expect("healthz with the database up", fetch(address, "/healthz")[0], 200)
         expect(f"{PAGE} with the database up", fetch(address, uncached(PAGE))[0], 200)
@@ -92,7 +87,7 @@ def main():
         try:
             code, headers, body = fetch(address, uncached(PAGE))
             expect(f"{PAGE} with the database down", code, 503)
-            expect("  ...shows the 503 page", "tilapäisesti poissa käytöstä" in body, True)
+            expect("  ...shows the 503 page", "tilapäisesti poissa käytöstä" in body.decode(), True)
             expect("  ...with Retry-After", "Retry-After" in headers, True)
             expect("healthz with the database down", fetch(address, "/healthz")[0], 503)
         finally:
@@ -102,7 +97,7 @@ def main():
         started = time.monotonic()
         code = None
         while time.monotonic() - started < args.recovery:
-            code = fetch(address, uncached(PAGE))[0]
+            code = status(address, uncached(PAGE))
             if code == 200:
                 break
             time.sleep(0.2)

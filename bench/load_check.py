@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import typing
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -76,9 +77,14 @@ def prepare(env):
     manage("collectstatic", "--noinput", "-v0", env=env)
 
 
+class Server(typing.NamedTuple):
+    address: str  # "127.0.0.1:port"
+    pid: int  # gunicorn's master process
+
+
 @contextlib.contextmanager
-def gunicorn(env, *, workers=2, threads=4):
-    """Run gunicorn on a free loopback port; yield its base address ("127.0.0.1:port")."""
+def gunicorn(env, *, workers=2, threads=4, timeout=60):
+    """Run gunicorn on a free loopback port; yield its Server."""
     address = f"127.0.0.1:{free_port()}"
     log = tempfile.NamedTemporaryFile(prefix="keko-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
@@ -94,7 +100,7 @@ def gunicorn(env, *, workers=2, threads=4):
             "--threads",
             str(threads),
             "--timeout",
-            "60",
+            str(timeout),
             "--graceful-timeout",
             "5",
         ],
@@ -109,33 +115,57 @@ def gunicorn(env, *, workers=2, threads=4):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start; see {log.name}")
             time.sleep(0.2)
-        yield address
+        yield Server(address, process.pid)
     except BaseException:
         print(f"gunicorn's log: {log.name}", file=sys.stderr)
         raise
     else:
         os.unlink(log.name)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def stop(process):
+    """Terminate `process`, and kill it if it has not ended within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def region_sizes():
+    """Return {region: its published, active actors} of the database (Django set up)."""
+    from actors.models import Actor, Region
+
+    return {
+        region: Actor.objects.published().active().serving_regions([region]).count()
+        for region in Region.objects.all()
+    }
+
+
+def fetch(address, path, data=None, timeout=15):
+    """GET `path` (POST `data`, a dict, if given); return (status, headers, body bytes)."""
+    host, port = address.rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        if data is None:
+            connection.request("GET", path)
+        else:
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            connection.request("POST", path, urlencode(data), headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
 
 
 def status(address, path, timeout=10):
     """Return the status of GET `path`, or None if the server did not answer."""
-    host, port = address.rsplit(":", 1)
-    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
+        return fetch(address, path, timeout=timeout)[0]
     except OSError:
         return None
-    finally:
-        connection.close()
 
 
 def url_mix():
@@ -286,7 +316,8 @@ def main():
     results, stop = Results(), threading.Event()
     saves, curator_errors, originals = [], [], {}
     budget = iter(range(args.max_requests))
-    with gunicorn(env, workers=args.workers, threads=args.threads) as address:
+    with gunicorn(env, workers=args.workers, threads=args.threads) as server:
+        address = server.address
         print(
             f"gunicorn on http://{address} ({args.workers} workers × {args.threads} threads), "
             f"{args.clients} clients for {args.seconds:g} s over {len(mix)} URLs"

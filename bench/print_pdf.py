@@ -28,6 +28,7 @@ if __name__ == "__main__":
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
+    from load_check import region_sizes
 
     from actors import print_views
     from actors.models import (
@@ -128,10 +129,7 @@ def synthetic_region(count):
 
 def main():
     with override_settings(ALLOWED_HOSTS=[HOST]):
-        sizes = {
-            region: Actor.objects.published().active().serving_regions([region]).count()
-            for region in Region.objects.all()
-        }
+        sizes = region_sizes()
         printable = [r for r in sizes if sizes[r] <= print_views.MAX_PRINTED_ACTORS]
         if not printable:
             sys.exit("No printable region: run `manage.py migrate && manage.py seed` first.")

@@ -18,6 +18,7 @@ Everything started is stopped at the end. A benchmark, not a test: it prints fig
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -25,7 +26,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,36 +39,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 LUA = str(Path(__file__).with_name("latency.lua"))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load_check import (  # noqa: E402
+    fetch,
+    free_port,
+    gunicorn,
+    manage,
+    production_environment,
+    region_sizes,
+    stop,
+)
+
 SEARCH_WORD = "työttömien"  # genitive plural: indexed names say "työttömät"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(*args, env):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:  # refused, reset or timed out while booting
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
-
-
-def fetch(url, data=None, timeout=30):
-    body = urllib.parse.urlencode(data).encode() if data else None
-    with urllib.request.urlopen(url, data=body, timeout=timeout) as response:
-        return response.status, response.read()
 
 
 def child_pids(master):
@@ -141,13 +126,9 @@ def setup_django(env):
 
 def pick_urls():
     """Return the benchmark's pages and the regions for the PDF, from the loaded data."""
-    from actors.models import Actor, ActorKind, Region, TypicalService
-    from keko.models import Status
+    from actors.models import Actor, ActorKind, TypicalService
 
-    counts = {
-        region: Actor.objects.published().active().serving_regions([region]).count()
-        for region in Region.objects.all()
-    }
+    counts = region_sizes()
     largest = max(counts, key=counts.get)
     near_2000 = min(counts, key=lambda r: abs(counts[r] - 2000))
     service = (
@@ -161,7 +142,7 @@ def pick_urls():
         .filter(slug__startswith="synth-", kind=ActorKind.NETWORK)
         .order_by("pk")
         .first()
-    ) or Actor.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
+    ) or Actor.objects.published().order_by("pk").first()
     three_filters = urllib.parse.urlencode(
         {"alue": largest.slug, "tyyppi": ActorKind.ASSOCIATION, "palvelu": service.service.slug}
     )
@@ -224,43 +205,37 @@ def main():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: apt-get install -y wrk redis-server")
 
-    redis_port, port_a, port_b = free_port(), free_port(), free_port()
+    redis_port = free_port()
     env = {
-        **os.environ,
+        **production_environment(),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
-        "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # TLS ends at the load balancer; loopback is plain HTTP.
-        "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
         "CACHE_URL": f"redis://127.0.0.1:{redis_port}/0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    # Stop what was started on Ctrl-C and on `kill` alike: SIGTERM runs the finally block too.
+    # Stop what was started on Ctrl-C and on `kill` alike: SIGTERM unwinds the stack too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    processes = []
-    workdir = tempfile.mkdtemp(prefix="keko-bench-")
-    try:
-        processes.append(
-            subprocess.Popen(
-                [
-                    "redis-server",
-                    "--port",
-                    str(redis_port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    workdir,
-                ],
-                stdout=subprocess.DEVNULL,
-            )
+    with contextlib.ExitStack() as stack:
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="keko-bench-"))
+        redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+            ],
+            stdout=subprocess.DEVNULL,
         )
+        stack.callback(stop, redis)
         started = time.monotonic()
         if not args.skip_load:
             manage("migrate", "--no-input", "-v0", env=env)
@@ -282,28 +257,13 @@ def main():
             print(f"Loaded in {time.monotonic() - started:.0f} s.", flush=True)
         manage("collectstatic", "--no-input", "-v0", env=env)
 
-        masters = []
-        for port in (port_a, port_b):
-            proc = subprocess.Popen(
-                [
-                    GUNICORN,
-                    "keko.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(args.workers),
-                    "--timeout",
-                    str(args.pdf_timeout + 30),
-                ],
-                cwd=ROOT,
-                env=env,
-                stderr=open(Path(workdir) / f"gunicorn-{port}.log", "w"),
+        servers = [
+            stack.enter_context(
+                gunicorn(env, workers=args.workers, threads=1, timeout=args.pdf_timeout + 30)
             )
-            processes.append(proc)
-            masters.append(proc.pid)
-        a, b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
-        wait_for(a + "/bench/minimal/")
-        wait_for(b + "/bench/minimal/")
+            for _instance in ("A", "B")
+        ]
+        a, b = (server.address for server in servers)
 
         setup_django(env)
         from actors.models import Actor
@@ -311,7 +271,7 @@ def main():
         info = machine()
         actor_count = Actor.objects.count()
         pages, actor, largest, near_2000 = pick_urls()
-        sampler = RssSampler(masters)
+        sampler = RssSampler([server.pid for server in servers])
         sampler.start()
 
         print(f"\n{datetime.date.today().isoformat()}, {info}")
@@ -326,8 +286,8 @@ def main():
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         minimal = None
         for label, path in pages:
-            url = a + path
-            status, _body = fetch(url)  # fills caches, fails early on an error page
+            url = f"http://{a}{path}"
+            status = fetch(a, path)[0]  # fills caches, fails early on an error page
             assert status == 200, (url, status)
             _rps, errors1, p50, p95, p99 = wrk(url, 1, args.duration)
             rps, errors8, *_ = wrk(url, args.connections, args.duration)
@@ -352,32 +312,32 @@ def main():
             for _round in range(5):
                 bump_directory_version()
                 begin = time.perf_counter()
-                fetch(a + path)
+                fetch(a, path)
                 times.append((time.perf_counter() - begin) * 1000)
             print(f"| {label} | {statistics.median(times):.1f} | {max(times):.1f} |", flush=True)
 
         print("\nMulti-instance check (one Redis, two gunicorn instances):")
         home_figure = re.compile(rb"<strong>(\d+)</strong> toimija")
-        before = int(home_figure.search(fetch(b + "/")[1]).group(1))
+        before = int(home_figure.search(fetch(b, "/")[2]).group(1))
         new_name = f"Nimi muutettu {secrets.token_hex(3)}"
-        fetch(f"{a}/bench/edit/{actor.slug}/", {"name": new_name, "status": "draft"})
-        after_b = int(home_figure.search(fetch(b + "/")[1]).group(1))
+        fetch(a, f"/bench/edit/{actor.slug}/", {"name": new_name, "status": "draft"})
+        after_b = int(home_figure.search(fetch(b, "/")[2]).group(1))
         print(
             f"  home page via B: {before} actors before, {after_b} after unpublishing one "
             f"through A -> {'OK' if after_b == before - 1 else 'STALE'}"
         )
-        fetch(f"{a}/bench/edit/{actor.slug}/", {"status": "published"})
-        page_b = fetch(b + actor.get_absolute_url())[1].decode()
+        fetch(a, f"/bench/edit/{actor.slug}/", {"status": "published"})
+        page_b = fetch(b, actor.get_absolute_url())[2].decode()
         print(
             f"  actor page via B after renaming through A: "
             f"{'OK' if new_name in page_b else 'STALE'} ({new_name!r})"
         )
-        region_b = fetch(b + largest[0].get_absolute_url())[1].decode()
+        region_b = fetch(b, largest[0].get_absolute_url())[2].decode()
         print(
             f"  region page via B lists the new name among its first entries or counts: "
             f"{'yes' if new_name in region_b else 'not among the first five (expected)'}"
         )
-        after_again = int(home_figure.search(fetch(b + "/")[1]).group(1))
+        after_again = int(home_figure.search(fetch(b, "/")[2]).group(1))
         print(
             f"  home page via B after republishing through A: {after_again} -> "
             f"{'OK' if after_again == before else 'STALE'}"
@@ -385,27 +345,26 @@ def main():
 
         print("\nRegion PDF (one request each, instance A):")
         for region, count in (near_2000, largest):
-            url = f"{a}{region.get_absolute_url()}tulosta.pdf?yhteystiedot=1&tarkistuslista=1"
+            path = f"{region.get_absolute_url()}tulosta.pdf?yhteystiedot=1&tarkistuslista=1"
             begin = time.monotonic()
             try:
-                status, body = fetch(url, timeout=args.pdf_timeout)
-                print(
-                    f"  {region.slug} ({count} actors): {time.monotonic() - begin:.1f} s, "
-                    f"{len(body) / 1024 / 1024:.1f} MiB, HTTP {status}",
-                    flush=True,
-                )
-            except urllib.error.HTTPError as error:
+                status, _headers, body = fetch(a, path, timeout=args.pdf_timeout)
+            except OSError as error:
+                print(f"  {region.slug} ({count} actors): no answer ({error})", flush=True)
+                continue
+            took = time.monotonic() - begin
+            if status == 400:
                 # Over the print cap (actors.print_views.MAX_PRINTED_ACTORS): the print page
                 # asks to narrow the selection instead of laying out thousands of pages.
                 print(
-                    f"  {region.slug} ({count} actors): HTTP {error.code} in "
-                    f"{time.monotonic() - begin:.1f} s (selection over the print cap)",
+                    f"  {region.slug} ({count} actors): HTTP 400 in {took:.1f} s "
+                    "(selection over the print cap)",
                     flush=True,
                 )
-            except (TimeoutError, urllib.error.URLError) as error:
+            else:
                 print(
-                    f"  {region.slug} ({count} actors): no answer within "
-                    f"{args.pdf_timeout} s ({error})",
+                    f"  {region.slug} ({count} actors): {took:.1f} s, "
+                    f"{len(body) / 1024 / 1024:.1f} MiB, HTTP {status}",
                     flush=True,
                 )
         sampler.running = False
@@ -414,15 +373,6 @@ def main():
             f"{sampler.peak:.0f} MiB including the PDFs; a PDF renderer process (keko.pdf) "
             f"peaked at {sampler.renderer_peak:.0f} MiB."
         )
-    finally:
-        for proc in reversed(processes):
-            proc.terminate()
-        for proc in processes:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

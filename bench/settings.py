@@ -1,6 +1,7 @@
-"""Settings of the benchmark: the site's own settings plus the minimal baseline view's URL.
+"""Settings of the benchmark: the site's own settings plus bench/urls.py, which adds the
+minimal baseline view and the edit hook of the multi-instance check.
 
-The baseline view lives only here, never in the production URLconf.
+Those views live only here, never in the production URLconf.
 """
 
 from keko.settings import *  # noqa: F403

@@ -12,12 +12,6 @@ def minimal(request):
     return render(request, "bench/minimal.html", {"region": Region.objects.first()})
 
 
-urlpatterns = [
-    path("bench/minimal/", minimal, name="bench_minimal"),
-    path("", include("keko.urls")),
-]
-
-
 @csrf_exempt
 @require_POST
 def edit(request, slug):
@@ -30,4 +24,8 @@ def edit(request, slug):
     return HttpResponse("ok")
 
 
-urlpatterns.insert(0, path("bench/edit/<slug:slug>/", edit, name="bench_edit"))
+urlpatterns = [
+    path("bench/minimal/", minimal, name="bench_minimal"),
+    path("bench/edit/<slug:slug>/", edit, name="bench_edit"),
+    path("", include("keko.urls")),
+]
