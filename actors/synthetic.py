@@ -15,6 +15,7 @@ population. It is a proxy, not Statistics Finland's figures.
 import datetime
 import random
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.db import transaction
 
@@ -285,7 +286,9 @@ class Reference:
     """The seeded rows the synthetic data links to, in a stable order (by slug or code)."""
 
     municipalities: list
-    municipality_weights: list
+    # Cumulative, as random.choices takes them: summed once rather than for every actor.
+    municipality_cum_weights: list
+    municipalities_by_region: dict
     services: list
     typical_services: dict
     target_groups: list
@@ -303,6 +306,9 @@ class Reference:
             or min(35, max(1, round(draw.lognormvariate(1.6, 0.8))))
             for m in municipalities
         ]
+        by_region = {}
+        for municipality in municipalities:
+            by_region.setdefault(municipality.region_id, []).append(municipality)
         services = list(ServiceType.objects.order_by("slug"))
         by_pk = {service.pk: service for service in services}
         typical = {}
@@ -310,7 +316,8 @@ class Reference:
             typical.setdefault(row.kind, []).append(by_pk[row.service_id])
         return cls(
             municipalities=municipalities,
-            municipality_weights=weights,
+            municipality_cum_weights=list(accumulate(weights)),
+            municipalities_by_region=by_region,
             services=services,
             typical_services=typical,
             target_groups=list(TargetGroup.objects.order_by("slug")),
@@ -393,7 +400,7 @@ def plan_chunk(seed, chunk, count, reference, *, today):
     for i in range(count):
         number = chunk * CHUNK_SIZE + i
         kind = rng.choices(kinds, kind_weights)[0]
-        town = rng.choices(ref.municipalities, ref.municipality_weights)[0]
+        town = rng.choices(ref.municipalities, cum_weights=ref.municipality_cum_weights)[0]
         national = rng.random() < SHARE_NATIONAL
         status = Status.DRAFT if rng.random() < SHARE_DRAFT else Status.PUBLISHED
         active_from = active_until = None
@@ -433,7 +440,7 @@ def plan_chunk(seed, chunk, count, reference, *, today):
         for group in rng.sample(groups, min(len(groups), rng.randint(0, 3))):
             plan.target_groups.append((i, group))
         if not national and rng.random() < SHARE_SERVING_MUNICIPALITIES:
-            neighbours = [m for m in ref.municipalities if m.region_id == town.region_id]
+            neighbours = ref.municipalities_by_region[town.region_id]
             for served in rng.sample(neighbours, min(len(neighbours), rng.randint(1, 4))):
                 if served != town:
                     plan.served_municipalities.append((i, served))
