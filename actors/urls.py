@@ -3,6 +3,7 @@ from django.urls import path
 from curation import views as curation_views
 
 from . import print_views, views
+from .models import Actor
 
 app_name = "actors"
 
@@ -53,12 +54,14 @@ urlpatterns = [
     # Visitors' corrections (curation/views.py).
     path(
         "toimijat/<slug:slug>/korjaus/",
-        curation_views.actor_correction,
+        curation_views.correction,
+        {"model": Actor},
         name="correction",
     ),
     path(
         "toimijat/<slug:slug>/korjaus/kiitos/",
-        curation_views.actor_correction_thanks,
+        curation_views.correction_thanks,
+        {"model": Actor},
         name="correction_thanks",
     ),
 ]

@@ -4,9 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from actors.models import Actor
 from keko.middleware import client_ip
-from practices.models import Practice
 
 from . import ratelimit, services
 from .forms import CorrectionForm
@@ -17,28 +15,9 @@ RATE_PERIOD = 60 * 60
 
 
 @require_http_methods(["GET", "POST"])
-def actor_correction(request, slug):
-    actor = get_object_or_404(Actor.objects.published(), slug=slug)
-    return _correction(request, actor, "actors:correction_thanks")
-
-
-@require_http_methods(["GET", "POST"])
-def practice_correction(request, slug):
-    practice = get_object_or_404(Practice.objects.published(), slug=slug)
-    return _correction(request, practice, "practices:correction_thanks")
-
-
-def actor_correction_thanks(request, slug):
-    actor = get_object_or_404(Actor.objects.published(), slug=slug)
-    return render(request, "curation/correction_thanks.html", {"entry": actor})
-
-
-def practice_correction_thanks(request, slug):
-    practice = get_object_or_404(Practice.objects.published(), slug=slug)
-    return render(request, "curation/correction_thanks.html", {"entry": practice})
-
-
-def _correction(request, entry, thanks_url_name):
+def correction(request, slug, model):
+    """The correction form of the published `model` entry (an actor or a practice) `slug`."""
+    entry = get_object_or_404(model.objects.published(), slug=slug)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST":
         ip_hash = services.hash_ip(client_ip(request))
@@ -55,5 +34,11 @@ def _correction(request, entry, thanks_url_name):
                     email=form.cleaned_data["email"],
                     ip_hash=ip_hash,
                 )
-            return redirect(reverse(thanks_url_name, kwargs={"slug": entry.slug}))
+            thanks = f"{model._meta.app_label}:correction_thanks"
+            return redirect(reverse(thanks, kwargs={"slug": entry.slug}))
     return render(request, "curation/correction_form.html", {"entry": entry, "form": form})
+
+
+def correction_thanks(request, slug, model):
+    entry = get_object_or_404(model.objects.published(), slug=slug)
+    return render(request, "curation/correction_thanks.html", {"entry": entry})

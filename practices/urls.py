@@ -3,6 +3,7 @@ from django.urls import path
 from curation import views as curation_views
 
 from . import views
+from .models import Practice
 
 app_name = "practices"
 
@@ -10,10 +11,16 @@ urlpatterns = [
     path("", views.PracticeListView.as_view(), name="list"),
     path("<slug:slug>/", views.PracticeDetailView.as_view(), name="detail"),
     # Visitors' corrections (curation/views.py).
-    path("<slug:slug>/korjaus/", curation_views.practice_correction, name="correction"),
+    path(
+        "<slug:slug>/korjaus/",
+        curation_views.correction,
+        {"model": Practice},
+        name="correction",
+    ),
     path(
         "<slug:slug>/korjaus/kiitos/",
-        curation_views.practice_correction_thanks,
+        curation_views.correction_thanks,
+        {"model": Practice},
         name="correction_thanks",
     ),
 ]
