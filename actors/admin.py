@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
@@ -129,11 +128,9 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
     def has_import_permission(self, request):
         return permissions.can_import(request.user)
 
-    def delete_view(self, request, object_id, extra_context=None):
-        actor = self.get_object(request, unquote(object_id))
-        if actor is not None:
-            extra_context = {**(extra_context or {}), "references": self.references(actor)}
-        return super().delete_view(request, object_id, extra_context)
+    def render_delete_form(self, request, context):
+        context["references"] = self.references(context["object"])
+        return super().render_delete_form(request, context)
 
     def references(self, actor):
         """Return (what, entry) pairs for the entries that refer to `actor`, to show before
