@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test install browser lint clean
+.PHONY: run test install system-packages lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,17 +16,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium for the browser tests; Playwright must never download its own.
-browser:
-	@command -v chromium >/dev/null 2>&1 || test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+# Debian's packages the tests use: Chromium for the browser tests (Playwright must never
+# download its own) and poppler's pdftotext to read the PDFs back.
+system-packages:
+	@(command -v chromium >/dev/null 2>&1 || test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}") && \
+		command -v pdftotext >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 
-test: install browser
+test: install system-packages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-not-secret $(BIN)/pytest $(PYTEST_ARGS)
 
