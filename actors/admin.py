@@ -2,13 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from curation import permissions
-from curation.admin_base import (
-    CuratedAdmin,
-    ScopedHistoryAdmin,
-    VerifiedFilter,
-    VersionedModelForm,
-)
+from keko.admin import CuratedAdmin, ScopedHistoryAdmin, ScopedInline, VerifiedFilter
 
 from .models import (
     Actor,
@@ -22,6 +16,10 @@ from .models import (
     TypicalService,
 )
 from .resources import ActorResource, ContactResource, ContactWithPrivateResource
+
+# Permissions that the curation app defines with its regional editors (curation/models.py).
+REGIONS_UNLIMITED = "curation.edit_all_regions"
+EXPORT_PRIVATE_CONTACTS = "curation.export_private_contacts"
 
 
 @admin.register(Region)
@@ -61,13 +59,13 @@ class TypicalServiceAdmin(admin.ModelAdmin):
     list_select_related = ["service"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ScopedInline):
     model = Contact
     extra = 0
     fields = ["role", "name", "title", "email", "phone", "public"]
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(ScopedInline):
     model = NetworkMembership
     fk_name = "network"
     extra = 0
@@ -76,19 +74,8 @@ class NetworkMembershipInline(admin.TabularInline):
     verbose_name_plural = _("verkoston jäsenet")
 
 
-class ActorForm(VersionedModelForm):
-    def scope_errors(self, cleaned_data):
-        return permissions.actor_area_errors(
-            self.request_user,
-            municipality=cleaned_data.get("municipality"),
-            served_municipalities=list(cleaned_data.get("served_municipalities") or []),
-            served_regions=list(cleaned_data.get("served_regions") or []),
-        )
-
-
 @admin.register(Actor)
 class ActorAdmin(ImportExportMixin, CuratedAdmin):
-    form = ActorForm
     resource_classes = [ActorResource]
     list_display = [
         "name",
@@ -119,14 +106,11 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
     inlines = [ContactInline, NetworkMembershipInline]
     list_select_related = ["municipality"]
 
-    def get_queryset(self, request):
-        return permissions.actors_for(request.user, super().get_queryset(request))
-
-    def in_scope(self, request, obj):
-        return permissions.can_change_actor(request.user, obj)
-
     def has_import_permission(self, request):
-        return permissions.can_import(request.user)
+        # Imports may create actors anywhere: only users free of region limits may import.
+        return super().has_import_permission(request) and request.user.has_perms(
+            ["actors.add_actor", "actors.change_actor", REGIONS_UNLIMITED]
+        )
 
     def render_delete_form(self, request, context):
         context["references"] = self.references(context["object"])
@@ -160,18 +144,7 @@ class ContactAdmin(ExportMixin, ScopedHistoryAdmin):
     list_select_related = ["actor", "role"]
     resource_classes = [ContactResource, ContactWithPrivateResource]
 
-    def get_queryset(self, request):
-        return permissions.contacts_for(request.user, super().get_queryset(request))
-
     def get_export_resource_classes(self, request):
-        if permissions.can_export_private_contacts(request.user):
+        if request.user.has_perm(EXPORT_PRIVATE_CONTACTS):
             return [ContactResource, ContactWithPrivateResource]
         return [ContactResource]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "actor":
-            kwargs["queryset"] = permissions.actors_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def in_scope(self, request, obj):
-        return permissions.can_change_actor(request.user, obj.actor)

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keko import registry
 
-class ActorsConfig(AppConfig):
+
+class ActorsConfig(registry.ContentAppConfig):
     name = "actors"
     verbose_name = _("Toimijat ja alueet")

@@ -2,7 +2,6 @@ import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import FundingSource, ProjectFunding
 from keko.filters import LinkedToAnyFilter, SearchFilter
 from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
 
@@ -49,13 +48,6 @@ class ActorFilter(django_filters.FilterSet):
         to_field_name="slug",
         widget=FastCheckboxSelectMultiple,
     )
-    rahoitus = django_filters.ModelMultipleChoiceFilter(
-        label=_("Rahoittaja"),
-        queryset=FundingSource.objects.published(),
-        to_field_name="slug",
-        widget=FastSelectMultiple,
-        method="filter_funding",
-    )
     voimassa = django_filters.ChoiceFilter(
         label=_("Toiminta"),
         method="filter_active",
@@ -79,12 +71,6 @@ class ActorFilter(django_filters.FilterSet):
 
     def filter_municipality(self, queryset, name, value):
         return queryset.serving_municipalities(value) if value else queryset
-
-    def filter_funding(self, queryset, name, value):
-        if not value:
-            return queryset
-        funded = ProjectFunding.objects.filter(funding_source__in=value).values("project_id")
-        return queryset.filter(pk__in=funded)
 
     def filter_active(self, queryset, name, value):
         return queryset.active() if value == "1" else queryset

@@ -1,12 +1,12 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keko.models import CuratedModel, CuratedQuerySet
+from keko.models import CuratedModel, CuratedQuerySet, Status
 
 from .validators import validate_business_id
 
@@ -28,7 +28,7 @@ class Region(models.Model):
         return self.name_fi
 
     def get_absolute_url(self):
-        return reverse("actors:region", kwargs={"slug": self.slug})
+        return reverse("directory:region", kwargs={"slug": self.slug})
 
 
 class Municipality(models.Model):
@@ -54,7 +54,7 @@ class Municipality(models.Model):
         return self.name_fi
 
     def get_absolute_url(self):
-        return reverse("actors:municipality", kwargs={"slug": self.slug})
+        return reverse("directory:municipality", kwargs={"slug": self.slug})
 
 
 class ServiceType(models.Model):
@@ -167,10 +167,10 @@ class ActorQuerySet(CuratedQuerySet):
 
     def serving_regions(self, regions):
         """Return actors based in, serving a municipality of, or covering any of `regions`."""
-        served_municipality = Actor.served_municipalities.through.objects.filter(
+        served_municipality = self.model.served_municipalities.through.objects.filter(
             municipality__region__in=regions
         ).values("actor_id")
-        served_region = Actor.served_regions.through.objects.filter(region__in=regions).values(
+        served_region = self.model.served_regions.through.objects.filter(region__in=regions).values(
             "actor_id"
         )
         return self.filter(
@@ -181,10 +181,10 @@ class ActorQuerySet(CuratedQuerySet):
 
     def serving_municipalities(self, municipalities):
         """Return actors based in or serving any of `municipalities`, or their whole region."""
-        served_municipality = Actor.served_municipalities.through.objects.filter(
+        served_municipality = self.model.served_municipalities.through.objects.filter(
             municipality__in=municipalities
         ).values("actor_id")
-        served_region = Actor.served_regions.through.objects.filter(
+        served_region = self.model.served_regions.through.objects.filter(
             region__municipalities__in=municipalities
         ).values("actor_id")
         return self.filter(
@@ -193,15 +193,49 @@ class ActorQuerySet(CuratedQuerySet):
             | Q(pk__in=served_region)
         )
 
+    def national(self):
+        """Return actors that serve the whole country."""
+        return self.filter(is_national=True)
+
     def for_list(self):
         """Fetch everything an actor list shows, in a fixed number of queries."""
         return self.select_related("municipality__region").prefetch_related("services")
 
+    def for_detail(self):
+        """Fetch the actor page's own relations, in a fixed number of queries.
+
+        Related actors and network links are limited to published ones, as on their own
+        pages; contacts to public ones.
+        """
+        published_actors = self.model.objects.published()
+        return self.select_related("municipality__region", "parent").prefetch_related(
+            "served_municipalities",
+            "served_regions",
+            "services",
+            "target_groups",
+            Prefetch("successors", queryset=published_actors),
+            Prefetch("predecessors", queryset=published_actors),
+            Prefetch("children", queryset=published_actors),
+            Prefetch(
+                "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
+            ),
+            Prefetch(
+                "memberships",
+                queryset=NetworkMembership.objects.filter(
+                    member__status=Status.PUBLISHED
+                ).select_related("member"),
+            ),
+            Prefetch(
+                "network_memberships",
+                queryset=NetworkMembership.objects.filter(
+                    network__status=Status.PUBLISHED
+                ).select_related("network"),
+            ),
+        )
+
 
 class Actor(CuratedModel):
     """An organisation, project or network that promotes employment."""
-
-    Kind = ActorKind
 
     name = models.CharField(_("nimi"), max_length=250)
     slug = models.SlugField(_("tunniste"), max_length=120, unique=True)
@@ -304,7 +338,7 @@ class Actor(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actors:detail", kwargs={"slug": self.slug})
+        return reverse("directory:actor", kwargs={"slug": self.slug})
 
     def is_active(self, on=None):
         on = on or timezone.localdate()

@@ -182,34 +182,36 @@ def url_mix():
     actors = list(Actor.objects.published().values_list("slug", flat=True)[:300])
     services = list(ServiceType.objects.values_list("slug", flat=True))
     mix = [
-        (3, reverse("home")),
-        (2, reverse("actors:regions")),
+        (3, reverse("directory:home")),
+        (2, reverse("directory:regions")),
         (2, reverse("funding:calendar")),
         (1, reverse("funding:calendar_ics")),
         (2, reverse("funding:list")),
         (2, reverse("practices:list")),
         (2, reverse("glossary:list")),
-        (3, reverse("actors:list")),
-        (1, reverse("actors:list") + "?page=2"),
+        (3, reverse("directory:actors")),
+        (1, reverse("directory:actors") + "?page=2"),
     ]
     for slug in regions:
         mix += [
-            (2, reverse("actors:region", args=[slug])),
-            (1, reverse("actors:list") + "?" + urlencode({"alue": slug, "tyyppi": "project"})),
-            (1, reverse("actors:region_print", args=[slug])),
-            (1, reverse("actors:region_csv", args=[slug]) + "?yhteystiedot=1"),
+            (2, reverse("directory:region", args=[slug])),
+            (1, reverse("directory:actors") + "?" + urlencode({"alue": slug, "tyyppi": "project"})),
+            (1, reverse("directory:region_print", args=[slug])),
+            (1, reverse("directory:region_csv", args=[slug]) + "?yhteystiedot=1"),
         ]
-    mix += [(0.2, reverse("actors:region_print_pdf", args=[slug])) for slug in regions[:3]]
-    mix += [(1, reverse("actors:municipality", args=[slug])) for slug in towns]
-    mix += [(1, reverse("actors:detail", args=[slug])) for slug in actors]
-    mix += [(1, reverse("actors:list") + "?" + urlencode({"palvelu": slug})) for slug in services]
+    mix += [(0.2, reverse("directory:region_print_pdf", args=[slug])) for slug in regions[:3]]
+    mix += [(1, reverse("directory:municipality", args=[slug])) for slug in towns]
+    mix += [(1, reverse("directory:actor", args=[slug])) for slug in actors]
+    mix += [
+        (1, reverse("directory:actors") + "?" + urlencode({"palvelu": slug})) for slug in services
+    ]
     mix += [(1, source.get_absolute_url()) for source in FundingSource.objects.published()]
     mix += [(1, practice.get_absolute_url()) for practice in Practice.objects.published()]
     mix += [(0.5, term.get_absolute_url()) for term in Term.objects.published()]
     for text in ["työpaja", "järjestöjen", "nuoret", "Oulussa", "valmennus", "hanke"]:
         mix += [
-            (1, reverse("search") + "?" + urlencode({"q": text})),
-            (1, reverse("actors:list") + "?" + urlencode({"q": text, "voimassa": "0"})),
+            (1, reverse("directory:search") + "?" + urlencode({"q": text})),
+            (1, reverse("directory:actors") + "?" + urlencode({"q": text, "voimassa": "0"})),
         ]
     return mix
 

@@ -1,4 +1,4 @@
-"""Time the workshop print PDF (actors/print_views.py). A benchmark, not a test: it prints figures.
+"""Time the workshop print PDF (directory/print_views.py): a benchmark that prints figures.
 
     DEBUG=1 .venv/bin/python bench/print_pdf.py
 
@@ -30,7 +30,6 @@ if __name__ == "__main__":
     from django.urls import reverse
     from load_check import region_sizes
 
-    from actors import print_views
     from actors.models import (
         Actor,
         ActorKind,
@@ -40,6 +39,7 @@ if __name__ == "__main__":
         Region,
         ServiceType,
     )
+    from directory import print_views
     from keko.models import Status
 
 HOST = "bench.localhost"
@@ -50,7 +50,7 @@ OPTIONS = {"yhteystiedot": "1", "tarkistuslista": "1"}
 def measure(region):
     """Time the stages of the PDF view for `region`: the queries, then the HTML and PDF."""
     request = RequestFactory().get(
-        reverse("actors:region_print_pdf", kwargs={"slug": region.slug}), OPTIONS, HTTP_HOST=HOST
+        reverse("directory:region_print_pdf", kwargs={"slug": region.slug}), OPTIONS, HTTP_HOST=HOST
     )
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:

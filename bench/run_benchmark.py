@@ -3,10 +3,11 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/keko_bench
     .venv/bin/python bench/run_benchmark.py [--actors 100000] [--skip-load] [--duration 10]
 
-Needs PostgreSQL (DATABASE_URL; SQLite is refused), Debian's `wrk` and `redis-server`. Steps:
-migrate, seed, seed_synthetic up to --actors (skipped with --skip-load), collectstatic; start
-one redis-server and two gunicorn instances (bench.settings, sharing that Redis as the cache) on
-free loopback ports; then
+Needs PostgreSQL (DATABASE_URL; SQLite is refused), Debian's `wrk` and `redis-server`. Every
+step runs with DJANGO_SETTINGS_MODULE=bench.settings, which installs the bench app (its
+seed_synthetic command) and its URLs: migrate, seed, seed_synthetic up to --actors (skipped with
+--skip-load), collectstatic; start one redis-server and two gunicorn instances (sharing that
+Redis as the cache) on free loopback ports; then
 
 1. per URL, 1 connection for p50/p95/p99 latency and --connections for requests per second,
    on instance A, with the minimal one-query view and a whitenoise static file as baselines;
@@ -208,6 +209,7 @@ def main():
     redis_port = free_port()
     env = {
         **production_environment(),
+        # The bench app (seed_synthetic, the baseline and edit views) exists only here.
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",

@@ -13,61 +13,50 @@ Region-limited users are those without the `curation.edit_all_regions` permissio
 have every permission). A staff user who has neither that permission nor a `RegionalEditor`
 row is limited to no regions, and so sees no actors or practices: safe by default.
 
-The admin applies these functions in `get_queryset` (what a user can see, and so open, change
-or act on), in `has_*_permission(obj)` and in form validation (what a user can save).
+The rules are registered with the admin base (keko.scope) when the app is ready, and the
+admin applies them in `get_queryset` (what a user can see, and so open, change or act on), in
+`has_*_permission(obj)`, in every link field's choices and in form validation (what a user can
+save).
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from actors.models import Actor, Region
-from practices.models import Practice
+from actors.models import Actor, Contact, NetworkMembership, Region
+from keko import scope
+from keko.registry import directory_models, project_app_configs
+from practices.models import Participation, Practice
 
 CURATOR_GROUP = "Kuraattori"
 REGIONAL_EDITOR_GROUP = "Alueellinen toimittaja"
 
 ALL_REGIONS = "curation.edit_all_regions"
-EXPORT_PRIVATE_CONTACTS = "curation.export_private_contacts"
 
-# Apps whose every permission a curator gets.
-CURATOR_APPS = ["actors", "funding", "practices", "glossary", "curation"]
 CURATOR_EXTRA = ["auth.view_user"]  # to pick users for RegionalEditor rows
 
-_READ = ["view"]
 _EDIT = ["add", "change", "view"]
 _ALL = ["add", "change", "delete", "view"]
-REGIONAL_EDITOR_PERMISSIONS = {
-    "actors": {
-        "actor": _EDIT,
-        "contact": _ALL,
-        "networkmembership": _ALL,
-        "region": _READ,
-        "municipality": _READ,
-        "servicetype": _READ,
-        "targetgroup": _READ,
-        "contactrole": _READ,
-        "typicalservice": _READ,
-    },
-    "practices": {"practice": _EDIT, "participation": _ALL},
-    "funding": {
-        "fundingsource": _READ,
-        "applicationwindow": _READ,
-        "applicanttype": _READ,
-        "projectfunding": _READ,
-    },
-    "glossary": {"term": _READ},
-    "curation": {"correctionrequest": ["change", "view"]},
+# What a regional editor may write, within their regions; every other model of the directory
+# (keko.registry) they may only view.
+REGIONAL_EDITOR_WRITES = {
+    "actors.actor": _EDIT,
+    "actors.contact": _ALL,
+    "actors.networkmembership": _ALL,
+    "practices.practice": _EDIT,
+    "practices.participation": _ALL,
+    "curation.correctionrequest": ["change", "view"],
 }
 
 
 def group_permission_codes():
-    """Return {group name: [(app_label, codename), …]} or, for curators, whole apps."""
+    """Return {group name: [(app_label, codename), …]}; curators also get whole apps."""
+    actions = {model._meta.label_lower: ["view"] for model in directory_models()}
+    actions.update(REGIONAL_EDITOR_WRITES)
     editor = [
-        (app, f"{action}_{model}")
-        for app, models in REGIONAL_EDITOR_PERMISSIONS.items()
-        for model, actions in models.items()
-        for action in actions
+        (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+        for label, model_actions in actions.items()
+        for action in model_actions
     ]
     curator_extra = [tuple(code.split(".")) for code in CURATOR_EXTRA]
     return {CURATOR_GROUP: curator_extra, REGIONAL_EDITOR_GROUP: editor}
@@ -92,8 +81,9 @@ def sync_groups(*, group_model=Group, permission_model=Permission):
         wanted = set(codes)
         permissions = [p for p in permissions if (p.content_type.app_label, p.codename) in wanted]
         if name == CURATOR_GROUP:
+            every_app = [config.label for config in project_app_configs()]
             permissions += list(
-                permission_model.objects.filter(content_type__app_label__in=CURATOR_APPS)
+                permission_model.objects.filter(content_type__app_label__in=every_app)
             )
         group.permissions.set(permissions)
         counts[name] = len(permissions)
@@ -129,13 +119,6 @@ def practices_for(user, queryset=None):
     return queryset.filter(pk__in=of_regions)
 
 
-def contacts_for(user, queryset):
-    """Return the contacts of the actors `user` may change."""
-    if not is_region_limited(user):
-        return queryset
-    return queryset.filter(actor__in=actors_for(user).values("pk"))
-
-
 def corrections_for(user, queryset):
     """Return the correction requests about entries `user` may change."""
     if not is_region_limited(user):
@@ -146,15 +129,7 @@ def corrections_for(user, queryset):
     )
 
 
-def can_change_actor(user, actor):
-    return actor is None or actors_for(user).filter(pk=actor.pk).exists()
-
-
-def can_change_practice(user, practice):
-    return practice is None or practices_for(user).filter(pk=practice.pk).exists()
-
-
-def actor_area_errors(user, *, municipality, served_municipalities, served_regions):
+def actor_area_errors(user, cleaned_data):
     """Return {field: message} for an actor's area that `user` may not save.
 
     A regional editor may only place an actor in their own regions, and the actor must stay in
@@ -162,6 +137,9 @@ def actor_area_errors(user, *, municipality, served_municipalities, served_regio
     """
     if not is_region_limited(user):
         return {}
+    municipality = cleaned_data.get("municipality")
+    served_municipalities = list(cleaned_data.get("served_municipalities") or [])
+    served_regions = list(cleaned_data.get("served_regions") or [])
     allowed = set(editor_regions(user).values_list("pk", flat=True))
     errors = {}
     outside = _("Voit valita vain omien maakuntiesi alueita.")
@@ -176,10 +154,11 @@ def actor_area_errors(user, *, municipality, served_municipalities, served_regio
     return errors
 
 
-def practice_region_errors(user, *, regions):
+def practice_region_errors(user, cleaned_data):
     """Return {field: message} for a practice's regions that `user` may not save."""
     if not is_region_limited(user):
         return {}
+    regions = list(cleaned_data.get("regions") or [])
     allowed = set(editor_regions(user).values_list("pk", flat=True))
     if not regions:
         return {"regions": _("Valitse vähintään yksi omista maakunnistasi.")}
@@ -188,12 +167,31 @@ def practice_region_errors(user, *, regions):
     return {}
 
 
-def can_import(user):
-    """Imports may create actors anywhere, so only users free of region limits may import."""
-    return user.has_perms(["actors.add_actor", "actors.change_actor"]) and not (
-        is_region_limited(user)
-    )
+def linked_to_actors_for(user, queryset, field="actor"):
+    """Return the rows of `queryset` (contacts, memberships…) whose `field` is an actor
+    `user` may change."""
+    if not is_region_limited(user):
+        return queryset
+    return queryset.filter(**{f"{field}__in": actors_for(user).values("pk")})
 
 
-def can_export_private_contacts(user):
-    return user.has_perm(EXPORT_PRIVATE_CONTACTS)
+def participations_for(user, queryset):
+    """Return the participations in the practices `user` may change."""
+    if not is_region_limited(user):
+        return queryset
+    return queryset.filter(practice__in=practices_for(user).values("pk"))
+
+
+def register_scope_rules():
+    """Limit regional editors to their regions wherever the admin shows or links entries."""
+    rules = {
+        Actor: scope.ScopeRule(limit=actors_for, errors=actor_area_errors),
+        Contact: scope.ScopeRule(limit=linked_to_actors_for),
+        NetworkMembership: scope.ScopeRule(
+            limit=lambda user, queryset: linked_to_actors_for(user, queryset, "network")
+        ),
+        Practice: scope.ScopeRule(limit=practices_for, errors=practice_region_errors),
+        Participation: scope.ScopeRule(limit=participations_for),
+    }
+    for model, rule in rules.items():
+        scope.register(model, rule)

@@ -34,7 +34,7 @@ def correction(request, slug, model):
                     email=form.cleaned_data["email"],
                     ip_hash=ip_hash,
                 )
-            thanks = f"{model._meta.app_label}:correction_thanks"
+            thanks = f"curation:{model._meta.model_name}_correction_thanks"
             return redirect(reverse(thanks, kwargs={"slug": entry.slug}))
     return render(request, "curation/correction_form.html", {"entry": entry, "form": form})
 

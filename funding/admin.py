@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from curation.admin_base import CuratedAdmin, VerifiedFilter
+from keko.admin import CuratedAdmin, VerifiedFilter
 
 from .models import ApplicantType, ApplicationWindow, FundingSource, ProjectFunding
 

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keko import registry
 
-class FundingConfig(AppConfig):
+
+class FundingConfig(registry.ContentAppConfig):
     name = "funding"
     verbose_name = _("Rahoitus")

@@ -3,7 +3,9 @@
 The feed needs only a handful of properties, so it is written by hand instead of adding a
 dependency. Each window becomes one all-day VEVENT that repeats yearly: DTSTART is the start
 of the current or next occurrence, DTEND the day after the window closes (DTEND is exclusive
-for dates). Windows that wrap New Year, e.g. 1.11.–31.1., end in the following year.
+for dates). Windows that wrap New Year (ApplicationWindow.wraps_year), e.g. 1.11.–31.1. or
+15.3.–10.3., end in the following year, so the event covers the same days as
+ApplicationWindow.months and the calendar page.
 
 Text values are escaped (RFC 5545 §3.3.11), lines end in CRLF and are folded at 75 octets
 (§3.1) without splitting a UTF-8 character.

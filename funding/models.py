@@ -3,16 +3,17 @@ import calendar
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Region
-from keko.models import CuratedModel, CuratedQuerySet
+from actors.models import Actor, ActorKind, Region
+from keko.models import CuratedModel, CuratedQuerySet, Status
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
+VALID_MONTHS = range(1, 13)
 
 
 class ApplicantType(models.Model):
@@ -42,6 +43,20 @@ class FundingSourceQuerySet(CuratedQuerySet):
 
     def for_list(self):
         return self.select_related("administrator").prefetch_related("applicant_types", "windows")
+
+    def for_detail(self):
+        """Fetch the funding page's own relations: the projects it funds, published ones only."""
+        return self.select_related("administrator").prefetch_related(
+            "applicant_types",
+            "regions",
+            "windows",
+            Prefetch(
+                "project_fundings",
+                queryset=ProjectFunding.objects.filter(
+                    project__status=Status.PUBLISHED
+                ).select_related("project"),
+            ),
+        )
 
 
 class FundingSource(CuratedModel):
@@ -112,21 +127,26 @@ class FundingSource(CuratedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("funding:detail", kwargs={"slug": self.slug})
+        return reverse("directory:funding_source", kwargs={"slug": self.slug})
+
+
+# Whether a window wraps over New Year, as a database condition. It is the SQL twin of
+# ApplicationWindow.wraps_year: the window closes on an earlier day of the year than it opens.
+WRAPS_YEAR = Q(end_month__lt=models.F("start_month")) | Q(
+    end_month=models.F("start_month"), end_day__lt=models.F("start_day")
+)
 
 
 class ApplicationWindowQuerySet(models.QuerySet):
     def open_in_month(self, month):
-        """Return windows open on some day of `month`, including windows spanning New Year."""
+        """Return windows open on some day of `month`, including windows spanning New Year.
+
+        Mirrors ApplicationWindow.month_ranges: a window covers start_month–end_month, or,
+        when it wraps, start_month–December and January–end_month.
+        """
         return self.filter(
-            (
-                Q(start_month__lte=models.F("end_month"))
-                & Q(start_month__lte=month, end_month__gte=month)
-            )
-            | (
-                Q(start_month__gt=models.F("end_month"))
-                & (Q(start_month__lte=month) | Q(end_month__gte=month))
-            )
+            (~WRAPS_YEAR & Q(start_month__lte=month, end_month__gte=month))
+            | (WRAPS_YEAR & (Q(start_month__lte=month) | Q(end_month__gte=month)))
         )
 
 
@@ -170,27 +190,61 @@ class ApplicationWindow(models.Model):
 
     @property
     def period(self):
-        """The window as Finnish readers write it, e.g. '1.4.–31.5.'."""
+        """The window as Finnish readers write it, e.g. '1.4.–31.5.'.
+
+        A window that closes before it opens, e.g. '1.11.–31.1.', closes the following year
+        (see wraps_year), so the same text stands for every window.
+        """
         return f"{self.start_day}.{self.start_month}.–{self.end_day}.{self.end_month}."
 
     def clean(self):
         # February 29 is excluded so that the window exists every year.
         for month, day in ((self.start_month, self.start_day), (self.end_month, self.end_day)):
-            if month and day and day > calendar.monthrange(2023, month)[1]:
+            if month in VALID_MONTHS and day and day > calendar.monthrange(2023, month)[1]:
                 raise ValidationError(_("Kuukaudessa ei ole niin monta päivää."))
+        start, end = (self.start_month, self.start_day), (self.end_month, self.end_day)
+        if None not in start + end and start == end:
+            raise ValidationError(
+                _(
+                    "Hakuaika ei voi alkaa ja päättyä samana päivänä, sillä hakuaika on "
+                    "enintään vuoden mittainen. Jos haku on auki ympäri vuoden, merkitse "
+                    "hakuajaksi 1.1.–31.12."
+                )
+            )
+
+    # The rule of the calendar: a window whose closing day comes before its opening day in the
+    # year wraps over New Year, e.g. 1.11.–31.1. is open November–January and 15.3.–10.3.
+    # every month. wraps_year and month_ranges decide it; everything else (months,
+    # open_in_month, the calendar page, the iCalendar feed and, in SQL, WRAPS_YEAR and the
+    # queryset's open_in_month) follows them.
+
+    @property
+    def wraps_year(self):
+        """Whether the window closes in the year after it opens."""
+        return (self.end_month, self.end_day) < (self.start_month, self.start_day)
+
+    def month_ranges(self):
+        """Return the inclusive (first month, last month) ranges the window covers.
+
+        One range for a window within a calendar year; for a window spanning New Year, the
+        range up to December and the range from January. The two overlap when the window
+        opens and closes in the same month, e.g. 15.3.–10.3. covers every month.
+        """
+        if self.wraps_year:
+            return [(self.start_month, 12), (1, self.end_month)]
+        return [(self.start_month, self.end_month)]
 
     @property
     def months(self):
         """Return the month numbers (1–12) the window touches, in calendar order of the window."""
-        if self.start_month <= self.end_month:
-            return list(range(self.start_month, self.end_month + 1))
-        return list(range(self.start_month, 13)) + list(range(1, self.end_month + 1))
+        months = []
+        for first, last in self.month_ranges():
+            months += [month for month in range(first, last + 1) if month not in months]
+        return months
 
-    @property
-    def wraps_year(self):
-        return self.start_month > self.end_month or (
-            self.start_month == self.end_month and self.start_day > self.end_day
-        )
+    def open_in_month(self, month):
+        """Whether the window is open on some day of `month` (1–12)."""
+        return any(first <= month <= last for first, last in self.month_ranges())
 
 
 class ProjectFunding(models.Model):
@@ -200,7 +254,7 @@ class ProjectFunding(models.Model):
         Actor,
         on_delete=models.CASCADE,
         related_name="fundings",
-        limit_choices_to={"kind": Actor.Kind.PROJECT},
+        limit_choices_to={"kind": ActorKind.PROJECT},
         verbose_name=_("hanke"),
     )
     funding_source = models.ForeignKey(

@@ -6,8 +6,8 @@ app_name = "funding"
 
 urlpatterns = [
     path("", views.FundingSourceListView.as_view(), name="list"),
-    # Before the detail pattern, so that the calendar is never taken for a source's slug.
+    # A source's own page is drawn by the directory (directory/urls.py), which includes these
+    # first, so that the calendar is never taken for a source's slug.
     path("kalenteri/", views.calendar, name="calendar"),
     path("kalenteri.ics", views.calendar_ics, name="calendar_ics"),
-    path("<slug:slug>/", views.FundingSourceDetailView.as_view(), name="detail"),
 ]

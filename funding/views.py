@@ -1,17 +1,13 @@
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from keko.models import Status
 from keko.pagination import SafePaginationMixin
-from practices.models import Practice
 
 from .filters import MONTHS, FundingSourceFilter
 from .ical import calendar_feed
-from .models import ApplicationWindow, FundingSource, ProjectFunding
+from .models import ApplicationWindow, FundingSource
 
 
 class FundingSourceListView(SafePaginationMixin, FilterView):
@@ -21,29 +17,6 @@ class FundingSourceListView(SafePaginationMixin, FilterView):
 
     def get_queryset(self):
         return FundingSource.objects.published().for_list()
-
-
-class FundingSourceDetailView(DetailView):
-    template_name = "funding/fundingsource_detail.html"
-    context_object_name = "funding"
-
-    def get_queryset(self):
-        return (
-            FundingSource.objects.visible_to(self.request.user)
-            .select_related("administrator")
-            .prefetch_related(
-                "applicant_types",
-                "regions",
-                "windows",
-                Prefetch("practices", queryset=Practice.objects.published()),
-                Prefetch(
-                    "project_fundings",
-                    queryset=ProjectFunding.objects.filter(
-                        project__status=Status.PUBLISHED
-                    ).select_related("project"),
-                ),
-            )
-        )
 
 
 def published_windows():

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keko import registry
 
-class GlossaryConfig(AppConfig):
+
+class GlossaryConfig(registry.ContentAppConfig):
     name = "glossary"
     verbose_name = _("Käsitteet")

@@ -20,13 +20,14 @@ import functools
 import hashlib
 import logging
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
+
+from .registry import directory_models
 
 logger = logging.getLogger(__name__)
 
@@ -93,50 +94,20 @@ def _bump(sender, **kwargs):
     bump_directory_version()
 
 
-# Every model whose rows a public page shows.
-DIRECTORY_MODELS = [
-    "actors.Actor",
-    "actors.Contact",
-    "actors.ContactRole",
-    "actors.Municipality",
-    "actors.NetworkMembership",
-    "actors.Region",
-    "actors.ServiceType",
-    "actors.TargetGroup",
-    "funding.FundingSource",
-    "funding.ApplicationWindow",
-    "funding.ProjectFunding",
-    "practices.Practice",
-    "practices.Participation",
-    "glossary.Term",
-]
-
-
-# Their many-to-many links, changed without saving either side.
-DIRECTORY_RELATIONS = [
-    ("actors.Actor", "services"),
-    ("actors.Actor", "target_groups"),
-    ("actors.Actor", "served_municipalities"),
-    ("actors.Actor", "served_regions"),
-    ("actors.Actor", "successors"),
-    ("funding.FundingSource", "applicant_types"),
-    ("funding.FundingSource", "regions"),
-    ("practices.Practice", "funding_sources"),
-    ("practices.Practice", "regions"),
-    ("practices.Practice", "target_groups"),
-    ("glossary.Term", "related"),
-]
-
-
 def connect_receivers():
-    """Bump the version whenever published directory data may have changed."""
-    for label in DIRECTORY_MODELS:
-        model = apps.get_model(label)
+    """Bump the version whenever published directory data may have changed: a save or delete
+    of any directory model (keko.registry), or a change of any of their many-to-many links,
+    which changes neither side's row."""
+    for model in directory_models():
+        label = model._meta.label
         post_save.connect(_bump, sender=model, dispatch_uid=f"keko-cache-save-{label}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"keko-cache-delete-{label}")
-    for label, name in DIRECTORY_RELATIONS:
-        through = apps.get_model(label)._meta.get_field(name).remote_field.through
-        m2m_changed.connect(_bump, sender=through, dispatch_uid=f"keko-cache-m2m-{label}.{name}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _bump,
+                sender=field.remote_field.through,
+                dispatch_uid=f"keko-cache-m2m-{label}.{field.name}",
+            )
 
 
 def cache_public_page(view):

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "practices",
     "glossary",
     "curation",
+    "directory",
+    "seeding",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keko import registry
 
-class PracticesConfig(AppConfig):
+
+class PracticesConfig(registry.ContentAppConfig):
     name = "practices"
     verbose_name = _("Hyvät käytännöt")

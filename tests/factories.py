@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from actors.models import (
     Actor,
+    ActorKind,
     Contact,
     ContactRole,
     Municipality,
@@ -83,7 +84,7 @@ def make_actor(
     n = _n()
     fields.setdefault("name", f"Toimija {n}")
     fields.setdefault("slug", f"toimija-{n}")
-    fields.setdefault("kind", Actor.Kind.ASSOCIATION)
+    fields.setdefault("kind", ActorKind.ASSOCIATION)
     fields.setdefault("status", Status.PUBLISHED)
     actor = Actor.objects.create(**fields)
     actor.served_municipalities.set(served_municipalities)
@@ -110,7 +111,7 @@ def make_contact(**fields):
 
 def make_membership(**fields):
     if "network" not in fields:
-        fields["network"] = make_actor(kind=Actor.Kind.NETWORK)
+        fields["network"] = make_actor(kind=ActorKind.NETWORK)
     if "member" not in fields:
         fields["member"] = make_actor()
     return NetworkMembership.objects.create(**fields)
@@ -147,7 +148,7 @@ def make_window(**fields):
 
 def make_project_funding(**fields):
     if "project" not in fields:
-        fields["project"] = make_actor(kind=Actor.Kind.PROJECT)
+        fields["project"] = make_actor(kind=ActorKind.PROJECT)
     if "funding_source" not in fields:
         fields["funding_source"] = make_funding_source()
     return ProjectFunding.objects.create(**fields)

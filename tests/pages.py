@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from actors.models import Actor
+from actors.models import ActorKind
 from tests.factories import (
     make_actor,
     make_applicant_type,
@@ -40,7 +40,7 @@ def make_directory():
     )
     funding.administrator = actor
     funding.save()
-    make_actor(kind=Actor.Kind.PROJECT, municipality=town, services=[service])
+    make_actor(kind=ActorKind.PROJECT, municipality=town, services=[service])
     make_contact(actor=actor, role=role, public=True)
     make_window(funding_source=funding)
     practice = make_practice(participants=[actor], regions=[region], funding_sources=[funding])
@@ -60,19 +60,19 @@ def public_pages(directory):
     region, town = directory["region"].slug, directory["municipality"].slug
     return dict(
         [
-            ("home", reverse("home")),
-            ("search", reverse("search") + "?q=työpaja"),
-            ("regions", reverse("actors:regions")),
-            ("region", reverse("actors:region", args=[region])),
-            ("region_print", reverse("actors:region_print", args=[region])),
-            ("region_print_pdf", reverse("actors:region_print_pdf", args=[region])),
-            ("region_csv", reverse("actors:region_csv", args=[region])),
-            ("municipality", reverse("actors:municipality", args=[town])),
-            ("municipality_print", reverse("actors:municipality_print", args=[town])),
-            ("municipality_print_pdf", reverse("actors:municipality_print_pdf", args=[town])),
-            ("municipality_csv", reverse("actors:municipality_csv", args=[town])),
-            ("municipality_search", reverse("actors:municipality_search") + "?q=ei-osumaa"),
-            ("actors", reverse("actors:list")),
+            ("home", reverse("directory:home")),
+            ("search", reverse("directory:search") + "?q=työpaja"),
+            ("regions", reverse("directory:regions")),
+            ("region", reverse("directory:region", args=[region])),
+            ("region_print", reverse("directory:region_print", args=[region])),
+            ("region_print_pdf", reverse("directory:region_print_pdf", args=[region])),
+            ("region_csv", reverse("directory:region_csv", args=[region])),
+            ("municipality", reverse("directory:municipality", args=[town])),
+            ("municipality_print", reverse("directory:municipality_print", args=[town])),
+            ("municipality_print_pdf", reverse("directory:municipality_print_pdf", args=[town])),
+            ("municipality_csv", reverse("directory:municipality_csv", args=[town])),
+            ("municipality_search", reverse("directory:municipality_search") + "?q=ei-osumaa"),
+            ("actors", reverse("directory:actors")),
             ("actor", directory["actor"].get_absolute_url()),
             ("funding", reverse("funding:list")),
             ("funding_detail", directory["funding"].get_absolute_url()),

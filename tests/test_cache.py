@@ -19,7 +19,7 @@ def empty_cache():
 
 
 def figures(client):
-    return client.get(reverse("home")).context["figures"]
+    return client.get(reverse("directory:home")).context["figures"]
 
 
 def test_home_figures_follow_a_save_and_a_delete(client):
@@ -102,7 +102,7 @@ def test_signed_in_staff_always_get_a_fresh_page(admin_client):
 
 
 def test_not_found_pages_are_not_cached(client):
-    url = reverse("actors:detail", args=["tuleva"])
+    url = reverse("directory:actor", args=["tuleva"])
     assert client.get(url).status_code == 404
     make_actor(slug="tuleva")
     assert client.get(url).status_code == 200

@@ -54,14 +54,14 @@ def test_a_lost_database_connection_gives_the_503_page_and_the_site_recovers(cli
 def test_a_lost_connection_while_rendering_a_list_gives_the_503_page(client):
     # Lists evaluate their querysets while the template renders, after the view returned.
     with database_down():
-        response = client.get(reverse("actors:list"))
+        response = client.get(reverse("directory:actors"))
     assert response.status_code == 503
 
 
 def test_an_unexpected_error_gives_the_500_page(client):
     client.raise_request_exception = False
-    with mock.patch("keko.views.region_map_paths", side_effect=RuntimeError("bug")):
-        response = client.get(reverse("home"))
+    with mock.patch("directory.views.region_map_paths", side_effect=RuntimeError("bug")):
+        response = client.get(reverse("directory:home"))
     assert response.status_code == 500
     content = response.content.decode()
     assert "Palvelussa tapahtui virhe" in content and "site.css" in content

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from actors.models import Actor
+from actors.models import ActorKind
 from keko.models import Status
 from tests.factories import (
     make_actor,
@@ -61,7 +61,7 @@ def hidden_data():
     visible = make_actor(
         name=VISIBLE,
         slug="nakyva",
-        kind=Actor.Kind.NETWORK,
+        kind=ActorKind.NETWORK,
         municipality=town,
         services=[service],
         description="Zqtyopaja",
@@ -92,7 +92,7 @@ def hidden_data():
     make_actor(
         name=HIDDEN["draft_child"],
         status=Status.DRAFT,
-        kind=Actor.Kind.PROJECT,
+        kind=ActorKind.PROJECT,
         parent=visible,
         municipality=town,
     )
@@ -171,15 +171,15 @@ def outputs(client, data):
     region, town = data["region"].slug, data["town"].slug
     every_print_option = {"yhteystiedot": "1", "tarkistuslista": "1"}
     pages = {
-        "home": (reverse("home"), {}),
-        "regions": (reverse("actors:regions"), {}),
-        "region": (reverse("actors:region", args=[region]), {}),
-        "municipality": (reverse("actors:municipality", args=[town]), {}),
-        "actors": (reverse("actors:list"), {}),
-        "actors_of_region": (reverse("actors:list"), {"alue": region, "palvelu": "palvelu-x"}),
+        "home": (reverse("directory:home"), {}),
+        "regions": (reverse("directory:regions"), {}),
+        "region": (reverse("directory:region", args=[region]), {}),
+        "municipality": (reverse("directory:municipality", args=[town]), {}),
+        "actors": (reverse("directory:actors"), {}),
+        "actors_of_region": (reverse("directory:actors"), {"alue": region, "palvelu": "palvelu-x"}),
         "actor": (data["visible"].get_absolute_url(), {}),
         "funding": (reverse("funding:list"), {}),
-        "funding_detail": (reverse("funding:detail", args=["julkinen-rahoitus"]), {}),
+        "funding_detail": (reverse("directory:funding_source", args=["julkinen-rahoitus"]), {}),
         "calendar": (reverse("funding:calendar"), {}),
         "calendar_ics": (reverse("funding:calendar_ics"), {}),
         "practices": (reverse("practices:list"), {}),
@@ -189,24 +189,33 @@ def outputs(client, data):
     for scope, slug in (("region", region), ("municipality", town)):
         for suffix in ("print", "print_pdf", "csv"):
             pages[f"{scope}_{suffix}"] = (
-                reverse(f"actors:{scope}_{suffix}", args=[slug]),
+                reverse(f"directory:{scope}_{suffix}", args=[slug]),
                 every_print_option,
             )
     texts = {name: (fetch(client, path, **params), False) for name, (path, params) in pages.items()}
     # Searches for every hidden word, in the site search and in each list's own search.
     for key, word in HIDDEN.items():
-        for name in ("search", "actors:list", "funding:list", "practices:list", "glossary:list"):
+        for name in (
+            "directory:search",
+            "directory:actors",
+            "funding:list",
+            "practices:list",
+            "glossary:list",
+        ):
             texts[f"{name}:{key}"] = (searched(client, reverse(name), word), True)
     # What asks for ended actors too.
-    texts["actors_all"] = (fetch(client, reverse("actors:list"), voimassa="0"), True)
-    texts["search_ended"] = (searched(client, reverse("search"), ENDED_ACTOR.lower()), True)
+    texts["actors_all"] = (fetch(client, reverse("directory:actors"), voimassa="0"), True)
+    texts["search_ended"] = (
+        searched(client, reverse("directory:search"), ENDED_ACTOR.lower()),
+        True,
+    )
     texts["ended_actor"] = (fetch(client, data["ended"].get_absolute_url()), True)
     for scope, slug in (("region", region), ("municipality", town)):
         for suffix in ("print", "print_pdf", "csv"):
             texts[f"{scope}_{suffix}_ended"] = (
                 fetch(
                     client,
-                    reverse(f"actors:{scope}_{suffix}", args=[slug]),
+                    reverse(f"directory:{scope}_{suffix}", args=[slug]),
                     paattyneet="1",
                     **every_print_option,
                 ),
@@ -226,7 +235,7 @@ def test_hidden_entries_never_reach_a_public_output(client, hidden_data):
     for name in ["actor", "region", "region_print", "region_print_pdf", "region_csv"]:
         assert "Zqjulkinenyhteys" in texts[name][0], name
     assert "Zqjulkinenhaku" in texts["calendar"][0] and "Zqjulkinenhaku" in texts["calendar_ics"][0]
-    assert VISIBLE in searched(client, reverse("search"), VISIBLE)
+    assert VISIBLE in searched(client, reverse("directory:search"), VISIBLE)
 
     # Private contacts and drafts: nowhere.
     for name, (text, _) in texts.items():
@@ -253,7 +262,7 @@ def test_hidden_entries_have_no_public_address(client, hidden_data):
     for path in [
         hidden_data["draft"].get_absolute_url(),
         reverse("practices:detail", args=["luonnoskaytanto"]),
-        reverse("funding:detail", args=["luonnosrahoitus"]),
+        reverse("directory:funding_source", args=["luonnosrahoitus"]),
         reverse("glossary:detail", args=["luonnoskasite"]),
     ]:
         assert client.get(path).status_code == 404, path

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from actors.models import Actor, Contact
+from actors.models import Actor, ActorKind, Contact
 from funding.models import ApplicationWindow, FundingSource
 from glossary.models import Term
 from keko.models import Status
@@ -39,7 +39,7 @@ def bulk_actors(count, *, municipality, **fields):
         Actor(
             name=f"Työttömien yhdistys {n:04d}",
             slug=f"scale-{n}",
-            kind=fields.get("kind", Actor.Kind.ASSOCIATION),
+            kind=fields.get("kind", ActorKind.ASSOCIATION),
             status=Status.PUBLISHED,
             description="Järjestöjen yhteistyötä työllisyyden hyväksi.",
             municipality=municipality,
@@ -62,7 +62,7 @@ def bulk_actors(count, *, municipality, **fields):
 def test_home_query_count_is_fixed(client, django_assert_max_num_queries, rows):
     bulk_actors(rows, municipality=make_municipality())
     with django_assert_max_num_queries(5):
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("directory:home")).status_code == 200
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -99,7 +99,7 @@ def test_actor_list_with_filters_and_search_query_count_is_fixed(
         "q": "työttömien",
     }
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("actors:list"), query)
+        response = client.get(reverse("directory:actors"), query)
     assert response.status_code == 200
     assert response.context["paginator"].count == rows
 
@@ -109,7 +109,7 @@ def test_deep_page_of_the_actor_list(client, django_assert_max_num_queries, rows
     bulk_actors(rows, municipality=make_municipality())
     last = (rows + 49) // 50
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("actors:list"), {"page": last})
+        response = client.get(reverse("directory:actors"), {"page": last})
     names = [actor.name for actor in response.context["object_list"]]
     assert names == sorted(names)
     assert names[-1] == f"Työttömien yhdistys {rows - 1:04d}"
@@ -181,6 +181,6 @@ def test_glossary_query_count_is_fixed(client, django_assert_max_num_queries, ro
 def test_site_search_query_count_is_fixed(client, django_assert_max_num_queries, rows):
     bulk_actors(rows, municipality=make_municipality())
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("search"), {"q": "työttömien"})
+        response = client.get(reverse("directory:search"), {"q": "työttömien"})
     assert response.status_code == 200
     assert response.context["groups"][0]["count"] == rows

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def search(client, text):
-    return client.get(reverse("search"), {"q": text})
+    return client.get(reverse("directory:search"), {"q": text})
 
 
 def groups_of(response):
@@ -36,7 +36,7 @@ def test_search_groups_results_by_kind_with_counts_and_list_links(client):
     html = response.content.decode()
     assert "4 osumaa" in html
     for url in [
-        reverse("actors:list") + "?q=ty%C3%B6paja&amp;voimassa=0",
+        reverse("directory:actors") + "?q=ty%C3%B6paja&amp;voimassa=0",
         reverse("practices:list") + "?q=ty%C3%B6paja",
         reverse("funding:list") + "?q=ty%C3%B6paja",
         reverse("glossary:list") + "?q=ty%C3%B6paja",
@@ -99,7 +99,7 @@ def test_unusable_search_text_shows_a_message(client, text, message):
 
 
 def test_search_page_without_a_query_shows_the_form(client):
-    response = client.get(reverse("search"))
+    response = client.get(reverse("directory:search"))
 
     html = response.content.decode()
     assert response.status_code == 200

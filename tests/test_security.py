@@ -89,10 +89,12 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_plain_http_is_redirected_to_https_unless_the_proxy_says_it_was_https(client, production):
-    response = client.get(reverse("actors:regions"))
+    response = client.get(reverse("directory:regions"))
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
-    assert client.get(reverse("actors:regions"), HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    assert (
+        client.get(reverse("directory:regions"), HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    )
     # The load balancer's probe may come over plain HTTP.
     assert client.get(reverse("healthz")).status_code == 200
 

@@ -2,8 +2,8 @@ from django import template
 from django.urls import reverse
 
 from curation import permissions
-from curation.admin_base import VerifiedFilter
-from curation.freshness import stale_actors_by_region
+from curation.stale import stale_actors_by_region
+from keko.admin import VerifiedFilter
 
 register = template.Library()
 

@@ -13,17 +13,18 @@ from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
+from keko.registry import project_app_configs
+
 # auth.User and auth.Group keep their primary keys (the edit history refers to users by id).
 LABELS = ["auth.User", "auth.Group", "admin.LogEntry"]
-APPS = ["actors", "funding", "practices", "glossary", "curation"]
 
 
 def backed_up_models():
     """Return the models whose rows a backup holds, auto-created many-to-many tables excluded
     (their rows travel inside the models' fields)."""
     models = [apps.get_model(label) for label in LABELS]
-    for app_label in APPS:
-        models += list(apps.get_app_config(app_label).get_models())
+    for config in project_app_configs():
+        models += list(config.get_models())
     return models
 
 

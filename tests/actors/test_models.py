@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
-from actors.models import Actor
+from actors.models import Actor, ActorKind
 from actors.validators import validate_business_id
 from keko.search import search_terms
 from tests.factories import make_actor, make_municipality, make_region
@@ -32,7 +32,7 @@ def test_business_id_is_unique_only_when_given():
 
 
 def test_full_clean_reports_a_bad_check_digit():
-    actor = Actor(name="X", slug="x", kind=Actor.Kind.COMPANY, business_id="0201256-5")
+    actor = Actor(name="X", slug="x", kind=ActorKind.COMPANY, business_id="0201256-5")
     with pytest.raises(ValidationError) as error:
         actor.full_clean()
     assert "business_id" in error.value.message_dict

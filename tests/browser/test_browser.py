@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from actors.models import Actor
+from actors.models import ActorKind
 from tests.factories import (
     make_actor,
     make_contact,
@@ -51,10 +51,10 @@ def directory():
         website="https://example.org",
     )
     make_actor(
-        name="Pirkan Seurakunta", kind=Actor.Kind.PARISH, municipality=tampere, services=[workshops]
+        name="Pirkan Seurakunta", kind=ActorKind.PARISH, municipality=tampere, services=[workshops]
     )
     make_actor(
-        name="Valmennus Oy", kind=Actor.Kind.COMPANY, municipality=tampere, services=[coaching]
+        name="Valmennus Oy", kind=ActorKind.COMPANY, municipality=tampere, services=[coaching]
     )
     role = make_contact_role(name="TYP:n työntekijä", checklist_order=1)
     make_contact(actor=association, role=role, name="Tiina Testaaja", public=True)
@@ -84,7 +84,7 @@ def url(live_server, name, *args):
 
 
 def test_pick_a_region_narrow_by_kind_and_service_and_open_an_actor(page, live_server, directory):
-    page.goto(url(live_server, "home"))
+    page.goto(url(live_server, "directory:home"))
     page.get_by_role("link", name="Pirkanmaa", exact=True).first.click()
     expect(page).to_have_title(re.compile("Pirkanmaa"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pirkanmaa")
@@ -107,13 +107,13 @@ def test_pick_a_region_narrow_by_kind_and_service_and_open_an_actor(page, live_s
 
 
 def test_region_map_links_to_the_region(page, live_server, directory):
-    page.goto(url(live_server, "home"))
+    page.goto(url(live_server, "directory:home"))
     page.locator('svg a[aria-label="Pirkanmaa"]').click()
     expect(page).to_have_url(re.compile("/alueet/pirkanmaa/$"))
 
 
 def test_search_with_an_inflected_word(page, live_server, directory):
-    page.goto(url(live_server, "home"))
+    page.goto(url(live_server, "directory:home"))
     page.get_by_label("Hae hakemistosta").fill("järjestöjen")
     page.get_by_label("Hae hakemistosta").press("Enter")
     expect(page).to_have_url(re.compile(r"/haku/\?q="))
@@ -132,7 +132,7 @@ def test_download_the_calendar_feed(page, live_server, directory):
 
 
 def test_skip_link_moves_focus_to_the_main_content(page, live_server, directory):
-    page.goto(url(live_server, "actors:list"))
+    page.goto(url(live_server, "directory:actors"))
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Siirry pääsisältöön")
     expect(skip).to_be_focused()
@@ -141,27 +141,27 @@ def test_skip_link_moves_focus_to_the_main_content(page, live_server, directory)
 
 
 PAGE_TYPES = [
-    ("home", ()),
-    ("actors:regions", ()),
-    ("actors:region", ("pirkanmaa",)),
-    ("actors:municipality", ("tampere",)),
-    ("actors:municipality_search", ()),
-    ("actors:list", ()),
-    ("actors:detail", ("tampereen-tyopaja",)),
+    ("directory:home", ()),
+    ("directory:regions", ()),
+    ("directory:region", ("pirkanmaa",)),
+    ("directory:municipality", ("tampere",)),
+    ("directory:municipality_search", ()),
+    ("directory:actors", ()),
+    ("directory:actor", ("tampereen-tyopaja",)),
     ("funding:list", ()),
-    ("funding:detail", ("stea",)),
+    ("directory:funding_source", ("stea",)),
     ("funding:calendar", ()),
     ("practices:list", ()),
     ("glossary:list", ()),
     ("glossary:detail", ("verkosto",)),
-    ("search", ()),
-    ("actors:region_print", ("pirkanmaa",)),
+    ("directory:search", ()),
+    ("directory:region_print", ("pirkanmaa",)),
 ]
 
 
 @pytest.mark.parametrize(("name", "args"), PAGE_TYPES)
 def test_page_has_no_accessibility_violations(page, live_server, directory, name, args):
-    page.goto(url(live_server, name, *args) + ("?q=työpaja" if name == "search" else ""))
+    page.goto(url(live_server, name, *args) + ("?q=työpaja" if name == "directory:search" else ""))
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
 
@@ -169,7 +169,10 @@ def test_page_has_no_accessibility_violations(page, live_server, directory, name
 def test_practice_page_and_filter_errors_have_no_accessibility_violations(
     page, live_server, directory
 ):
-    for path in (directory["practice"].get_absolute_url(), reverse("actors:list") + "?alue=nope"):
+    for path in (
+        directory["practice"].get_absolute_url(),
+        reverse("directory:actors") + "?alue=nope",
+    ):
         page.goto(live_server.url + path)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, results.generate_report()

@@ -40,15 +40,15 @@ def actor():
 
 def test_public_pages_load_without_csp_violations(page, live_server, actor, violations):
     for path in [
-        reverse("home"),
+        reverse("directory:home"),
         actor.get_absolute_url(),
-        reverse("actors:list"),
-        reverse("actors:region_print", args=[actor.municipality.region.slug]),
+        reverse("directory:actors"),
+        reverse("directory:region_print", args=[actor.municipality.region.slug]),
     ]:
         page.goto(live_server.url + path)
         expect(page.locator("h1").first).to_be_visible()
     # The home page's map is inline SVG and the stylesheet is same-origin: both allowed.
-    page.goto(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("directory:home"))
     assert page.locator("svg").count() > 0
     assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
     assert violations == []

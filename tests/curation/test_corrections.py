@@ -28,7 +28,7 @@ def _fresh_rate_limit():
 
 def test_actor_page_links_to_the_form_and_a_submission_lands_in_the_admin(client):
     actor = make_actor(name="Työpaja ry", phone="08 000 000")
-    url = reverse("actors:correction", kwargs={"slug": actor.slug})
+    url = reverse("curation:actor_correction", kwargs={"slug": actor.slug})
     assert url in client.get(actor.get_absolute_url()).content.decode()
     page = client.get(url)
     assert page.status_code == 200
@@ -37,7 +37,7 @@ def test_actor_page_links_to_the_form_and_a_submission_lands_in_the_admin(client
     assert "Jätä tämä kenttä tyhjäksi" in html
 
     response = client.post(url, {**VALID, "email": "kavija@example.fi"}, REMOTE_ADDR="10.0.0.1")
-    thanks = reverse("actors:correction_thanks", kwargs={"slug": actor.slug})
+    thanks = reverse("curation:actor_correction_thanks", kwargs={"slug": actor.slug})
     assert response.status_code == 302 and response["Location"] == thanks
     assert "Kiitos korjausehdotuksesta" in client.get(thanks).content.decode()
     correction = CorrectionRequest.objects.get()
@@ -50,7 +50,7 @@ def test_actor_page_links_to_the_form_and_a_submission_lands_in_the_admin(client
 
 def test_practice_pages_take_corrections_too(client):
     practice = make_practice()
-    url = reverse("practices:correction", kwargs={"slug": practice.slug})
+    url = reverse("curation:practice_correction", kwargs={"slug": practice.slug})
     assert url in client.get(practice.get_absolute_url()).content.decode()
     assert client.post(url, VALID).status_code == 302
     assert CorrectionRequest.objects.get().practice == practice
@@ -58,7 +58,7 @@ def test_practice_pages_take_corrections_too(client):
 
 def test_drafts_take_no_corrections(client):
     draft = make_actor(status=Status.DRAFT)
-    url = reverse("actors:correction", kwargs={"slug": draft.slug})
+    url = reverse("curation:actor_correction", kwargs={"slug": draft.slug})
     assert client.get(url).status_code == 404
     assert client.post(url, VALID).status_code == 404
     assert not CorrectionRequest.objects.exists()
@@ -67,7 +67,7 @@ def test_drafts_take_no_corrections(client):
 def test_honeypot_gets_a_thank_you_but_nothing_is_stored(client):
     actor = make_actor()
     response = client.post(
-        reverse("actors:correction", kwargs={"slug": actor.slug}),
+        reverse("curation:actor_correction", kwargs={"slug": actor.slug}),
         {**VALID, "kotisivu": "https://roskapostia.example"},
     )
     assert response.status_code == 302
@@ -76,7 +76,7 @@ def test_honeypot_gets_a_thank_you_but_nothing_is_stored(client):
 
 def test_required_fields_and_length_limits(client):
     actor = make_actor()
-    url = reverse("actors:correction", kwargs={"slug": actor.slug})
+    url = reverse("curation:actor_correction", kwargs={"slug": actor.slug})
     response = client.post(url, {**VALID, "what_is_wrong": "", "proposed_fix": "x" * 2001})
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -88,7 +88,7 @@ def test_required_fields_and_length_limits(client):
 
 def test_rate_limit_per_address(client):
     actor = make_actor()
-    url = reverse("actors:correction", kwargs={"slug": actor.slug})
+    url = reverse("curation:actor_correction", kwargs={"slug": actor.slug})
     for _ in range(5):
         assert client.post(url, VALID, REMOTE_ADDR="10.0.0.2").status_code == 302
     response = client.post(url, VALID, REMOTE_ADDR="10.0.0.2")
@@ -101,7 +101,9 @@ def test_rate_limit_per_address(client):
 def test_form_rejects_a_post_without_a_csrf_token():
     actor = make_actor()
     csrf_client = Client(enforce_csrf_checks=True)
-    response = csrf_client.post(reverse("actors:correction", kwargs={"slug": actor.slug}), VALID)
+    response = csrf_client.post(
+        reverse("curation:actor_correction", kwargs={"slug": actor.slug}), VALID
+    )
     assert response.status_code == 403
     assert not CorrectionRequest.objects.exists()
 

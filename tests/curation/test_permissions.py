@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from actors.models import Actor, Contact
+from actors.models import Actor, ActorKind, Contact
 from curation.permissions import CURATOR_GROUP, REGIONAL_EDITOR_GROUP
 from funding.models import FundingSource
 from glossary.models import Term
@@ -111,7 +111,7 @@ def test_editor_adds_an_actor_of_their_region_only(editor_client, area):
     data = {
         "name": "Uusi yhdistys",
         "slug": "uusi-yhdistys",
-        "kind": Actor.Kind.ASSOCIATION,
+        "kind": ActorKind.ASSOCIATION,
         "status": Status.DRAFT,
         "contacts-TOTAL_FORMS": "0",
         "contacts-INITIAL_FORMS": "0",

@@ -92,3 +92,28 @@ def test_calendar_feed_event_lines():
     assert "URL:https://keko.example/rahoitus/x/" in lines
     description = next(line for line in lines if line.startswith("DESCRIPTION:"))
     assert "Rivi 1\\nRivi 2" in description
+
+
+def test_window_closing_just_before_it_opens_spans_almost_a_year():
+    window = make_window(start_month=3, start_day=15, end_month=3, end_day=10)
+    assert occurrence(window, 2025) == (datetime.date(2025, 3, 15), datetime.date(2026, 3, 10))
+    # In the gap between closing and reopening, the next occurrence is the one that opens.
+    assert current_occurrence(window, datetime.date(2025, 3, 12)) == (
+        datetime.date(2025, 3, 15),
+        datetime.date(2026, 3, 10),
+    )
+    feed = calendar_feed([window], url_for=lambda s: "https://keko.example/r/", now=NOW)
+    lines = feed.replace("\r\n ", "").split("\r\n")
+    assert "DTSTART;VALUE=DATE:20250315" in lines
+    assert "DTEND;VALUE=DATE:20260311" in lines
+
+
+def test_feed_covers_the_same_months_as_the_window():
+    for start, end in [((3, 15), (3, 10)), ((11, 1), (1, 31)), ((3, 1), (3, 31))]:
+        window = make_window(
+            start_month=start[0], start_day=start[1], end_month=end[0], end_day=end[1]
+        )
+        first, last = occurrence(window, 2025)
+        days = (last - first).days + 1
+        covered = {(first + datetime.timedelta(days=n)).month for n in range(days)}
+        assert covered == set(window.months)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Actor
+from actors.models import ActorKind
 from funding.models import FundingSource
 from keko.models import Status
 from tests.factories import (
@@ -373,10 +373,10 @@ def test_detail_lists_published_practices_and_projects_only(client):
     source = make_funding_source()
     make_practice(title="Julkaistu käytäntö", funding_sources=[source])
     make_practice(title="Luonnoskäytäntö", funding_sources=[source], status=Status.DRAFT)
-    project = make_actor(name="Julkaistu hanke", kind=Actor.Kind.PROJECT)
+    project = make_actor(name="Julkaistu hanke", kind=ActorKind.PROJECT)
     make_project_funding(project=project, funding_source=source, start_year=2022, end_year=2024)
     make_project_funding(
-        project=make_actor(name="Luonnoshanke", kind=Actor.Kind.PROJECT, status=Status.DRAFT),
+        project=make_actor(name="Luonnoshanke", kind=ActorKind.PROJECT, status=Status.DRAFT),
         funding_source=source,
     )
 
@@ -401,7 +401,10 @@ def test_draft_detail_is_404_for_anonymous_users(client):
 
 
 def test_unknown_slug_is_404(client):
-    assert client.get(reverse("funding:detail", kwargs={"slug": "ei-ole"})).status_code == 404
+    assert (
+        client.get(reverse("directory:funding_source", kwargs={"slug": "ei-ole"})).status_code
+        == 404
+    )
 
 
 def test_staff_may_preview_a_draft(admin_client):

@@ -1,0 +1,71 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import ActorKind, ServiceType
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox submitted as `name=1` that hands its raw value to the field to validate.
+
+    Django's CheckboxInput turns any unknown value into True; a print option sent as
+    `yhteystiedot=kyllä` should be reported, not silently read as "yes". (The print options
+    template writes the checkboxes itself, see includes/print_options.html.)
+    """
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.Field):
+    """An optional yes/no option: `1` is yes; `0`, empty or absent is no; anything else errs."""
+
+    widget = FlagInput
+    default_error_messages = {
+        "invalid": _("Valinnan arvon pitää olla 1 (kyllä) tai 0 (ei)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in (None, "", "0", False):
+            return False
+        if value in ("1", True):
+            return True
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class PrintOptionsForm(forms.Form):
+    """What a workshop print of an area's actors contains, from the print page's GET query."""
+
+    tyyppi = forms.MultipleChoiceField(
+        label=_("Toimijatyypit"),
+        choices=ActorKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    palvelu = forms.ModelMultipleChoiceField(
+        label=_("Palvelut"),
+        queryset=ServiceType.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    yhteystiedot = FlagField(label=_("Julkiset yhteyshenkilöt"))
+    paattyneet = FlagField(label=_("Myös päättyneet toimijat"))
+    tarkistuslista = FlagField(
+        label=_("Tarkistuslista ”Tunnetko alueesi toimijat?” omalle sivulleen")
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "print-%s")
+        super().__init__(*args, **kwargs)
+
+
+class MunicipalitySearchForm(forms.Form):
+    """The home page's municipality search box."""
+
+    # CharField also rejects NUL characters, which PostgreSQL cannot store or compare.
+    q = forms.CharField(label=_("Kunnan nimi"), max_length=100, required=False)

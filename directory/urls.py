@@ -1,0 +1,54 @@
+from django.urls import path
+
+from . import print_views, views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("haku/", views.site_search, name="search"),
+    path("alueet/", views.RegionListView.as_view(), name="regions"),
+    path("alueet/<slug:slug>/", views.region_detail, name="region"),
+    path("kunnat/", views.municipality_search, name="municipality_search"),
+    path("kunnat/<slug:slug>/", views.municipality_detail, name="municipality"),
+    path("toimijat/", views.ActorListView.as_view(), name="actors"),
+    path("toimijat/<slug:slug>/", views.ActorDetailView.as_view(), name="actor"),
+    path("rahoitus/<slug:slug>/", views.FundingSourceDetailView.as_view(), name="funding_source"),
+    # Workshop prints of an area's actors (directory/print_views.py).
+    path(
+        "alueet/<slug:slug>/tulosta/",
+        print_views.print_page,
+        {"scope": "region"},
+        name="region_print",
+    ),
+    path(
+        "alueet/<slug:slug>/tulosta.pdf",
+        print_views.print_pdf,
+        {"scope": "region"},
+        name="region_print_pdf",
+    ),
+    path(
+        "alueet/<slug:slug>/toimijat.csv",
+        print_views.print_csv,
+        {"scope": "region"},
+        name="region_csv",
+    ),
+    path(
+        "kunnat/<slug:slug>/tulosta/",
+        print_views.print_page,
+        {"scope": "municipality"},
+        name="municipality_print",
+    ),
+    path(
+        "kunnat/<slug:slug>/tulosta.pdf",
+        print_views.print_pdf,
+        {"scope": "municipality"},
+        name="municipality_print_pdf",
+    ),
+    path(
+        "kunnat/<slug:slug>/toimijat.csv",
+        print_views.print_csv,
+        {"scope": "municipality"},
+        name="municipality_csv",
+    ),
+]

@@ -1,0 +1,43 @@
+"""Discover the project's own apps and the models that hold directory content.
+
+Lists of "every model of the directory" are never written by hand: a domain app declares
+itself with `ContentAppConfig` (subclassed as `registry.ContentAppConfig`: Django takes the only
+AppConfig class found in an apps.py as the app's, so the base class is not imported by name),
+and whatever must cover every such model (the page cache's
+invalidation, backups, the curators' permissions) asks here.
+"""
+
+from pathlib import Path
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+
+
+class ContentAppConfig(AppConfig):
+    """The AppConfig of an app whose models hold directory content shown on public pages."""
+
+    directory_content = True
+
+
+def project_app_configs():
+    """Return the installed apps of this project (not Django's or a library's), with models."""
+    base = Path(settings.BASE_DIR).resolve()
+    return [
+        config
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == base and config.models_module is not None
+    ]
+
+
+def directory_models():
+    """Return every model whose rows a public page may show, the edit history left out."""
+    # Imported here: this module is loaded with the AppConfigs, before any model can be.
+    from simple_history.models import HistoricalChanges
+
+    return [
+        model
+        for config in apps.get_app_configs()
+        if getattr(config, "directory_content", False)
+        for model in config.get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]

@@ -1,0 +1,1 @@
+"""One loader per kind of fixture; each writes through a `seeding.engine.Seeder`."""

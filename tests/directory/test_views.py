@@ -1,0 +1,287 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actors.models import ActorKind
+from keko.models import Status
+from tests.factories import (
+    make_actor,
+    make_actors,
+    make_contact,
+    make_contact_role,
+    make_funding_source,
+    make_membership,
+    make_municipality,
+    make_practice,
+    make_project_funding,
+    make_region,
+    make_service,
+    make_target_group,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("directory:actors")
+
+
+def listed(response):
+    return list(response.context["object_list"])
+
+
+def test_list_shows_published_active_actors_only(client):
+    shown = make_actor(name="Näkyvä")
+    draft = make_actor(name="Luonnos", status=Status.DRAFT)
+    ended = make_actor(name="Päättynyt", active_until=datetime.date(2020, 1, 1))
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert listed(response) == [shown]
+    assert "Luonnos" not in response.content.decode()
+    with_ended = listed(client.get(LIST, {"voimassa": "0"}))
+    assert draft not in with_ended
+    assert ended in with_ended
+
+
+def test_region_filter_includes_actors_that_only_serve_the_region(client):
+    oulu = make_municipality(name_fi="Oulu")
+    based = make_actor(municipality=oulu)
+    serving = make_actor(municipality=make_municipality(), served_municipalities=[oulu])
+    covering = make_actor(served_regions=[oulu.region])
+    elsewhere = make_actor(municipality=make_municipality())
+    response = client.get(LIST, {"alue": oulu.region.slug})
+    assert set(listed(response)) == {based, serving, covering}
+    assert elsewhere not in listed(response)
+
+
+def test_municipality_kind_service_and_target_group_filters_combine(client):
+    town = make_municipality()
+    coaching, workshops = make_service(), make_service()
+    youth = make_target_group()
+    match = make_actor(municipality=town, services=[coaching], target_groups=[youth])
+    make_actor(municipality=town, services=[workshops], target_groups=[youth])
+    make_actor(municipality=town, services=[coaching], kind=ActorKind.COMPANY)
+    make_actor(services=[coaching], target_groups=[youth])
+    response = client.get(
+        LIST,
+        {
+            "kunta": town.slug,
+            "tyyppi": "association",
+            "palvelu": coaching.slug,
+            "kohderyhma": youth.slug,
+        },
+    )
+    assert listed(response) == [match]
+    assert f'value="{coaching.slug}"' in response.content.decode()
+
+
+def test_several_values_of_one_parameter_are_alternatives(client):
+    a = make_actor(kind=ActorKind.PARISH)
+    b = make_actor(kind=ActorKind.COMPANY)
+    make_actor(kind=ActorKind.FOUNDATION)
+    response = client.get(f"{LIST}?tyyppi=parish&tyyppi=company")
+    assert set(listed(response)) == {a, b}
+
+
+def test_funding_filter_finds_projects_funded_by_the_source(client):
+    stea = make_funding_source(slug="stea")
+    funded = make_project_funding(funding_source=stea).project
+    make_project_funding()
+    response = client.get(LIST, {"rahoitus": "stea"})
+    assert listed(response) == [funded]
+
+
+def test_text_filter_matches_name_and_description(client):
+    match = make_actor(name="Työpaja Verstas", description="Nuorten työpajat.")
+    make_actor(name="Muu toimija")
+    assert listed(client.get(LIST, {"q": "työpajan"})) == [match]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"alue": "ei-ole"},
+        {"kunta": "x" * 300},
+        {"tyyppi": "alien"},
+        {"palvelu": "?"},
+        {"rahoitus": "<script>"},
+        {"voimassa": "maybe"},
+        {"q": "x" * 500},
+    ],
+)
+def test_bad_filter_values_show_a_form_error(client, query):
+    make_actor()
+    response = client.get(LIST, query)
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+    assert 'class="errorlist' in response.content.decode()
+    assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999999999999999999999"])
+def test_malformed_page_number_serves_a_page(client, page):
+    make_actors(3)
+    response = client.get(LIST, {"page": page})
+    assert response.status_code == 200
+
+
+def test_list_paginates_and_keeps_filters_in_page_links(client):
+    make_actors(55, kind=ActorKind.PARISH)
+    response = client.get(LIST, {"tyyppi": "parish"})
+    assert len(listed(response)) == 50
+    assert response.context["paginator"].count == 55
+    assert "tyyppi=parish&amp;page=2" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_list_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    make_actors(rows, municipality=make_municipality())
+    # count, the page's ids, the page's rows, services; and the filter form's choices of
+    # regions, municipalities, services, target groups and funding sources
+    with django_assert_max_num_queries(9):
+        response = client.get(LIST, {"voimassa": "0"})
+    assert response.status_code == 200
+
+
+def test_detail_shows_public_contacts_only(client):
+    actor = make_actor(description="Kuvaus.")
+    make_contact(actor=actor, name="Julkinen Henkilö", public=True)
+    make_contact(actor=actor, name="Yksityinen Henkilö", public=False)
+    response = client.get(actor.get_absolute_url())
+    content = response.content.decode()
+    assert "Julkinen Henkilö" in content
+    assert "Yksityinen Henkilö" not in content
+
+
+def test_draft_detail_is_404_for_visitors_and_visible_to_staff(client, admin_client):
+    draft = make_actor(status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    response = admin_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Luonnos" in response.content.decode()
+
+
+def test_detail_shows_relations(client):
+    parent = make_actor(name="Emojärjestö")
+    project = make_actor(name="Hanke X", kind=ActorKind.PROJECT, parent=parent)
+    network = make_actor(name="Verkosto Y", kind=ActorKind.NETWORK)
+    make_membership(network=network, member=project, role="coordinator")
+    successor = make_actor(name="Seuraaja")
+    ended = make_actor(name="Vanha", active_until=datetime.date(2024, 12, 31))
+    ended.successors.set([successor])
+    practice = make_practice(title="Hyvä käytäntö Z", participants=[project])
+    content = client.get(project.get_absolute_url()).content.decode()
+    assert "Emojärjestö" in content and "Verkosto Y" in content
+    assert practice.title in content
+    assert "Hanke X" in client.get(parent.get_absolute_url()).content.decode()
+    ended_page = client.get(ended.get_absolute_url()).content.decode()
+    assert "Toiminta päättyi 31.12.2024" in ended_page and "Seuraaja" in ended_page
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_detail_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    actor = make_actor(kind=ActorKind.NETWORK, services=[make_service()])
+    for _ in range(rows):
+        member = make_actor()
+        make_membership(network=actor, member=member)
+        make_contact(actor=actor, public=True)
+        make_practice(participants=[actor])
+    with django_assert_max_num_queries(16):
+        assert client.get(actor.get_absolute_url()).status_code == 200
+
+
+def test_region_page_groups_actors_by_kind_and_fills_the_checklist(client):
+    region = make_region(name_fi="Testimaa")
+    town = make_municipality(region=region)
+    role = make_contact_role(name="Kunnan elinkeinoasiamies", checklist_order=1)
+    projects_role = make_contact_role(
+        name="Alueen hankkeet", checklist_order=2, actor_kinds=["project"]
+    )
+    make_contact_role(name="TYP:n työntekijä", checklist_order=3)
+    business = make_actor(municipality=town, kind=ActorKind.MUNICIPALITY)
+    make_contact(actor=business, role=role, name="Eija Elinkeino", public=True)
+    make_contact(actor=business, role=role, name="Salainen Henkilö", public=False)
+    make_actors(8, municipality=town, kind=ActorKind.PROJECT)
+    national = make_actor(name="Valtakunnallinen liitto", is_national=True)
+    practice = make_practice(regions=[region])
+    response = client.get(region.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    groups = {g.kind: g for g in response.context["directory"].groups}
+    assert groups["project"].count == 8 and len(groups["project"].first) == 5
+    assert f"alue={region.slug}&amp;tyyppi=project" in content
+    checklist = {item.role: item for item in response.context["directory"].checklist}
+    assert [c.name for c in checklist[role].contacts] == ["Eija Elinkeino"]
+    assert checklist[projects_role].actor_count == 8
+    assert "Salainen Henkilö" not in content
+    assert "ei vielä tiedossa" in content
+    assert national.name in content and practice.title in content
+
+
+@pytest.mark.parametrize("rows", [3, 300])
+def test_region_page_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    region = make_region()
+    town = make_municipality(region=region)
+    for kind in (ActorKind.PROJECT, ActorKind.COMPANY, ActorKind.PARISH):
+        make_actors(rows // 3, municipality=town, kind=kind)
+    make_contact_role(checklist_order=1, actor_kinds=["project"])
+    with django_assert_max_num_queries(10):
+        assert client.get(region.get_absolute_url()).status_code == 200
+
+
+def test_municipality_page_lists_actors_based_in_or_serving_it(client):
+    town = make_municipality(name_fi="Pikkukylä")
+    based = make_actor(municipality=town, name="Kylän yhdistys")
+    serving = make_actor(name="Seudun palvelu", served_municipalities=[town])
+    elsewhere = make_actor(
+        name="Naapurin yhdistys", municipality=make_municipality(region=town.region)
+    )
+    response = client.get(town.get_absolute_url())
+    content = response.content.decode()
+    assert based.name in content and serving.name in content
+    assert elsewhere.name not in content
+    assert f"kunta={town.slug}" in content
+
+
+def test_unknown_region_and_municipality_are_404(client):
+    assert client.get(reverse("directory:region", args=["ei-ole"])).status_code == 404
+    assert client.get(reverse("directory:municipality", args=["ei-ole"])).status_code == 404
+
+
+def test_municipality_search_reports_a_malformed_name(client):
+    response = client.get(reverse("directory:municipality_search"), {"q": "Ou\x00lu"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_municipality_search_redirects_to_an_exact_match(client):
+    town = make_municipality(name_fi="Oulu")
+    make_municipality(name_fi="Oulainen")
+    response = client.get(reverse("directory:municipality_search"), {"q": "oulu"})
+    assert response.status_code == 302 and response.url == town.get_absolute_url()
+    response = client.get(reverse("directory:municipality_search"), {"q": "Ou"})
+    assert response.status_code == 200 and "Oulainen" in response.content.decode()
+
+
+def test_home_lists_every_region_with_figures(client):
+    regions = [make_region() for _ in range(3)]
+    make_actors(2)
+    response = client.get(reverse("directory:home"))
+    content = response.content.decode()
+    for region in regions:
+        assert region.get_absolute_url() in content
+    assert response.context["figures"]["actors"] == 2
+
+
+def test_cached_list_follows_edits(client, django_assert_max_num_queries):
+    first = make_actor(name="Aalto ry", kind=ActorKind.PARISH)
+    assert listed(client.get(LIST, {"tyyppi": "parish"})) == [first]
+    second = make_actor(name="Beta ry", kind=ActorKind.PARISH)
+    response = client.get(LIST, {"tyyppi": "parish"})
+    assert listed(response) == [first, second]
+    assert response.context["paginator"].count == 2
+    assert "Beta ry" in response.content.decode()
+    first.status = Status.DRAFT
+    first.save()
+    response = client.get(LIST, {"tyyppi": "parish"})
+    assert listed(response) == [second]
+    assert "Aalto ry" not in response.content.decode()
