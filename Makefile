@@ -32,5 +32,10 @@ test: install system-packages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-not-secret $(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff's lint rules and formatter, as pyproject.toml sets them; CI runs this too.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -9,9 +9,10 @@ transaction. Rows are matched to existing actors by `slug`.
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from keko.models import Status
+from keko.spreadsheets import SpreadsheetSafeResource
 
 from .models import Actor, Contact, Municipality, Region, ServiceType, TargetGroup
 
@@ -67,7 +68,7 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
-class ActorResource(resources.ModelResource):
+class ActorResource(SpreadsheetSafeResource):
     municipality = fields.Field(
         attribute="municipality",
         column_name="municipality",
@@ -162,7 +163,7 @@ class ActorResource(resources.ModelResource):
             instance.version += 1  # an editor with the actor open must not overwrite the import
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(SpreadsheetSafeResource):
     """Public contacts only: contacts are personal data."""
 
     actor = fields.Field(

@@ -129,42 +129,87 @@ def corrections_for(user, queryset):
     )
 
 
-def actor_area_errors(user, cleaned_data):
+OUTSIDE = _("Voit valita vain omien maakuntiesi alueita.")
+OTHERS_KEPT = _(
+    "Toisen maakunnan alueet pysyvät: niitä voi poistaa vain sen maakunnan toimittaja tai "
+    "kuraattori."
+)
+
+
+def _area_change_errors(allowed, new, old):
+    """Return {field: message} where the areas of other regions in `new` differ from `old`.
+
+    Both map a field to {area id: its region id}. An editor may add and remove areas of their
+    own regions only; those of other regions (a shared entry's) must stay as they were.
+    """
+    errors = {}
+    for field, areas in new.items():
+        outside_new = {pk for pk, region in areas.items() if region not in allowed}
+        outside_old = {pk for pk, region in old.get(field, {}).items() if region not in allowed}
+        if outside_new - outside_old:
+            errors[field] = OUTSIDE
+        elif outside_old - outside_new:
+            errors[field] = OTHERS_KEPT
+    return errors
+
+
+def _in_allowed(allowed, areas):
+    return any(region in allowed for by_id in areas.values() for region in by_id.values())
+
+
+def actor_area_errors(user, cleaned_data, instance):
     """Return {field: message} for an actor's area that `user` may not save.
 
-    A regional editor may only place an actor in their own regions, and the actor must stay in
-    at least one of them (otherwise the editor would lose it from sight).
+    A regional editor places an actor only in their own regions; the areas of other regions
+    that a shared actor already has stay as they are. The actor must stay in at least one of
+    the editor's regions (otherwise the editor would lose it from sight).
     """
     if not is_region_limited(user):
         return {}
-    municipality = cleaned_data.get("municipality")
-    served_municipalities = list(cleaned_data.get("served_municipalities") or [])
-    served_regions = list(cleaned_data.get("served_regions") or [])
     allowed = set(editor_regions(user).values_list("pk", flat=True))
-    errors = {}
-    outside = _("Voit valita vain omien maakuntiesi alueita.")
-    if municipality is not None and municipality.region_id not in allowed:
-        errors["municipality"] = outside
-    if any(m.region_id not in allowed for m in served_municipalities):
-        errors["served_municipalities"] = outside
-    if any(r.pk not in allowed for r in served_regions):
-        errors["served_regions"] = outside
-    if not errors and municipality is None and not served_municipalities and not served_regions:
+    municipality = cleaned_data.get("municipality")
+    new = {
+        "municipality": {municipality.pk: municipality.region_id} if municipality else {},
+        "served_municipalities": {
+            m.pk: m.region_id for m in cleaned_data.get("served_municipalities") or []
+        },
+        "served_regions": {r.pk: r.pk for r in cleaned_data.get("served_regions") or []},
+    }
+    old = {}
+    if instance.pk is not None:
+        stored = type(instance)._default_manager.select_related("municipality").get(pk=instance.pk)
+        old = {
+            "municipality": (
+                {stored.municipality_id: stored.municipality.region_id}
+                if stored.municipality
+                else {}
+            ),
+            "served_municipalities": dict(
+                stored.served_municipalities.values_list("pk", "region_id")
+            ),
+            "served_regions": {pk: pk for pk in stored.served_regions.values_list("pk", flat=True)},
+        }
+    errors = _area_change_errors(allowed, new, old)
+    if not errors and not _in_allowed(allowed, new):
         errors["municipality"] = _("Valitse kotikunta tai toiminta-alue omista maakunnistasi.")
     return errors
 
 
-def practice_region_errors(user, cleaned_data):
-    """Return {field: message} for a practice's regions that `user` may not save."""
+def practice_region_errors(user, cleaned_data, instance):
+    """Return {field: message} for a practice's regions that `user` may not save: as for an
+    actor's areas, their own regions only, other regions' kept, at least one of their own."""
     if not is_region_limited(user):
         return {}
-    regions = list(cleaned_data.get("regions") or [])
     allowed = set(editor_regions(user).values_list("pk", flat=True))
-    if not regions:
-        return {"regions": _("Valitse vähintään yksi omista maakunnistasi.")}
-    if any(r.pk not in allowed for r in regions):
-        return {"regions": _("Voit valita vain omia maakuntiasi.")}
-    return {}
+    new = {"regions": {r.pk: r.pk for r in cleaned_data.get("regions") or []}}
+    old = {}
+    if instance.pk is not None:
+        stored = instance.regions.values_list("pk", flat=True)
+        old = {"regions": {pk: pk for pk in stored}}
+    errors = _area_change_errors(allowed, new, old)
+    if not errors and not _in_allowed(allowed, new):
+        errors["regions"] = _("Valitse vähintään yksi omista maakunnistasi.")
+    return errors
 
 
 def linked_to_actors_for(user, queryset, field="actor"):

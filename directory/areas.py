@@ -20,13 +20,14 @@ class KindGroup:
     kind: str
     label: str
     count: int
-    first: list = field(default_factory=list)
+    # The actors listed under the kind: the first few on an area page, all of them in a print.
+    actors: list = field(default_factory=list)
     # In a print split into parts: the kind's heading repeated where its list runs on.
     continued: bool = False
 
     @property
     def more(self):
-        return self.count - len(self.first)
+        return self.count - len(self.actors)
 
 
 @dataclass
@@ -97,7 +98,7 @@ def checklist(groups, actors, *, contacts_per_role=None):
             ChecklistItem(
                 role=role,
                 contacts=contacts_by_role.get(role.pk, []),
-                actors=[a for g in kind_groups_of_role for a in g.first],
+                actors=[a for g in kind_groups_of_role for a in g.actors],
                 actor_count=sum(g.count for g in kind_groups_of_role),
                 contact_count=(
                     counts.get(role.pk, 0)

@@ -5,14 +5,17 @@ The URL patterns pass `scope="region"` or `scope="municipality"`; everything els
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, Municipality, Region
-from keko.cache import cached
+from keko.cache import TIMEOUT, directory_key
 from keko.pdf import render_pdf
 
 from .forms import PrintOptionsForm
@@ -34,6 +37,16 @@ STYLESHEET = "css/print-sheet.css"
 PDF_PART_SIZE = 250
 
 
+def print_urls(area):
+    """Return the URLs of `area`'s print page, PDF and CSV (`area` a region or municipality)."""
+    scope = "region" if isinstance(area, Region) else "municipality"
+    names = {"page": "print", "pdf": "print_pdf", "csv": "csv"}
+    return {
+        what: reverse(f"directory:{scope}_{name}", kwargs={"slug": area.slug})
+        for what, name in names.items()
+    }
+
+
 def _area(scope, slug):
     """Return the area, its region and its published actors (ended ones included)."""
     if scope == "region":
@@ -53,7 +66,7 @@ def _print_context(request, scope, slug, *, qr=None):
     """
     area, region, actors = _area(scope, slug)
     form = PrintOptionsForm(request.GET)
-    context = {"area": area, "region": region, "form": form}
+    context = {"area": area, "region": region, "form": form, "print_urls": print_urls(area)}
     if not form.is_valid():
         return context, False
     options = PrintOptions.from_form(form)
@@ -80,8 +93,8 @@ def _invalid(request, context):
     return render(request, TEMPLATE, context, status=400)
 
 
-def _filename(area, sheet, extension):
-    return f"keko-{area.slug}-{sheet.printed_on.isoformat()}.{extension}"
+def _filename(slug, extension):
+    return f"keko-{slug}-{timezone.localdate().isoformat()}.{extension}"
 
 
 def print_page(request, slug, scope):
@@ -92,20 +105,25 @@ def print_page(request, slug, scope):
 
 
 def print_pdf(request, slug, scope):
-    context, valid = _print_context(request, scope, slug, qr="pdf")
-    if not valid:
-        return _invalid(request, context)
     # Rendering takes seconds for a large area, and organisers print the same selection again
     # and again: keep the PDF under the directory version, which any edit of published data
-    # moves on (keko.cache).
-    pdf = cached(
-        ("print-pdf", scope, slug, request.get_host(), sorted(request.GET.lists())),
-        lambda: sheet_pdf(request, context).pdf,
-    )
+    # moves on (keko.cache). The key is the cleaned options, so that parameters the form does
+    # not know, or the same ones in another order, find the same PDF; it is looked up before
+    # the selection is queried.
+    form = PrintOptionsForm(request.GET)
+    key = None
+    if form.is_valid():
+        options = PrintOptions.from_form(form)
+        key = directory_key("print-pdf", scope, slug, request.get_host(), options.cache_key())
+    pdf = cache.get(key) if key else None
+    if pdf is None:
+        context, valid = _print_context(request, scope, slug, qr="pdf")
+        if not valid:
+            return _invalid(request, context)
+        pdf = sheet_pdf(request, context).pdf
+        cache.set(key, pdf, TIMEOUT)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, _filename(context["area"], context["sheet"], "pdf")
-    )
+    response["Content-Disposition"] = content_disposition_header(False, _filename(slug, "pdf"))
     return response
 
 
@@ -114,9 +132,7 @@ def print_csv(request, slug, scope):
     if not valid:
         return _invalid(request, context)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, _filename(context["area"], context["sheet"], "csv")
-    )
+    response["Content-Disposition"] = content_disposition_header(True, _filename(slug, "csv"))
     actors_csv(response, context["sheet"], context["options"])
     return response
 

@@ -4,7 +4,6 @@ Every function runs a fixed number of queries whatever the number of actors.
 """
 
 import csv
-import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import ActorKind, Contact
 from keko import qr as qr_codes
+from keko.spreadsheets import as_text_cell
 
 from .areas import KindGroup, checklist
 
@@ -34,6 +34,12 @@ class PrintOptions:
     def kind_labels(self):
         labels = dict(ActorKind.choices)
         return [labels[kind] for kind in self.kinds]
+
+    def cache_key(self):
+        """Return the options as text that is the same for the same selection."""
+        services = sorted(service.slug for service in self.services)
+        flags = (self.contacts, self.include_ended, self.checklist)
+        return f"{sorted(self.kinds)}:{services}:{flags}"
 
     @classmethod
     def from_form(cls, form):
@@ -71,14 +77,14 @@ def sheet_parts(sheet, size):
     `continued`. The checklist is a part of its own when the entries take more than one, and
     stays with them otherwise, so that a short sheet is laid out in one go.
     """
-    entries = [(group, actor) for group in sheet.groups for actor in group.first]
+    entries = [(group, actor) for group in sheet.groups for actor in group.actors]
     parts = []
     for start in range(0, max(len(entries), 1), size):
         groups = []
         for _kind, run in groupby(entries[start : start + size], key=lambda e: e[0].kind):
             run = list(run)
-            group, first = run[0][0], [actor for _group, actor in run]
-            groups.append(replace(group, first=first, continued=first[0] is not group.first[0]))
+            group, actors = run[0][0], [actor for _group, actor in run]
+            groups.append(replace(group, actors=actors, continued=actors[0] is not group.actors[0]))
         parts.append(replace(sheet, groups=groups, checklist=[]))
     if len(parts) == 1:
         parts = [sheet]
@@ -186,7 +192,7 @@ def prepare_entries(sheet, absolute_url, *, qr=None):
     """
     make_qr = QR_FORMATS.get(qr)
     for group in sheet.groups:
-        for actor in group.first:
+        for actor in group.actors:
             actor.live_url = absolute_url(actor.get_absolute_url())
             if make_qr:
                 actor.qr_code = make_qr(actor.live_url)
@@ -218,19 +224,6 @@ def entry_lines(actor):
     ]
     lines = [[(label, text) for label, text in line if text] for line in lines]
     return [line for line in lines if line]
-
-
-# A spreadsheet runs a cell starting with one of these as a formula; phone numbers starting
-# with "+" are left alone.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONE = re.compile(r"^\+?[\d\s()/-]+$")
-
-
-def _cell(value):
-    value = "" if value is None else str(value)
-    if value.startswith(_FORMULA_START) and not _PHONE.match(value):
-        return "'" + value
-    return value
 
 
 def _address(actor):
@@ -273,7 +266,7 @@ def actors_csv(out, sheet, options):
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(csv_header(options))
     for group in sheet.groups:
-        for actor in group.first:
+        for actor in group.actors:
             row = [
                 actor.name,
                 group.label,
@@ -291,4 +284,4 @@ def actors_csv(out, sheet, options):
                 actor.verified_on.isoformat() if actor.verified_on else "",
                 actor.live_url,
             ]
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow([as_text_cell(value) for value in row])

@@ -20,12 +20,13 @@ from glossary.models import Term
 from keko.cache import cache_public_page
 from keko.forms import SearchForm
 from keko.models import Status
-from keko.pagination import SafePaginationMixin
+from keko.pagination import CachedPaginationMixin
 from practices.models import Participation, Practice
 
 from .areas import area_directory
 from .filters import ActorDirectoryFilter
 from .forms import MunicipalitySearchForm
+from .print_views import print_urls
 
 SEARCH_GROUP_SIZE = 10
 MAP_PATH = Path(settings.BASE_DIR) / "fixtures" / "reference" / "regions.svg"
@@ -109,7 +110,7 @@ def site_search(request):
 
 
 @method_decorator(cache_public_page, name="dispatch")
-class ActorListView(SafePaginationMixin, FilterView):
+class ActorListView(CachedPaginationMixin, FilterView):
     filterset_class = ActorDirectoryFilter
     paginate_by = 50
     template_name = "directory/actor_list.html"
@@ -178,7 +179,8 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
             "area": area,
             "region": region,
             "directory": area_directory(actors, regions=[region]),
-            "filter_query": filter_query,
+            "list_url": f"{reverse('directory:actors')}?{urlencode(filter_query)}",
+            "print_urls": print_urls(area),
             **extra,
         },
     )

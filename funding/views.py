@@ -3,14 +3,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_filters.views import FilterView
 
-from keko.pagination import SafePaginationMixin
+from keko.pagination import CachedPaginationMixin
 
 from .filters import MONTHS, FundingSourceFilter
 from .ical import calendar_feed
 from .models import ApplicationWindow, FundingSource
 
 
-class FundingSourceListView(SafePaginationMixin, FilterView):
+class FundingSourceListView(CachedPaginationMixin, FilterView):
     filterset_class = FundingSourceFilter
     paginate_by = 50
     template_name = "funding/fundingsource_list.html"

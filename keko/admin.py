@@ -87,7 +87,7 @@ class VersionedModelForm(forms.ModelForm):
             stored = self._stored_version(lock=True)
             if stored is not None and cleaned_data.get("seen_version") != stored:
                 raise ValidationError(CONFLICT_MESSAGE, code="conflict")
-        scope_errors = scope.errors(self.request_user, self._meta.model, cleaned_data)
+        scope_errors = scope.errors(self.request_user, self.instance, cleaned_data)
         for field, message in scope_errors.items():
             self.add_error(field, message)
         return cleaned_data

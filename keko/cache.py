@@ -19,6 +19,8 @@ Bulk writes that bypass signals (QuerySet.update, bulk_create) call bump_directo
 import functools
 import hashlib
 import logging
+import secrets
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -35,21 +37,26 @@ VERSION_KEY = "keko:directory-version"
 TIMEOUT = 60 * 60  # a safety net: entries of an old version expire by themselves
 
 
+def _new_version():
+    # Never a version seen before, from any process: a bump writes a new value rather than
+    # incrementing the old one, which a cache without an atomic increment (the file-based
+    # default) could lose between two processes. Nanoseconds also keep versions increasing.
+    return time.time_ns() * 1000 + secrets.randbelow(1000)
+
+
 def directory_version():
     """Return the current directory version, starting one if the cache has none."""
     version = cache.get(VERSION_KEY)
     if version is None:
         # add() so that two servers starting at once agree on the first version.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
 def _increment():
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or it was evicted): start one
-        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.set(VERSION_KEY, _new_version(), timeout=None)
     except Exception:
         # The save itself succeeded; an unreachable cache must not turn it into an error.
         # Entries cached before the outage expire after TIMEOUT at the latest.

@@ -1,8 +1,10 @@
 """Abstract building blocks shared by the curated models of every app."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import scope
 from .search import SearchableQuerySet
 
 
@@ -17,8 +19,17 @@ class CuratedQuerySet(SearchableQuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Return the entries `user` may open: staff preview drafts on their public URL."""
-        return self if user.is_staff else self.published()
+        """Return the entries `user` may open: the published ones, and the drafts that `user`
+        may edit (previewed on their public URL): a curator's all, a regional editor's those
+        of their regions (keko.scope)."""
+        opts = self.model._meta
+        if not (user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")):
+            return self.published()
+        everything = self.model._default_manager.all()
+        editable = scope.limit(user, everything)
+        if editable is everything:  # no rule limits this user
+            return self
+        return self.filter(Q(status=Status.PUBLISHED) | Q(pk__in=editable.values("pk")))
 
     def linked_to_any(self, field_name, values):
         """Return entries linked through the many-to-many `field_name` to any of `values`.

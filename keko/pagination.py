@@ -3,8 +3,9 @@ from django.core.paginator import Paginator
 from .cache import cached
 
 
-class SafePaginationMixin:
-    """Serve the nearest valid page for a malformed or out-of-range `page` instead of a 404.
+class CachedPaginationMixin:
+    """Paginate a list of published data with its count and page keys cached, and serve the
+    nearest valid page for a malformed or out-of-range `page` instead of a 404.
 
     A view that defines `page_rows(pks)` gets a "deferred join": the page's primary keys are
     read first, by a query an index can answer without visiting the table (fast deep into a

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 class ScopeRule:
     # limit(user, queryset) -> the part of `queryset` that `user` may see and change.
     limit: Callable
-    # errors(user, cleaned_data) -> {field: message} for values `user` may not save.
-    errors: Callable = lambda user, cleaned_data: {}
+    # errors(user, cleaned_data, instance) -> {field: message} for values `user` may not
+    # save on `instance` (as stored: the form's values are not yet set on it).
+    errors: Callable = lambda user, cleaned_data, instance: {}
 
 
 _rules = {}
@@ -39,10 +40,10 @@ def allows(user, obj):
     return limit(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-def errors(user, model, cleaned_data):
-    """Return {field: message} for what `user` may not save on an entry of `model`."""
-    rule = _rules.get(model)
-    return {} if rule is None else rule.errors(user, cleaned_data)
+def errors(user, instance, cleaned_data):
+    """Return {field: message} for what `user` may not save on `instance`."""
+    rule = _rules.get(type(instance))
+    return {} if rule is None else rule.errors(user, cleaned_data, instance)
 
 
 def is_scoped(model):

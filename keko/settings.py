@@ -119,14 +119,23 @@ IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql
 # CPU the app server may use.
 PDF_PROCESSES = env_int("PDF_PROCESSES", 0) or None
 
-# A shared cache (Redis) when CACHE_URL is set — required when several app servers run;
-# otherwise a per-process memory cache, fine for one development server.
+# The cache must be one that every process serving the site shares: cached pages, the
+# directory version that edits move on (keko/cache.py) and the rate limits' counters live
+# there. Redis through CACHE_URL for several machines; otherwise files in CACHE_DIR, which
+# every worker process, management command and import of one machine read and write alike
+# (a per-process memory cache would serve old pages from the workers that did not save).
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_DIR = os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache"))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Culling scans the folder: rarely, and only past many entries.
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
     )
 }
 

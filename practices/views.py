@@ -1,13 +1,13 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from keko.pagination import SafePaginationMixin
+from keko.pagination import CachedPaginationMixin
 
 from .filters import PracticeFilter
 from .models import Practice
 
 
-class PracticeListView(SafePaginationMixin, FilterView):
+class PracticeListView(CachedPaginationMixin, FilterView):
     filterset_class = PracticeFilter
     paginate_by = 50
     template_name = "practices/practice_list.html"

@@ -34,10 +34,34 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_is_transactional)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_this_run(tmp_path_factory):
+    """Give the test run a file cache of its own (without CACHE_URL the cache is files shared
+    by every process of the machine): a development server's cache, or another test run's,
+    must neither leak into the tests nor be emptied by them."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": {**default, "LOCATION": str(location)}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Start every test with an empty cache: the database is rolled back between tests, but
-    the cache is not, and a page cached by one test must not show up in the next."""
+def _empty_cache(_cache_of_this_run):
+    """Run every test with an empty cache, and empty it again afterwards.
+
+    The database is rolled back between tests, but the cache is not: a page, a count or a
+    rate limit cached by one test must not show up in the next. Clearing after the test too
+    leaves nothing of the test data behind when the cache outlives the run (Redis, with
+    CACHE_URL set).
+    """
     from django.core.cache import cache
 
+    cache.clear()
+    yield
     cache.clear()

@@ -182,6 +182,106 @@ def make_term(*, related=(), **fields):
     return term
 
 
+# -- bulk builders: a thousand rows in a few inserts, for query counts at scale ----------------
+# Every row's name holds the word "Työttömien", so that one site search finds them all.
+
+
+def _bulk_link(field, objects, targets):
+    """Link each of `objects` to each of `targets` through the many-to-many `field`."""
+    through = field.through
+    source = field.field.m2m_field_name()
+    target = field.field.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        through(**{f"{source}_id": obj.pk, f"{target}_id": t.pk})
+        for obj in objects
+        for t in targets
+    )
+
+
+def bulk_actors(count, *, municipality, kinds=(ActorKind.ASSOCIATION,)):
+    """Create `count` published actors, of `kinds` in turn, each with a service, a target group
+    and a public contact in a checklist role; return the actors, the service and the group."""
+    batch = _n()
+    service, group = make_service(), make_target_group()
+    role = make_contact_role(checklist_order=1, actor_kinds=[ActorKind.ASSOCIATION])
+    actors = Actor.objects.bulk_create(
+        Actor(
+            name=f"Työttömien yhdistys {n:04d}",
+            slug=f"toimija-{batch}-{n}",
+            kind=kinds[n % len(kinds)],
+            status=Status.PUBLISHED,
+            description="Järjestöjen yhteistyötä työllisyyden hyväksi.",
+            municipality=municipality,
+        )
+        for n in range(count)
+    )
+    _bulk_link(Actor.services, actors, [service])
+    _bulk_link(Actor.target_groups, actors, [group])
+    Contact.objects.bulk_create(
+        Contact(actor=a, role=role, name=f"Henkilö {a.pk}", public=True) for a in actors
+    )
+    return actors, service, group
+
+
+def bulk_funding_sources(count, *, administrator=None, applicant_types=()):
+    """Create `count` published sources with a spring and an autumn application window."""
+    batch = _n()
+    sources = FundingSource.objects.bulk_create(
+        FundingSource(
+            name=f"Työttömien rahoitus {n:04d}",
+            slug=f"rahoitus-{batch}-{n}",
+            category=FundingSource.Category.PUBLIC,
+            status=Status.PUBLISHED,
+            administrator=administrator,
+        )
+        for n in range(count)
+    )
+    _bulk_link(FundingSource.applicant_types, sources, applicant_types)
+    ApplicationWindow.objects.bulk_create(
+        ApplicationWindow(
+            funding_source=source, name=name, start_month=start, end_month=end, end_day=31
+        )
+        for source in sources
+        for name, start, end in [("Kevät", 4, 5), ("Syksy", 9, 10)]
+    )
+    return sources
+
+
+def bulk_practices(count, *, regions=(), target_groups=(), funding_sources=()):
+    """Create `count` published practices linked to `regions`, `target_groups` and
+    `funding_sources`."""
+    batch = _n()
+    practices = Practice.objects.bulk_create(
+        Practice(
+            title=f"Työttömien käytäntö {n:04d}",
+            slug=f"kaytanto-{batch}-{n}",
+            summary="Tiivistelmä yhteistyön mallista.",
+            partner_type=Practice.PartnerType.NGO,
+            status=Status.PUBLISHED,
+        )
+        for n in range(count)
+    )
+    _bulk_link(Practice.regions, practices, regions)
+    _bulk_link(Practice.target_groups, practices, target_groups)
+    _bulk_link(Practice.funding_sources, practices, funding_sources)
+    return practices
+
+
+def bulk_terms(count):
+    """Create `count` published terms."""
+    batch = _n()
+    return Term.objects.bulk_create(
+        Term(
+            term=f"Työttömien käsite {n:04d}",
+            slug=f"kasite-{batch}-{n}",
+            definition="Määritelmä.",
+            category=Term.Category.COLLABORATION,
+            status=Status.PUBLISHED,
+        )
+        for n in range(count)
+    )
+
+
 # -- curation: users, groups and correction requests ---------------------------------------------
 from django.contrib.auth.models import Group, User  # noqa: E402
 

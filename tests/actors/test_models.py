@@ -2,11 +2,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from actors.models import Actor, ActorKind
 from actors.validators import validate_business_id
-from keko.search import search_terms
 from tests.factories import make_actor, make_municipality, make_region
 
 pytestmark = pytest.mark.django_db
@@ -67,41 +66,3 @@ def test_serving_municipalities_includes_actors_covering_the_whole_region():
     found = set(Actor.objects.serving_municipalities([municipality]))
     assert serves_region in found
     assert neighbour not in found
-
-
-def test_search_terms_cut_inflected_finnish_words_to_a_shared_stem():
-    assert search_terms("Oulussa") == ["oulu"]
-    assert search_terms("järjestöjen") == ["järjestö"]
-    assert search_terms("TYP") == ["typ"]
-    assert search_terms("<script>; DROP") == ["scri", "drop"]
-
-
-def test_search_finds_inflected_forms():
-    oulu = make_actor(name="Oulun Työvalmennus", description="Järjestö Oulussa.")
-    make_actor(name="Muu", description="Ei osumaa.")
-    assert list(Actor.objects.search("järjestöjen")) == [oulu]
-    assert list(Actor.objects.search("Oulussa")) == [oulu]
-
-
-def test_search_forgives_a_typo_on_postgresql_only():
-    tampere = make_actor(name="Tampereen Työvalmennus")
-    found = list(Actor.objects.search("tyovalmennus"))
-    # pg_trgm matches the word typed without ö; SQLite's plain match cannot.
-    assert found == ([tampere] if connection.vendor == "postgresql" else [])
-
-
-def test_search_ranks_name_matches_before_description_matches():
-    described = make_actor(name="Aaltoyhdistys", description="Tukee työpajoja.")
-    named = make_actor(name="Työpaja Verstas", description="Muuta.")
-    found = list(Actor.objects.search("työpaja"))
-    assert set(found) == {described, named}
-    if connection.vendor == "postgresql":
-        assert found[0] == named
-
-
-def test_stored_search_vector_follows_edits_on_postgresql():
-    actor = make_actor(name="Alkuperäinen")
-    actor.name = "Muutettu Nimi"
-    actor.save()
-    assert list(Actor.objects.search("muutettu")) == [actor]
-    assert not Actor.objects.search("alkuperäinen").exists()

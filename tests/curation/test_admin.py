@@ -12,7 +12,7 @@ from funding.models import FundingSource
 from glossary.models import Term
 from keko.models import Status
 from practices.models import Practice
-from tests.curation.forms import admin_form_data
+from tests.curation.admin_post import admin_form_data
 from tests.factories import (
     make_actor,
     make_contact,

@@ -1,7 +1,6 @@
 """The public "suggest a correction" form, over HTTP."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -17,13 +16,6 @@ VALID = {
     "email": "",
     "kotisivu": "",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_actor_page_links_to_the_form_and_a_submission_lands_in_the_admin(client):

@@ -1,5 +1,7 @@
 """Regional editors, over HTTP: each forbidden action is tried and refused on the server."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -11,7 +13,7 @@ from funding.models import FundingSource
 from glossary.models import Term
 from keko.models import Status
 from practices.models import Practice
-from tests.curation.forms import admin_form_data
+from tests.curation.admin_post import admin_form_data
 from tests.factories import (
     make_actor,
     make_contact,
@@ -57,8 +59,8 @@ def changelist(model):
 
 
 def test_groups_are_created_by_migration_and_command():
-    call_command("setup_groups", stdout=open("/dev/null", "w"))
-    call_command("setup_groups", stdout=open("/dev/null", "w"))  # idempotent
+    call_command("setup_groups", stdout=io.StringIO())
+    call_command("setup_groups", stdout=io.StringIO())  # idempotent
     curator = Group.objects.get(name=CURATOR_GROUP)
     editor = Group.objects.get(name=REGIONAL_EDITOR_GROUP)
     codes = set(editor.permissions.values_list("codename", flat=True))

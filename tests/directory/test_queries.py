@@ -1,0 +1,113 @@
+"""Every public page of the directory runs the same number of queries at 10 and at 1 000 rows.
+
+The lists of one app's data (funding, practices, the glossary) are counted in that app's tests.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from actors.models import ActorKind
+from tests.factories import (
+    bulk_actors,
+    bulk_funding_sources,
+    bulk_practices,
+    bulk_terms,
+    make_contact_role,
+    make_municipality,
+    make_region,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [10, 1000]
+LIST = reverse("directory:actors")
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_home_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    bulk_actors(rows, municipality=make_municipality())
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("directory:home")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_region_page_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    region = make_region()
+    kinds = (ActorKind.ASSOCIATION, ActorKind.PROJECT, ActorKind.COMPANY, ActorKind.PARISH)
+    bulk_actors(rows, municipality=make_municipality(region=region), kinds=kinds)
+    make_contact_role(checklist_order=2, actor_kinds=[ActorKind.PROJECT])
+    with django_assert_max_num_queries(10):
+        response = client.get(region.get_absolute_url())
+    assert response.status_code == 200
+    # Readable with thousands of actors: the first few per kind, and the checklist's contacts
+    # cut to a few with their total.
+    groups = response.context["directory"].groups
+    assert {group.kind for group in groups} == set(kinds)
+    assert all(len(group.actors) <= 5 for group in groups)
+    assert all(len(item.contacts) <= 10 for item in response.context["directory"].checklist)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_municipality_page_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    town = make_municipality()
+    bulk_actors(rows, municipality=town)
+    with django_assert_max_num_queries(12):
+        assert client.get(town.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_actor_list_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    town = make_municipality()
+    _actors, service, group = bulk_actors(rows, municipality=town)
+
+    # count, the page's ids, the page's rows, services; and the filter form's choices of
+    # regions, municipalities, services, target groups and funding sources
+    with django_assert_max_num_queries(9):
+        response = client.get(LIST, {"voimassa": "0"})
+    assert response.status_code == 200
+
+    # … as many on the last page. Each request is counted with nothing cached.
+    cache.clear()
+    last = (rows + 49) // 50
+    with django_assert_max_num_queries(9):
+        response = client.get(LIST, {"page": last})
+    names = [actor.name for actor in response.context["object_list"]]
+    assert names == sorted(names)
+    assert names[-1] == f"Työttömien yhdistys {rows - 1:04d}"
+
+    # … and a few more with filters and a search
+    cache.clear()
+    query = {
+        "alue": town.region.slug,
+        "palvelu": service.slug,
+        "kohderyhma": group.slug,
+        "q": "työttömien",
+    }
+    with django_assert_max_num_queries(12):
+        response = client.get(LIST, query)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_site_search_query_count_is_fixed(client, django_assert_max_num_queries, rows):
+    bulk_actors(rows, municipality=make_municipality())
+    bulk_practices(rows, regions=[make_region()])
+    bulk_funding_sources(rows)
+    bulk_terms(rows)
+
+    # a count and a page for each of the four kinds, the actors' services and the practices'
+    # regions
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("directory:search"), {"q": "työttömien"})
+
+    assert response.status_code == 200
+    assert [group["kind"] for group in response.context["groups"]] == [
+        "actors",
+        "practices",
+        "funding",
+        "terms",
+    ]
+    assert [group["count"] for group in response.context["groups"]] == [rows] * 4
+    assert response.context["total"] == 4 * rows
