@@ -1,5 +1,12 @@
 """Turn an admin change page into the POST data its Save button would send."""
 
+from django.urls import reverse
+
+
+def change(obj):
+    """Return the admin change page of `obj`."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
 
 def _values(key, value):
     if value is None:

@@ -13,7 +13,7 @@ from funding.models import FundingSource
 from glossary.models import Term
 from keko.models import Status
 from practices.models import Practice
-from tests.curation.admin_post import admin_form_data
+from tests.curation.admin_post import admin_form_data, change
 from tests.factories import (
     make_actor,
     make_contact,
@@ -48,10 +48,6 @@ def area():
 def editor_client(client, area):
     client.force_login(make_regional_editor(regions=[area["own"]]))
     return client
-
-
-def change(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def changelist(model):

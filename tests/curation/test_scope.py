@@ -7,13 +7,12 @@ import io
 
 import openpyxl
 import pytest
-from django.urls import reverse
 
 from actors.models import Actor, ActorKind, NetworkMembership
 from actors.resources import ActorResource, ContactResource
 from keko.models import Status
 from practices.models import Participation
-from tests.curation.admin_post import admin_form_data
+from tests.curation.admin_post import admin_form_data, change
 from tests.factories import (
     make_actor,
     make_contact,
@@ -46,10 +45,6 @@ def area():
 def editor_client(client, area):
     client.force_login(make_regional_editor(regions=[area["own"]]))
     return client
-
-
-def change(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 @pytest.mark.parametrize("field", ["parent", "successors"])
