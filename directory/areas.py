@@ -126,9 +126,7 @@ class AreaDirectory:
 def area_directory(actors, *, regions):
     """Build the directory of an area served by the published, active `actors`."""
     groups = kind_groups(actors)
-    national = (
-        Actor.objects.published().active().filter(is_national=True).select_related("municipality")
-    )
+    national = Actor.objects.published().active().national().select_related("municipality")
     practices = Practice.objects.published().filter(regions__in=regions).distinct()
     funding = FundingSource.objects.published().filter(regions__in=regions).distinct()
     return AreaDirectory(

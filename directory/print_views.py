@@ -57,15 +57,16 @@ def _area(scope, slug):
     return municipality, municipality.region, actors
 
 
-def _print_context(request, scope, slug, *, qr=None):
-    """Return the template context and whether the options were valid.
+def _print_context(request, scope, slug, *, qr=None, form=None):
+    """Return the template context and whether the options were valid (`form`: the print
+    options already read from the request, if any).
 
     Printed selections (`qr` set) are capped at MAX_PRINTED_ACTORS: a sheet of tens of
     thousands of entries helps nobody at a workshop table, and would take minutes and
     gigabytes to lay out. The CSV has no cap.
     """
     area, region, actors = _area(scope, slug)
-    form = PrintOptionsForm(request.GET)
+    form = form or PrintOptionsForm(request.GET)
     context = {"area": area, "region": region, "form": form, "print_urls": print_urls(area)}
     if not form.is_valid():
         return context, False
@@ -117,7 +118,7 @@ def print_pdf(request, slug, scope):
         key = directory_key("print-pdf", scope, slug, request.get_host(), options.cache_key())
     pdf = cache.get(key) if key else None
     if pdf is None:
-        context, valid = _print_context(request, scope, slug, qr="pdf")
+        context, valid = _print_context(request, scope, slug, qr="pdf", form=form)
         if not valid:
             return _invalid(request, context)
         pdf = sheet_pdf(request, context).pdf

@@ -1,10 +1,10 @@
 """Discover the project's own apps and the models that hold directory content.
 
 Lists of "every model of the directory" are never written by hand: a domain app declares
-itself with `ContentAppConfig` (subclassed as `registry.ContentAppConfig`: Django takes the only
-AppConfig class found in an apps.py as the app's, so the base class is not imported by name),
-and whatever must cover every such model (the page cache's
-invalidation, backups, the curators' permissions) asks here.
+itself with `ContentAppConfig`, and whatever must cover every such model (the page cache's
+invalidation, backups, the curators' permissions) asks here. Apps subclass it as
+`registry.ContentAppConfig`: Django takes the only AppConfig class named in an apps.py as the
+app's, so the base class is not imported by name.
 """
 
 from pathlib import Path
