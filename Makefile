@@ -26,7 +26,11 @@ system-packages:
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
+	# The task worker (PDFs of large selections, large imports) runs beside the dev server and
+	# stops with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' & \
+		trap 'kill $$! 2>/dev/null' EXIT; \
+		DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 
 test: install system-packages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0

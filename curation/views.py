@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from keko import ratelimit
 from keko.middleware import client_ip
 
-from . import ratelimit, services
+from . import services
 from .forms import CorrectionForm
 
 # Per client address: enough for a person correcting several entries, too few for a flood.

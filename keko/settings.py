@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "keko",
     "actors",
     "funding",
@@ -137,6 +139,22 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
         }
     )
+}
+
+# Long work (large PDFs, imports, catalogue imports, e-mails, data packages) never runs in a
+# web request: it is queued in the database and run by `manage.py db_worker`, one per machine
+# beside gunicorn (docs/deployment.md). No new infrastructure, and the same on SQLite and
+# PostgreSQL. TASKS_IMMEDIATE=1 runs every task at once in the process that queues it (a
+# one-process setup without a worker; `make run` starts a worker instead).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

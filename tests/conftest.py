@@ -65,3 +65,25 @@ def _empty_cache(_cache_of_this_run):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def run_queued_tasks():
+    """Return a function that runs every queued task, as `manage.py db_worker` does, and
+    returns how many finished (the suite queues into the database like production)."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    def run():
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--queue-name=*",
+            "--interval=0",
+            verbosity=0,
+        )
+        return DBTaskResult.objects.finished().count()
+
+    return run
