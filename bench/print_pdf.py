@@ -1,4 +1,4 @@
-"""Time the workshop print PDF (directory/print_views.py): a benchmark that prints figures.
+"""Time the workshop print PDF (directory/print_rendering.py): a benchmark printing figures.
 
     DEBUG=1 .venv/bin/python bench/print_pdf.py
 
@@ -39,7 +39,8 @@ if __name__ == "__main__":
         Region,
         ServiceType,
     )
-    from directory import print_views
+    from directory import print_rendering
+    from directory.printing import sheet_parts
     from keko.models import Status
 
 HOST = "bench.localhost"
@@ -54,14 +55,14 @@ def measure(region):
     )
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        context, valid = print_views._print_context(request, "region", region.slug, qr="pdf")
+        context, valid = print_rendering.print_context(request, "region", region.slug, qr="pdf")
     selected = time.perf_counter()
     assert valid, context["form"].errors
-    rendering = print_views.sheet_pdf(request, context)
+    rendering = print_rendering.sheet_pdf(request, context)
     done = time.perf_counter()
 
     sheet = context["sheet"]
-    parts = len(print_views.sheet_parts(sheet, print_views.PDF_PART_SIZE))
+    parts = len(sheet_parts(sheet, print_rendering.PDF_PART_SIZE))
     size = len(rendering.pdf) / 1024
     print(f"  actors {sheet.total}, PDF pages {rendering.pages}, {size:.0f} KiB")
     print(f"  queries and entries   {selected - started:7.3f} s  ({len(queries)} queries)")
@@ -130,7 +131,7 @@ def synthetic_region(count):
 def main():
     with override_settings(ALLOWED_HOSTS=[HOST]):
         sizes = region_sizes()
-        printable = [r for r in sizes if sizes[r] <= print_views.MAX_PRINTED_ACTORS]
+        printable = [r for r in sizes if sizes[r] <= print_rendering.MAX_PRINTED_ACTORS]
         if not printable:
             sys.exit("No printable region: run `manage.py migrate && manage.py seed` first.")
         region = max(printable, key=sizes.get)

@@ -356,7 +356,7 @@ def main():
                 continue
             took = time.monotonic() - begin
             if status == 400:
-                # Over the print cap (actors.print_views.MAX_PRINTED_ACTORS): the print page
+                # Over the print cap (directory.print_rendering.MAX_PRINTED_ACTORS): the print page
                 # asks to narrow the selection instead of laying out thousands of pages.
                 print(
                     f"  {region.slug} ({count} actors): HTTP 400 in {took:.1f} s "

@@ -4,89 +4,26 @@ The URL patterns pass `scope="region"` or `scope="municipality"`; everything els
 """
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from actors.models import Actor, Municipality, Region
+from keko import ratelimit
 from keko.cache import TIMEOUT, directory_key
-from keko.pdf import render_pdf
+from keko.middleware import client_ip
 
+from . import print_jobs
 from .forms import PrintOptionsForm
-from .printing import (
-    PrintOptions,
-    actors_csv,
-    prepare_entries,
-    print_selection,
-    selected_actors,
-    sheet_parts,
-)
+from .models import PrintRender
+from .print_rendering import TEMPLATE, area_actors, print_context, print_urls, sheet_pdf
+from .printing import PrintOptions, actors_csv, selected_actors
 
-TEMPLATE = "directory/print/sheet.html"
-RUNNING_PAGES_TEMPLATE = "directory/print/running_pages.html"
-MAX_PRINTED_ACTORS = 2500
-STYLESHEET = "css/print-sheet.css"
-# Entries per part of a PDF laid out by one worker process (keko.pdf): a few seconds' and
-# some 100 MB's worth.
-PDF_PART_SIZE = 250
-
-
-def print_urls(area):
-    """Return the URLs of `area`'s print page, PDF and CSV (`area` a region or municipality)."""
-    scope = "region" if isinstance(area, Region) else "municipality"
-    names = {"page": "print", "pdf": "print_pdf", "csv": "csv"}
-    return {
-        what: reverse(f"directory:{scope}_{name}", kwargs={"slug": area.slug})
-        for what, name in names.items()
-    }
-
-
-def _area(scope, slug):
-    """Return the area, its region and its published actors (ended ones included)."""
-    if scope == "region":
-        region = get_object_or_404(Region, slug=slug)
-        return region, region, Actor.objects.published().serving_regions([region])
-    municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
-    actors = Actor.objects.published().serving_municipalities([municipality])
-    return municipality, municipality.region, actors
-
-
-def _print_context(request, scope, slug, *, qr=None, form=None):
-    """Return the template context and whether the options were valid (`form`: the print
-    options already read from the request, if any).
-
-    Printed selections (`qr` set) are capped at MAX_PRINTED_ACTORS: a sheet of tens of
-    thousands of entries helps nobody at a workshop table, and would take minutes and
-    gigabytes to lay out. The CSV has no cap.
-    """
-    area, region, actors = _area(scope, slug)
-    form = form or PrintOptionsForm(request.GET)
-    context = {"area": area, "region": region, "form": form, "print_urls": print_urls(area)}
-    if not form.is_valid():
-        return context, False
-    options = PrintOptions.from_form(form)
-    if qr is not None:
-        count = selected_actors(actors, options).count()
-        if count > MAX_PRINTED_ACTORS:
-            form.add_error(
-                None,
-                _(
-                    "Valinnassa on %(count)s toimijaa, ja tulosteeseen mahtuu enintään "
-                    "%(limit)s. Rajaa toimijatyypillä tai palvelulla, tai lataa CSV-tiedosto."
-                )
-                % {"count": count, "limit": MAX_PRINTED_ACTORS},
-            )
-            return context, False
-    sheet = print_selection(actors, options, target_groups=qr is None)
-    prepare_entries(sheet, request.build_absolute_uri, qr=qr)
-    context.update(options=options, sheet=sheet)
-    return context, True
+STATUS_TEMPLATE = "directory/print/pdf_status.html"
+# How often the "PDF valmistuu" page asks again, in seconds.
+REFRESH_SECONDS = 3
 
 
 def _invalid(request, context):
@@ -99,63 +36,111 @@ def _filename(slug, extension):
 
 
 def print_page(request, slug, scope):
-    context, valid = _print_context(request, scope, slug, qr="svg")
+    context, valid = print_context(request, scope, slug, qr="svg")
     if not valid:
         return _invalid(request, context)
     return render(request, TEMPLATE, context)
 
 
+@never_cache
 def print_pdf(request, slug, scope):
-    # Rendering takes seconds for a large area, and organisers print the same selection again
-    # and again: keep the PDF under the directory version, which any edit of published data
-    # moves on (keko.cache). The key is the cleaned options, so that parameters the form does
-    # not know, or the same ones in another order, find the same PDF; it is looked up before
-    # the selection is queried.
+    """The PDF of a selection: from the cache if made already; laid out here if small; else
+    queued (print_jobs), answered at once with a page that refreshes itself until it is ready.
+
+    Organisers print the same selection again and again: the PDF is kept under the directory
+    version, which any edit of published data moves on (keko.cache). The key is the cleaned
+    options, so that parameters the form does not know, or the same ones in another order,
+    find the same PDF (and the same render in the queue); it is looked up before the
+    selection is queried.
+    """
     form = PrintOptionsForm(request.GET)
-    key = None
-    if form.is_valid():
-        options = PrintOptions.from_form(form)
-        key = directory_key("print-pdf", scope, slug, request.get_host(), options.cache_key())
-    pdf = cache.get(key) if key else None
-    if pdf is None:
-        context, valid = _print_context(request, scope, slug, qr="pdf", form=form)
-        if not valid:
-            return _invalid(request, context)
+    if not form.is_valid():
+        return _invalid(request, print_context(request, scope, slug, form=form)[0])
+    options = PrintOptions.from_form(form)
+    key = directory_key("print-pdf", scope, slug, request.get_host(), options.cache_key())
+    pdf = cache.get(key)
+    if pdf is not None:
+        return _pdf_response(pdf, slug)
+    selection = area, _region, actors = area_actors(scope, slug)
+    job = print_jobs.existing_job(key)
+    if job is not None:
+        if job.status == PrintRender.Status.FAILED:
+            print_jobs.forget(job)  # asking again starts afresh
+            return _status_page(request, area, job, failed=True)
+        if job.status != PrintRender.Status.DONE:
+            return _status_page(request, area, job)
+        print_jobs.forget(job)  # done, but its PDF has left the cache: make it again
+    count = selected_actors(actors, options).count()
+    context, valid = print_context(
+        request, scope, slug, qr="pdf", form=form, selection=selection, count=count
+    )
+    if not valid:  # past the cap: the print page asks to narrow the selection
+        return _invalid(request, context)
+    if not _may_start_render(request):
+        return _too_many(request, area)
+    if count <= settings.PDF_INLINE_MAX_ACTORS:
         pdf = sheet_pdf(request, context).pdf
         cache.set(key, pdf, TIMEOUT)
+        return _pdf_response(pdf, slug)
+    job = print_jobs.start_job(
+        key,
+        scope=scope,
+        slug=slug,
+        query=request.GET.urlencode(),
+        origin=request.build_absolute_uri("/").rstrip("/"),
+        actor_count=count,
+    )
+    return _status_page(request, area, job)
+
+
+def _may_start_render(request):
+    """Whether this visitor may start one more render: curators may always; an anonymous
+    address PDF_RENDERS_PER_ADDRESS times per PDF_RENDER_PERIOD (keko.ratelimit)."""
+    if request.user.is_staff:
+        return True
+    return ratelimit.allow(
+        f"print-pdf:{client_ip(request)}",
+        limit=settings.PDF_RENDERS_PER_ADDRESS,
+        period=settings.PDF_RENDER_PERIOD,
+    )
+
+
+def _pdf_response(pdf, slug):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, _filename(slug, "pdf"))
     return response
 
 
+def _status_page(request, area, job, *, failed=False):
+    """ "PDF valmistuu…", refreshing itself (202), or why it could not be made (200)."""
+    context = {
+        "area": area,
+        "print_urls": print_urls(area),
+        "job": job,
+        "failed": failed,
+        "refresh_seconds": REFRESH_SECONDS,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, STATUS_TEMPLATE, context, status=200 if failed else 202)
+
+
+def _too_many(request, area):
+    context = {
+        "area": area,
+        "print_urls": print_urls(area),
+        "too_many": True,
+        "query": request.GET.urlencode(),
+    }
+    response = render(request, STATUS_TEMPLATE, context, status=429)
+    response["Retry-After"] = str(settings.PDF_RENDER_PERIOD)
+    return response
+
+
 def print_csv(request, slug, scope):
-    context, valid = _print_context(request, scope, slug)
+    context, valid = print_context(request, scope, slug)
     if not valid:
         return _invalid(request, context)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, _filename(slug, "csv"))
     actors_csv(response, context["sheet"], context["options"])
     return response
-
-
-def sheet_pdf(request, context):
-    """Render the print sheet of `context` to PDF, in parts of PDF_PART_SIZE entries laid out
-    side by side (keko.pdf). Returns a keko.pdf.Rendering."""
-    parts = [
-        render_to_string(TEMPLATE, {**context, "sheet": part, "for_pdf": True}, request)
-        for part in sheet_parts(context["sheet"], PDF_PART_SIZE)
-    ]
-
-    def running_pages(numbers, total):
-        running = {**context, "numbers": numbers, "total": total}
-        return render_to_string(RUNNING_PAGES_TEMPLATE, running, request)
-
-    with open(finders.find(STYLESHEET), encoding="utf-8") as stylesheet:
-        css = stylesheet.read()
-    return render_pdf(
-        parts,
-        stylesheet=css,
-        running_pages=running_pages,
-        base_url=request.build_absolute_uri("/"),
-        processes=settings.PDF_PROCESSES,
-    )

@@ -26,7 +26,7 @@ from practices.models import Participation, Practice
 from .areas import area_directory
 from .filters import ActorDirectoryFilter
 from .forms import MunicipalitySearchForm
-from .print_views import print_urls
+from .print_rendering import print_urls
 
 SEARCH_GROUP_SIZE = 10
 MAP_PATH = Path(settings.BASE_DIR) / "fixtures" / "reference" / "regions.svg"

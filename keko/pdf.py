@@ -9,7 +9,9 @@ carrying only the running header and footer, laid out side by side too, are stam
 them.
 
 The worker processes start from a fork server that has imported WeasyPrint and not Django
-(keko.pdf_render).
+(keko.pdf_render). They never outlive what started them: a render past its deadline is
+terminated, and a parent killed mid-way (a worker timeout, an out-of-memory kill) takes its
+fork server and renderers with it.
 """
 
 import contextlib
@@ -17,8 +19,10 @@ import dataclasses
 import io
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
 from itertools import repeat
 
 import pikepdf
@@ -57,10 +61,32 @@ FORK_SERVER = multiprocessing.get_context("forkserver")
 FORK_SERVER.set_forkserver_preload(["keko.pdf_render"])
 
 
+def _die_with_parent():
+    """Pool initializer: end this renderer as soon as the process that asked for it ends.
+
+    Without this a renderer whose web or task worker was killed (a timeout, out of memory)
+    went on laying out a part nobody would read, and kept the fork server alive, as orphans.
+    The parent's sentinel (a pipe multiprocessing keeps open for this) reads EOF when the
+    parent is gone, however it ended.
+    """
+    sentinel = multiprocessing.parent_process().sentinel
+
+    def watch():
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _pool(processes):
     """A pool of `processes` fresh processes from the fork server. One part per process, so
-    that the memory a part's layout took is returned to the system when it ends."""
-    return ProcessPoolExecutor(processes, mp_context=FORK_SERVER, max_tasks_per_child=1)
+    that the memory a part's layout took is returned to the system when it ends. Leaving
+    the `with` block terminates any process still running."""
+    return FORK_SERVER.Pool(processes, initializer=_die_with_parent, maxtasksperchild=1)
+
+
+class RenderTimeout(Exception):
+    """The PDF was not done by its deadline; its renderer processes were ended."""
 
 
 @dataclasses.dataclass
@@ -73,7 +99,7 @@ class Rendering:
     peak_renderer_kib: int
 
 
-def render_pdf(parts, *, stylesheet, running_pages, base_url, processes=None):
+def render_pdf(parts, *, stylesheet, running_pages, base_url, processes=None, timeout=None):
     """Render the HTML documents `parts` one after another into one PDF.
 
     Each part starts on a new page. `running_pages(numbers, total)` returns an HTML document
@@ -81,10 +107,14 @@ def render_pdf(parts, *, stylesheet, running_pages, base_url, processes=None):
     running header and footer ("Sivu 3 / 170"); rendered with `stylesheet`, they are laid
     over the parts' pages. A single part is rendered in this process; more are spread over
     `processes` worker processes (default: one per CPU).
+
+    With `timeout` (seconds), even a single part is rendered in a worker process, and
+    RenderTimeout is raised, with every worker process ended, if the whole is not done by then.
     """
     parts = list(parts)
     processes = min(processes or available_cpus(), len(parts))
-    with _renderers(processes) as render_all:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with _renderers(processes, deadline) as render_all:
         rendered = list(
             render_all(_render, parts, repeat(stylesheet + NO_MARGIN_BOXES), repeat(base_url))
         )
@@ -117,14 +147,25 @@ def _render(html, stylesheet, base_url):
 
 
 @contextlib.contextmanager
-def _renderers(processes):
+def _renderers(processes, deadline):
     """Yield a map() for rendering over `processes` processes: the built-in one, in this
-    process, for one; a pool's, over worker processes, for more."""
-    if processes == 1:
+    process, for one part without a `deadline` (a time.monotonic() value); otherwise a
+    pool's, over worker processes, that raises RenderTimeout past the deadline."""
+    if processes == 1 and deadline is None:
         yield map
         return
+
+    def render_all(function, *iterables):
+        # The stylesheet and base URL come as itertools.repeat(): endless, hence not strict.
+        pending = pool.starmap_async(function, zip(*iterables, strict=False), chunksize=1)
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            return pending.get(remaining)
+        except multiprocessing.TimeoutError:
+            raise RenderTimeout from None
+
     with _pool(processes) as pool:
-        yield pool.map
+        yield render_all
 
 
 def _stamp(document, overlays):

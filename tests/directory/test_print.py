@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Actor, ActorKind
-from directory import print_views
+from directory import print_rendering
 from directory.areas import KindGroup
 from directory.printing import PrintSheet, entry_lines, sheet_parts
 from keko.models import Status
@@ -107,13 +107,13 @@ def test_pdf_lists_published_actors_and_public_contacts_only(client, area):
 
 def test_pdf_is_reused_until_published_data_changes(client, area, monkeypatch):
     renders = []
-    original = print_views.render_pdf
+    original = print_rendering.render_pdf
 
     def counting_render_pdf(parts, **kwargs):
         renders.append(parts)
         return original(parts, **kwargs)
 
-    monkeypatch.setattr("directory.print_views.render_pdf", counting_render_pdf)
+    monkeypatch.setattr("directory.print_rendering.render_pdf", counting_render_pdf)
     first = client.get(url("region_print_pdf", "pirkanmaa"))
     again = client.get(url("region_print_pdf", "pirkanmaa"))
     assert len(renders) == 1 and again.content == first.content
@@ -127,7 +127,7 @@ def test_pdf_is_reused_until_published_data_changes(client, area, monkeypatch):
 
 def test_pdf_cache_is_keyed_on_the_cleaned_options(client, area, monkeypatch):
     renders = []
-    monkeypatch.setattr("directory.print_views.render_pdf", _counting(renders))
+    monkeypatch.setattr("directory.print_rendering.render_pdf", _counting(renders))
     path = url("region_print_pdf", "pirkanmaa")
     first = client.get(path, {"tyyppi": ["project", "association"], "tarkistuslista": "1"})
     for query in (
@@ -143,7 +143,7 @@ def test_pdf_cache_is_keyed_on_the_cleaned_options(client, area, monkeypatch):
 
 
 def _counting(renders):
-    original = print_views.render_pdf
+    original = print_rendering.render_pdf
 
     def counting_render_pdf(parts, **kwargs):
         renders.append(parts)
@@ -171,7 +171,7 @@ def test_pdf_options_change_the_content(client, area):
 def test_long_pdf_is_rendered_in_parts_with_one_running_page_count(client, area, monkeypatch):
     # One entry per part: the association, the project, then the checklist, each laid out
     # by a worker process of its own.
-    monkeypatch.setattr("directory.print_views.PDF_PART_SIZE", 1)
+    monkeypatch.setattr("directory.print_rendering.PDF_PART_SIZE", 1)
     monkeypatch.setattr("django.conf.settings.PDF_PROCESSES", 2)
     make_actor(name="Toinen yhdistys", municipality=area["town"])
     response = client.get(url("region_print_pdf", "pirkanmaa"), {"tarkistuslista": "1"})
@@ -450,15 +450,20 @@ def test_pdf_query_count_is_fixed(client, django_assert_max_num_queries):
     counts = []
     for count in (3, 57):
         make_actors(count, municipality=town)
-        with django_assert_max_num_queries(10) as queries:
+        with django_assert_max_num_queries(15) as queries:
             response = client.get(url("region_print_pdf", "kasvava"), {"tarkistuslista": "1"})
         assert response.content.startswith(b"%PDF")
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        # The address's render counter (keko.ratelimit) is created, in a savepoint, on first use.
+        counts.append(sum(_is_print_query(query["sql"]) for query in queries.captured_queries))
+    assert counts[0] == counts[1] <= 8
+
+
+def _is_print_query(sql):
+    return "ratelimit" not in sql and "SAVEPOINT" not in sql
 
 
 def test_print_of_too_many_actors_asks_to_narrow_the_selection(client, area, monkeypatch):
-    monkeypatch.setattr("directory.print_views.MAX_PRINTED_ACTORS", 1)
+    monkeypatch.setattr("directory.print_rendering.MAX_PRINTED_ACTORS", 1)
     for name in ("region_print", "region_print_pdf"):
         response = client.get(url(name, "pirkanmaa"))
         assert response.status_code == 400

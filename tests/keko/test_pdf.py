@@ -1,14 +1,20 @@
 """keko.pdf: HTML to PDF in parts laid out by worker processes, with running page numbers."""
 
 import io
+import os
 import socket
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pikepdf
 import pytest
 
 from keko import pdf_render
-from keko.pdf import render_pdf
+from keko.pdf import RenderTimeout, render_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
 
 STYLESHEET = """
 @page { size: A6; margin: 15mm 10mm; @top-left { content: "Otsikko" } }
@@ -130,3 +136,92 @@ def test_qr_images_are_drawn_and_nothing_is_fetched(monkeypatch, tmp_path):
     )
     # One image, the QR code: 29 modules (version 3) and a border of two on each side.
     assert len(images) == 1 and images[0].split()[3:5] == ["33", "33"]
+
+
+# A document that takes a renderer several seconds: long enough to be caught mid-way.
+SLOW_PARAGRAPHS = 3000
+SLOW_BODY = ("<p>" + "Työllisyyttä edistävä toimija. " * 30 + "</p>") * SLOW_PARAGRAPHS
+
+
+def _process_table():
+    """{pid: (parent pid, state)} of every process on this machine, from /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                # The command name is in parentheses and may hold spaces: split after it.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        table[int(entry)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _descendants(pid):
+    table = _process_table()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, (parent, _) in table.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _alive(pids):
+    table = _process_table()
+    # A zombie has ended; only its parent has yet to read its exit status.
+    return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
+
+
+def _wait_until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_renderers_end_when_the_process_that_started_them_is_killed():
+    """A web or task worker killed mid-render (timeout, out of memory) leaves no renderer or
+    fork server behind."""
+    script = (
+        "from keko.pdf import render_pdf\n"
+        f"part = '<html><body>' + ('<p>' + 'Toimija. ' * 150 + '</p>') * {SLOW_PARAGRAPHS * 10}\n"
+        "render_pdf([part] * 4, stylesheet='', base_url='http://testserver/', processes=2,\n"
+        "           running_pages=lambda numbers, total: '<html></html>')\n"
+    )
+    starter = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        # multiprocessing's resource tracker and fork server, and two renderers...
+        assert _wait_until(lambda: len(_descendants(starter.pid)) >= 4, 30)
+        # ...that have their parts and are laying them out.
+        time.sleep(2)
+        renderers = _descendants(starter.pid)
+    finally:
+        starter.kill()
+        starter.wait()
+    # Each renderer had a minute's work left.
+    assert _wait_until(lambda: not _alive(renderers), 5), _alive(renderers)
+
+
+def test_a_render_past_its_deadline_ends_its_renderers():
+    with pytest.raises(RenderTimeout):
+        render_pdf(
+            [document(SLOW_BODY)] * 2,
+            stylesheet="",
+            running_pages=running_pages,
+            base_url="http://testserver/",
+            processes=2,
+            timeout=1,
+        )
+
+    # The long-lived helpers multiprocessing keeps (the fork server and its resource tracker)
+    # are this process's children; renderers are the fork server's, and must be gone.
+    def renderers():
+        me = os.getpid()
+        table = _process_table()
+        return {pid for pid in _alive(_descendants(me)) if table[pid][0] != me}
+
+    assert _wait_until(lambda: not renderers(), 10), renderers()

@@ -1,0 +1,147 @@
+"""Workshop PDFs of large selections, made in the task queue (django-tasks) and never in a
+web request.
+
+The PDF view asks `pdf_job()` for the render of a selection: identical requests (the same
+cleaned options of the same data version, i.e. the same cache key) share one PrintRender row
+and one queued task. The task waits for one of PDF_CONCURRENCY places (RenderSlot), lays the
+PDF out with a deadline (keko.pdf), and puts it into the cache under the key, where the view
+finds it on the visitor's next refresh.
+"""
+
+import datetime
+import hashlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from keko.cache import TIMEOUT
+from keko.pdf import RenderTimeout
+
+from .models import PrintRender, RenderSlot
+from .print_rendering import print_context, sheet_pdf
+
+# A render that found every place taken tries again after this many seconds.
+RETRY_SECONDS = 2
+# Rows of finished renders are kept this long (the PDFs themselves live in the cache).
+KEPT_FOR = datetime.timedelta(days=1)
+
+
+def digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def existing_job(key):
+    """Return the PrintRender of the cache key `key`, or None."""
+    return PrintRender.objects.filter(key=digest(key)).first()
+
+
+def start_job(key, *, scope, slug, query, origin, actor_count):
+    """Queue the render of a selection and return its PrintRender; if another request queued
+    the same one meanwhile, return that one instead."""
+    PrintRender.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+    try:
+        job = PrintRender.objects.create(key=digest(key), actor_count=actor_count)
+    except IntegrityError:
+        return PrintRender.objects.get(key=digest(key))
+    render_print_pdf.enqueue(
+        job_id=job.pk, key=key, scope=scope, slug=slug, query=query, origin=origin
+    )
+    return job
+
+
+def forget(job):
+    """Drop a finished job so that the next request starts afresh (after a failure, or once
+    its PDF has left the cache)."""
+    PrintRender.objects.filter(pk=job.pk).delete()
+
+
+def _take_slot(job):
+    """Take one of the PDF_CONCURRENCY places for `job`; return whether one was free. A place
+    held past twice the render timeout is taken as free: its render died with its worker."""
+    limit = settings.PDF_CONCURRENCY
+    RenderSlot.objects.bulk_create(
+        [RenderSlot(number=number) for number in range(1, limit + 1)], ignore_conflicts=True
+    )
+    now = timezone.now()
+    abandoned = now - datetime.timedelta(seconds=2 * settings.PDF_RENDER_TIMEOUT)
+    for number in range(1, limit + 1):
+        free = Q(render=None) | Q(taken_at__lt=abandoned)
+        if RenderSlot.objects.filter(free, number=number).update(render=job, taken_at=now):
+            return True
+    return False
+
+
+def _release_slot(job):
+    RenderSlot.objects.filter(render=job).update(render=None, taken_at=None)
+
+
+def print_request(origin, query):
+    """A GET request for the print of `query` as the visitor's came, at `origin`
+    ("https://host"): the print's links and QR codes are absolute URLs of the site."""
+    parts = urlsplit(origin)
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(query)
+    request.META = {
+        "HTTP_HOST": parts.netloc,
+        "SERVER_NAME": parts.hostname or "",
+        "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)),
+    }
+    if parts.scheme == "https":
+        # What the TLS proxy tells the site (settings.SECURE_PROXY_SSL_HEADER).
+        request.META["HTTP_X_FORWARDED_PROTO"] = "https"
+    request.user = AnonymousUser()
+    return request
+
+
+@task()
+def render_print_pdf(*, job_id, key, scope, slug, query, origin):
+    """Lay out the PDF of a selection and keep it in the cache under `key`."""
+    job = PrintRender.objects.filter(pk=job_id).first()
+    if job is None:  # dropped meanwhile (a day old)
+        return "dropped"
+    if not _take_slot(job):
+        run_after = timezone.now() + datetime.timedelta(seconds=RETRY_SECONDS)
+        render_print_pdf.using(run_after=run_after).enqueue(
+            job_id=job_id, key=key, scope=scope, slug=slug, query=query, origin=origin
+        )
+        return "waiting"
+    PrintRender.objects.filter(pk=job.pk).update(
+        status=PrintRender.Status.RENDERING, started_at=timezone.now()
+    )
+    try:
+        request = print_request(origin, query)
+        context, valid = print_context(request, scope, slug, qr="pdf")
+        if not valid:
+            # The data changed under the selection (e.g. it grew past the cap).
+            message = _("Valinta ei ole enää tulostettavissa.")
+            return _finish(job, PrintRender.Status.FAILED, message)
+        pdf = sheet_pdf(request, context, timeout=settings.PDF_RENDER_TIMEOUT).pdf
+        cache.set(key, pdf, TIMEOUT)
+        return _finish(job, PrintRender.Status.DONE)
+    except RenderTimeout:
+        return _finish(
+            job,
+            PrintRender.Status.FAILED,
+            _("PDF:n tekeminen kesti liian kauan. Rajaa valintaa ja yritä uudelleen."),
+        )
+    except Exception:
+        _finish(job, PrintRender.Status.FAILED, _("PDF:n tekeminen epäonnistui."))
+        raise
+    finally:
+        _release_slot(job)
+
+
+def _finish(job, status, message=""):
+    PrintRender.objects.filter(pk=job.pk).update(
+        status=status, message=message, finished_at=timezone.now()
+    )
+    return status

@@ -1,0 +1,138 @@
+"""Workshop PDFs of large selections: made in the task queue, shared, limited and bounded."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from actors.models import ActorKind
+from directory import print_jobs
+from directory.models import PrintRender, RenderSlot
+from tests.factories import make_actor, make_municipality, make_region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_limits(settings):
+    # Two actors are a "large" selection here, so that the queue is used without waiting.
+    settings.PDF_INLINE_MAX_ACTORS = 1
+    settings.PDF_CONCURRENCY = 1
+    settings.PDF_RENDERS_PER_ADDRESS = 3
+
+
+@pytest.fixture
+def region():
+    region = make_region(name_fi="Pirkanmaa", slug="pirkanmaa")
+    town = make_municipality(name_fi="Tampere", slug="tampere", region=region)
+    make_actor(name="Työttömien yhdistys", municipality=town)
+    make_actor(name="Osallisuushanke", kind=ActorKind.PROJECT, municipality=town)
+    make_actor(name="Toinen yhdistys", municipality=town)
+    return region
+
+
+PDF = reverse("directory:region_print_pdf", kwargs={"slug": "pirkanmaa"})
+
+
+def test_a_large_pdf_is_queued_and_the_visitor_waits_on_a_page_that_refreshes(
+    client, region, run_queued_tasks
+):
+    waiting = client.get(PDF, {"tarkistuslista": "1"})
+    assert waiting.status_code == 202
+    page = waiting.content.decode()
+    assert "PDF valmistuu" in page and "Teemme 3 toimijan PDF-tulostetta" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert f'href="{PDF}?tarkistuslista=1"' in page
+    assert "no-store" in waiting["Cache-Control"]
+    assert PrintRender.objects.get().status == PrintRender.Status.QUEUED
+
+    assert run_queued_tasks() == 1
+    assert PrintRender.objects.get().status == PrintRender.Status.DONE
+    assert not RenderSlot.objects.exclude(render=None).exists()  # its place is free again
+    ready = client.get(PDF, {"tarkistuslista": "1"})
+    assert ready.status_code == 200 and ready["Content-Type"] == "application/pdf"
+    assert ready.content.startswith(b"%PDF")
+
+
+def test_identical_requests_share_one_render(client, region):
+    for query in (
+        {"tyyppi": ["association", "project"]},
+        {"tyyppi": ["project", "association"], "v": "1"},  # another order, an unknown parameter
+        {"tyyppi": ["association", "project"]},
+    ):
+        assert client.get(PDF, query).status_code == 202
+    assert PrintRender.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
+    # Another selection is another render.
+    assert client.get(PDF, {"tyyppi": "association"}).status_code == 202
+    assert PrintRender.objects.count() == 2
+
+
+def test_renders_wait_for_a_free_place(client, region, run_queued_tasks):
+    client.get(PDF)
+    elsewhere = PrintRender.objects.create(key="x" * 64, status=PrintRender.Status.RENDERING)
+    RenderSlot.objects.create(number=1, render=elsewhere, taken_at=timezone.now())
+
+    run_queued_tasks()
+    job = PrintRender.objects.exclude(pk=elsewhere.pk).get()
+    assert job.status == PrintRender.Status.QUEUED  # it went back into the queue, deferred
+    assert DBTaskResult.objects.ready().count() == 0
+    assert client.get(PDF).status_code == 202
+
+    RenderSlot.objects.filter(number=1).update(render=None, taken_at=None)
+    DBTaskResult.objects.update(run_after=timezone.now())
+    run_queued_tasks()
+    assert client.get(PDF).status_code == 200
+
+
+def test_a_place_held_by_a_render_that_died_is_taken_over(client, region, run_queued_tasks):
+    client.get(PDF)
+    dead = PrintRender.objects.create(key="d" * 64, status=PrintRender.Status.RENDERING)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    RenderSlot.objects.create(number=1, render=dead, taken_at=long_ago)
+    run_queued_tasks()
+    assert client.get(PDF).status_code == 200
+
+
+def test_anonymous_addresses_get_429_past_their_new_renders(client, region, admin_client):
+    for option in ("tarkistuslista", "yhteystiedot", "paattyneet"):
+        assert client.get(PDF, {option: "1"}).status_code == 202
+    refused = client.get(PDF)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "Liian monta PDF-tulostetta" in refused.content.decode()
+    assert PrintRender.objects.count() == 3
+    # A PDF already on its way costs nothing; another address, or a curator, may go on.
+    assert client.get(PDF, {"yhteystiedot": "1"}).status_code == 202
+    assert client.get(PDF, REMOTE_ADDR="192.0.2.7").status_code == 202
+    assert admin_client.get(PDF, {"tyyppi": "association"}).status_code == 202
+
+
+def test_a_render_past_its_deadline_fails_with_a_message_and_can_be_asked_again(
+    client, region, run_queued_tasks, settings
+):
+    settings.PDF_RENDER_TIMEOUT = 0
+    client.get(PDF)
+    run_queued_tasks()
+    job = PrintRender.objects.get()
+    assert job.status == PrintRender.Status.FAILED
+    failed = client.get(PDF)
+    assert failed.status_code == 200
+    page = failed.content.decode()
+    assert "PDF:n tekeminen kesti liian kauan" in page and "Yritä uudelleen" in page
+    assert "http-equiv" not in page  # no refreshing into the same failure
+    assert not RenderSlot.objects.exclude(render=None).exists()
+
+    settings.PDF_RENDER_TIMEOUT = 300
+    assert client.get(PDF).status_code == 202  # asking again queues a new render
+    run_queued_tasks()
+    assert client.get(PDF).status_code == 200
+
+
+def test_the_render_builds_its_links_for_the_visitors_site(settings):
+    settings.ALLOWED_HOSTS = ["keko.example"]
+    request = print_jobs.print_request("https://keko.example:8443", "tyyppi=project&x=1")
+    assert request.build_absolute_uri("/toimijat/a/") == "https://keko.example:8443/toimijat/a/"
+    assert request.GET.getlist("tyyppi") == ["project"]
