@@ -61,14 +61,21 @@ FORK_SERVER = multiprocessing.get_context("forkserver")
 FORK_SERVER.set_forkserver_preload(["keko.pdf_render"])
 
 
-def _die_with_parent():
-    """Pool initializer: end this renderer as soon as the process that asked for it ends.
+# Renderers give way to the web workers on a busy machine: a page is a few milliseconds of
+# CPU that a visitor waits for, a PDF a few seconds more or less.
+RENDERER_NICENESS = 10
 
-    Without this a renderer whose web or task worker was killed (a timeout, out of memory)
+
+def _start_renderer():
+    """Pool initializer: lower this renderer's priority, and end it as soon as the process
+    that asked for it ends.
+
+    Without the latter a renderer whose web or task worker was killed (a timeout, out of memory)
     went on laying out a part nobody would read, and kept the fork server alive, as orphans.
     The parent's sentinel (a pipe multiprocessing keeps open for this) reads EOF when the
     parent is gone, however it ended.
     """
+    os.nice(RENDERER_NICENESS)
     sentinel = multiprocessing.parent_process().sentinel
 
     def watch():
@@ -82,7 +89,7 @@ def _pool(processes):
     """A pool of `processes` fresh processes from the fork server. One part per process, so
     that the memory a part's layout took is returned to the system when it ends. Leaving
     the `with` block terminates any process still running."""
-    return FORK_SERVER.Pool(processes, initializer=_die_with_parent, maxtasksperchild=1)
+    return FORK_SERVER.Pool(processes, initializer=_start_renderer, maxtasksperchild=1)
 
 
 class RenderTimeout(Exception):
