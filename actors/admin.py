@@ -1,9 +1,18 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from keko.admin import CuratedAdmin, ScopedHistoryAdmin, ScopedInline, VerifiedFilter
 
+from . import importing
 from .models import (
     Actor,
     Contact,
@@ -74,6 +83,25 @@ class NetworkMembershipInline(ScopedInline):
     verbose_name_plural = _("verkoston jäsenet")
 
 
+class ActorImportForm(ImportForm):
+    """The upload form; a file over `IMPORT_MAX_BYTES` is refused before it is parsed."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        error = importing.size_error(upload.size)
+        if error:
+            raise forms.ValidationError(error)
+        return upload
+
+
+class ActorConfirmImportForm(ConfirmImportForm):
+    """The confirm form: `import_file_name` is a token signed for the user (see
+    actors/importing.py); `ActorAdmin.process_import` turns it back into a stored name."""
+
+    def clean_import_file_name(self):
+        return self.cleaned_data["import_file_name"]
+
+
 @admin.register(Actor)
 class ActorAdmin(ImportExportMixin, CuratedAdmin):
     resource_classes = [ActorResource]
@@ -105,6 +133,139 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
     filter_horizontal = ["services", "target_groups"]
     inlines = [ContactInline, NetworkMembershipInline]
     list_select_related = ["municipality"]
+
+    # The import (django-import-export), made safe: see actors/importing.py.
+    import_form_class = ActorImportForm
+    confirm_form_class = ActorConfirmImportForm
+    import_template_name = "admin/actors/actor/import.html"
+    import_error_display = ("message",)  # never the row's traceback
+
+    def get_import_formats(self):
+        return [base_formats.CSV, base_formats.XLSX]
+
+    def import_action(self, request, **kwargs):
+        """Read the uploaded file within the limits, then dry-run it here (at most
+        `IMPORT_INLINE_MAX_ROWS` rows) or hand it to the import queue (larger files)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return super().import_action(request, **kwargs)
+        upload = form.cleaned_data["import_file"]
+        extension = self.get_import_formats()[int(form.cleaned_data["format"])]().get_extension()
+        resource = self.choose_import_resource_class(form, request)(
+            **self.get_import_resource_kwargs(request, form=form, **kwargs)
+        )
+        queue = importing.import_queue()
+        inline_max = settings.IMPORT_INLINE_MAX_ROWS
+        data = upload.read()
+        try:
+            # A CSV is read whole (quick), an XLSX only as far as needed to know it is large:
+            # the queue reads the rest.
+            dataset = importing.read_dataset(
+                data,
+                extension,
+                max_rows=settings.IMPORT_MAX_ROWS,
+                stop_after=inline_max + 1 if queue and extension == "xlsx" else None,
+            )
+            errors = importing.header_errors(dataset.headers, resource)
+            if errors:
+                raise importing.ImportFileError(" ".join(errors))
+        except importing.ImportFileError as error:
+            form.add_error("import_file", str(error))
+            return self.render_import_page(request, form, resource)
+        if queue is not None and len(dataset) > inline_max:
+            name = importing.store_file(data)
+            return queue(
+                request, self, stored_name=name, original_name=upload.name, extension=extension
+            )
+        result = resource.import_data(
+            dataset, dry_run=True, raise_errors=False, file_name=upload.name, user=request.user
+        )
+        context = {"result": result}
+        if not result.has_errors() and not result.has_validation_errors():
+            upload.tmp_storage_name = importing.store_file(data)
+            context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+        return self.render_import_page(request, form, resource, **context)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["import_file_name"] = importing.sign_file_name(
+                initial["import_file_name"], request.user
+            )
+        return initial
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """Import a file this server stored and signed for this user, once: the file is
+        removed as soon as it is read. Any other name is refused with a Finnish message."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        token = request.POST.get("import_file_name", "")
+        name = importing.file_name_from_token(token, request.user)
+        form = self.create_confirm_form(request)
+        formats = self.get_import_formats()
+        if (
+            name is None
+            or not form.is_valid()
+            or form.cleaned_data["format"] not in {str(index) for index in range(len(formats))}
+        ):
+            return self.render_import_gone(request, resource)
+        form.cleaned_data["resource"] = "0"
+        extension = formats[int(form.cleaned_data["format"])]().get_extension()
+        try:
+            data = importing.read_stored_file(name)
+            importing.remove_stored_file(name)
+            dataset = importing.read_dataset(data, extension, max_rows=settings.IMPORT_MAX_ROWS)
+        except importing.ImportFileError as error:
+            return self.render_import_gone(request, resource, str(error))
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed since the dry run: nothing was imported; show why.
+            return self.render_import_page(
+                request, self.blank_import_form(request), resource, result=result, status=409
+            )
+        return self.process_result(result, request)
+
+    def blank_import_form(self, request):
+        return self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+
+    def render_import_gone(self, request, resource, message=None):
+        form = self.blank_import_form(request)
+        message = message or _(
+            "Tuotavaa tiedostoa ei löydy: se on vanhentunut, jo tuotu tai ei tältä "
+            "palvelimelta. Lataa tiedosto uudelleen."
+        )
+        return self.render_import_page(request, form, resource, import_errors=[message], status=400)
+
+    def render_import_page(self, request, form, resource, *, status=200, **extra):
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Tuo toimijoita"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for field in resource.get_user_visible_fields()],
+                )
+            ],
+            "import_error_display": self.import_error_display,
+            **extra,
+        }
+        result = extra.get("result")
+        if result is not None:
+            context["base_error_messages"] = [
+                importing.base_error_message(error.error) for error in result.base_errors
+            ]
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context, status=status)
 
     def has_import_permission(self, request):
         # Imports may create actors anywhere: only users free of region limits may import.

@@ -1,10 +1,19 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from . import permissions, services
-from .models import CorrectionRequest, RegionalEditor
+from actors.models import Actor
+
+from . import imports, permissions, services
+from .models import CorrectionRequest, ImportJob, RegionalEditor
 
 
 @admin.register(RegionalEditor)
@@ -77,3 +86,80 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Merkitse hylätyiksi"), permissions=["change"])
     def mark_rejected(self, request, queryset):
         self._resolve(request, queryset, CorrectionRequest.Status.REJECTED)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Large actor imports (curation/imports.py): each job's page shows its progress (it
+    reloads itself every few seconds while a task runs), the dry run's result with the
+    confirm button, and the import's result. Only those who may import actors see jobs, and
+    only their own (superusers every job)."""
+
+    list_display = ["original_name", "status", "rows_total", "user", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["user"]
+    job_template = "curation/import_job.html"
+
+    def may_import(self, request):
+        actor_admin = self.admin_site.get_model_admin(Actor)
+        return actor_admin.has_import_permission(request)
+
+    def get_queryset(self, request):
+        jobs = super().get_queryset(request)
+        return jobs if request.user.is_superuser else jobs.filter(user=request.user)
+
+    def has_module_permission(self, request):
+        return self.may_import(request)
+
+    def has_view_permission(self, request, obj=None):
+        if not self.may_import(request):
+            return False
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        return False  # jobs come from the actors' import page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        confirm = path(
+            "<path:object_id>/vahvista/",
+            self.admin_site.admin_view(self.confirm_view),
+            name="curation_importjob_confirm",
+        )
+        return [confirm, *super().get_urls()]
+
+    def job(self, request, object_id):
+        if not self.may_import(request):
+            raise PermissionDenied
+        job = self.get_object(request, object_id)  # None for others' jobs and bad ids
+        if job is None:
+            raise Http404
+        return job
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.job(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Toimijoiden tuonti"),
+            "opts": self.opts,
+            "job": job,
+            "rows_done": imports.rows_done(job),
+            "can_confirm": job.status == ImportJob.Status.CHECKED and not job.error_count,
+            "errors_hidden": max(job.error_count - len(job.errors), 0),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.job_template, context)
+
+    @method_decorator(require_POST)
+    def confirm_view(self, request, object_id):
+        job = self.job(request, object_id)
+        if imports.confirm(job):
+            self.message_user(request, _("Tuonti vahvistettu: se on jonossa."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Tätä tuontia ei voi enää vahvistaa."), messages.WARNING)
+        return redirect("admin:curation_importjob_change", job.pk)

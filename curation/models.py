@@ -95,3 +95,62 @@ class CorrectionRequest(models.Model):
     @property
     def entry(self):
         return self.actor or self.practice
+
+
+class ImportJob(models.Model):
+    """A large actor import run by the task queue (curation/imports.py): the dry run, the
+    curator's confirmation, the import, and what each step found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Odottaa tarkistusta")
+        CHECKING = "checking", _("Tarkistetaan")
+        CHECKED = "checked", _("Tarkistettu, odottaa vahvistusta")
+        INVALID = "invalid", _("Virheitä, ei tuotu")
+        CONFIRMED = "confirmed", _("Vahvistettu, odottaa tuontia")
+        IMPORTING = "importing", _("Tuodaan")
+        DONE = "done", _("Tuotu")
+        FAILED = "failed", _("Epäonnistui, ei tuotu")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("tuoja"),
+    )
+    original_name = models.CharField(_("tiedoston nimi"), max_length=255)
+    # The name in the import folder (actors/importing.py): never shown, never taken from a form.
+    stored_name = models.CharField(_("tallennetun tiedoston nimi"), max_length=32)
+    file_format = models.CharField(_("muoto"), max_length=8)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(_("rivejä"), default=0)
+    rows_done = models.PositiveIntegerField(_("käsitelty rivejä"), default=0)
+    # {"new": n, "update": n, "skip": n, "invalid": n, "error": n} of the dry run, then of the
+    # import.
+    totals = models.JSONField(_("yhteenveto"), default=dict, blank=True)
+    # [{"row": n or null, "column": name, "message": text}], the first IMPORT_ERRORS_SHOWN.
+    errors = models.JSONField(_("virheet"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("virheitä"), default=0)
+    # [{"row": n, "type": "new" or "update", "name": actor}], the first rows that change.
+    preview = models.JSONField(_("esikatselu"), default=list, blank=True)
+    created_at = models.DateTimeField(_("ladattu"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("tarkistettu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("valmis"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("toimijoiden tuonti")
+        verbose_name_plural = _("toimijoiden tuonnit")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def running(self):
+        return self.status in {
+            self.Status.QUEUED,
+            self.Status.CHECKING,
+            self.Status.CONFIRMED,
+            self.Status.IMPORTING,
+        }

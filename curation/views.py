@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from keko import ratelimit
-from keko.middleware import client_ip
+from keko.middleware import client_ip, refuse_file_uploads
 
 from . import services
 from .forms import CorrectionForm
@@ -15,6 +15,7 @@ RATE_LIMIT = 5
 RATE_PERIOD = 60 * 60
 
 
+@refuse_file_uploads  # the form takes no files: a POST with one gets a 400
 @require_http_methods(["GET", "POST"])
 def correction(request, slug, model):
     """The correction form of the published `model` entry (an actor or a practice) `slug`."""
@@ -24,7 +25,11 @@ def correction(request, slug, model):
         ip_hash = services.hash_ip(client_ip(request))
         key = f"correction:{ip_hash}"
         if not ratelimit.allow(key, limit=RATE_LIMIT, period=RATE_PERIOD):
-            return render(request, "curation/correction_limited.html", {"entry": entry}, status=429)
+            seconds = ratelimit.retry_after(key, period=RATE_PERIOD)
+            context = {"entry": entry, "retry_minutes": -(-seconds // 60)}
+            response = render(request, "curation/correction_limited.html", context, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
         if form.is_valid():
             # A filled honeypot gets the same thank-you page, but nothing is stored.
             if not form.is_spam():

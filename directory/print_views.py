@@ -76,8 +76,9 @@ def print_pdf(request, slug, scope):
     )
     if not valid:  # past the cap: the print page asks to narrow the selection
         return _invalid(request, context)
-    if not _may_start_render(request):
-        return _too_many(request, area)
+    limit_key = _render_limit_key(request)
+    if not _may_start_render(limit_key):
+        return _too_many(request, area, limit_key)
     if count <= settings.PDF_INLINE_MAX_ACTORS:
         pdf = sheet_pdf(request, context).pdf
         cache.set(key, pdf, TIMEOUT)
@@ -93,15 +94,17 @@ def print_pdf(request, slug, scope):
     return _status_page(request, area, job)
 
 
-def _may_start_render(request):
-    """Whether this visitor may start one more render: curators may always; an anonymous
-    address PDF_RENDERS_PER_ADDRESS times per PDF_RENDER_PERIOD (keko.ratelimit)."""
-    if request.user.is_staff:
+def _render_limit_key(request):
+    """The rate-limit key of the visitor's new renders: curators have none (no limit), an
+    anonymous address PDF_RENDERS_PER_ADDRESS per PDF_RENDER_PERIOD (keko.ratelimit)."""
+    return None if request.user.is_staff else f"print-pdf:{client_ip(request)}"
+
+
+def _may_start_render(key):
+    if key is None:
         return True
     return ratelimit.allow(
-        f"print-pdf:{client_ip(request)}",
-        limit=settings.PDF_RENDERS_PER_ADDRESS,
-        period=settings.PDF_RENDER_PERIOD,
+        key, limit=settings.PDF_RENDERS_PER_ADDRESS, period=settings.PDF_RENDER_PERIOD
     )
 
 
@@ -124,7 +127,7 @@ def _status_page(request, area, job, *, failed=False):
     return render(request, STATUS_TEMPLATE, context, status=200 if failed else 202)
 
 
-def _too_many(request, area):
+def _too_many(request, area, limit_key):
     context = {
         "area": area,
         "print_urls": print_urls(area),
@@ -132,7 +135,9 @@ def _too_many(request, area):
         "query": request.GET.urlencode(),
     }
     response = render(request, STATUS_TEMPLATE, context, status=429)
-    response["Retry-After"] = str(settings.PDF_RENDER_PERIOD)
+    response["Retry-After"] = str(
+        ratelimit.retry_after(limit_key, period=settings.PDF_RENDER_PERIOD)
+    )
     return response
 
 

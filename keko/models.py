@@ -79,3 +79,24 @@ class CuratedModel(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+
+class RateLimitCounter(models.Model):
+    """One client's attempts in the current fixed window of a rate limit (keko.ratelimit).
+
+    Counted in the database with one conditional UPDATE, so that every worker process and
+    every server sees the same count, whichever cache is configured.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    # The end of the window: the row counts until then, and is deleted some time after.
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pyyntörajan laskuri")
+        verbose_name_plural = _("pyyntörajojen laskurit")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

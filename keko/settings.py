@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: adds the security headers to what the middleware below never sees (static files,
+    # the 400 of an unknown host).
+    "keko.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "keko.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,6 +119,14 @@ DATABASES = {
     )
 }
 IS_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write to the one file (gunicorn's workers, the task worker, a command):
+    # a transaction takes the write lock when it begins, and a writer waits up to 20 s for
+    # its turn, rather than failing halfway with "database is locked". WAL lets pages be read
+    # while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 # Worker processes that lay out a long workshop PDF side by side (keko.pdf); default: one per
 # CPU the app server may use.
@@ -133,11 +144,22 @@ PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 300)
 PDF_RENDERS_PER_ADDRESS = env_int("PDF_RENDERS_PER_ADDRESS", 10)
 PDF_RENDER_PERIOD = env_int("PDF_RENDER_PERIOD", 600)
 
-# The cache must be one that every process serving the site shares: cached pages, the
-# directory version that edits move on (keko/cache.py) and the rate limits' counters live
-# there. Redis through CACHE_URL for several machines; otherwise files in CACHE_DIR, which
-# every worker process, management command and import of one machine read and write alike
-# (a per-process memory cache would serve old pages from the workers that did not save).
+# Actor imports in the admin (actors/importing.py, curation/imports.py): files of at most
+# IMPORT_MAX_BYTES and IMPORT_MAX_ROWS rows; above IMPORT_INLINE_MAX_ROWS rows the dry run and
+# the import run as tasks. Uploaded files wait for the confirmation in IMPORT_DIR under random
+# names that only this server hands out (signed for the user who uploaded them).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 300)
+IMPORT_DIR = os.environ.get("IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "actors.importing.ImportFileStorage"
+
+# The cache must be one that every process serving the site shares: cached pages and the
+# directory version that edits move on (keko/cache.py) live there (the rate limits count in
+# the database, keko/ratelimit.py). Redis through CACHE_URL for several machines; otherwise
+# files in CACHE_DIR, which every worker process, management command and import of one
+# machine read and write alike (a per-process memory cache would serve old pages from the
+# workers that did not save).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHE_DIR = os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache"))
 CACHES = {
@@ -272,7 +294,26 @@ PERMISSIONS_POLICY = (
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-# Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For.
+# A user name from an address: a flood against one account locks out only that account from
+# that address, not every curator behind the same proxy or office network.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The site's page in Finnish, 429 with Retry-After (templates/keko/lockout.html).
+AXES_LOCKOUT_CALLABLE = "keko.middleware.lockout_response"
+# Behind N trusted proxies the client's address is the Nth from the right of X-Forwarded-For,
+# if the request comes from TRUSTED_PROXY_NETWORKS (empty: from anywhere); otherwise, and with
+# a header of fewer entries, REMOTE_ADDR (keko.middleware.client_ip; docs/deployment.md).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_NETWORKS = env_list(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
+)
 AXES_CLIENT_IP_CALLABLE = "keko.middleware.client_ip"
+
+# --- Request size ------------------------------------------------------------------------------
+# A request's form fields (everything but files) may take at most 1 MiB: the public forms send
+# a few kilobytes, the admin's largest forms some hundred. Larger bodies get a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Uploaded files (the admin's imports, at most IMPORT_MAX_BYTES) up to 2.5 MiB are kept in
+# memory, larger ones in a temporary file. Public forms take no files at all
+# (keko.middleware.refuse_file_uploads); the proxy limits bodies too (docs/deployment.md).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -2,8 +2,9 @@
 
 A Django-level JSON backup, so that one file restores on SQLite and PostgreSQL alike.
 Left out: what migrations recreate (content types, permissions), what expires anyway
-(sessions) and login-attempt records (django-axes). Permissions and content types are
-referenced by natural keys, so that a backup restores into any migrated database.
+(sessions, the rate limits' counters) and login-attempt records (django-axes). Permissions
+and content types are referenced by natural keys, so that a backup restores into any
+migrated database.
 """
 
 import datetime
@@ -17,6 +18,13 @@ from keko.registry import project_app_configs
 
 # auth.User and auth.Group keep their primary keys (the edit history refers to users by id).
 LABELS = ["auth.User", "auth.Group", "admin.LogEntry"]
+# Project models whose rows expire anyway, or are made again from the rest.
+TRANSIENT = {
+    "keko.RateLimitCounter",
+    "directory.PrintRender",
+    "directory.RenderSlot",
+    "opendata.DataPackage",
+}
 
 
 def backed_up_models():
@@ -24,7 +32,7 @@ def backed_up_models():
     (their rows travel inside the models' fields)."""
     models = [apps.get_model(label) for label in LABELS]
     for config in project_app_configs():
-        models += list(config.get_models())
+        models += [m for m in config.get_models() if m._meta.label not in TRANSIENT]
     return models
 
 
