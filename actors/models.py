@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -15,6 +17,7 @@ class Region(models.Model):
     """A maakunta, as classified by Statistics Finland."""
 
     code = models.CharField(_("koodi"), max_length=2, unique=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_fi = models.CharField(_("nimi suomeksi"), max_length=100)
     name_sv = models.CharField(_("nimi ruotsiksi"), max_length=100)
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
@@ -35,6 +38,7 @@ class Municipality(models.Model):
     """A kunta, as classified by Statistics Finland."""
 
     code = models.CharField(_("koodi"), max_length=3, unique=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_fi = models.CharField(_("nimi suomeksi"), max_length=100)
     name_sv = models.CharField(_("nimi ruotsiksi"), max_length=100)
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
@@ -61,6 +65,7 @@ class ServiceType(models.Model):
     """A service area of employment support, from the handbook's service table."""
 
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nimi"), max_length=200)
     description = models.TextField(_("kuvaus"), blank=True)
 
@@ -75,6 +80,7 @@ class ServiceType(models.Model):
 
 class TargetGroup(models.Model):
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nimi"), max_length=200)
 
     class Meta:
@@ -239,6 +245,7 @@ class Actor(CuratedModel):
 
     name = models.CharField(_("nimi"), max_length=250)
     slug = models.SlugField(_("tunniste"), max_length=120, unique=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("tyyppi"), max_length=20, choices=ActorKind.choices, db_index=True)
     business_id = models.CharField(
         _("Y-tunnus"), max_length=9, blank=True, validators=[validate_business_id]
@@ -356,6 +363,7 @@ class Contact(models.Model):
     actor = models.ForeignKey(
         Actor, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("toimija")
     )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.ForeignKey(
         ContactRole, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("rooli")
     )

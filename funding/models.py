@@ -1,4 +1,5 @@
 import calendar
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -250,6 +251,7 @@ class ApplicationWindow(models.Model):
 class ProjectFunding(models.Model):
     """Which funding source funds a project, and for which years."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
         Actor,
         on_delete=models.CASCADE,

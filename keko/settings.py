@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "curation",
     "directory",
     "seeding",
+    "rest_framework",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +310,22 @@ TRUSTED_PROXY_NETWORKS = env_list(
     "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
 )
 AXES_CLIENT_IP_CALLABLE = "keko.middleware.client_ip"
+
+# --- Open-data API (opendata/, Django REST framework) ----------------------------------------
+# Read-only JSON for anyone: no sessions or logins (so no drafts, whoever asks), no browsable
+# HTML, and `format` left to HSDS (the API's own parameter) rather than to DRF.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Requests an address may make to the API per API_RATE_PERIOD seconds (opendata/throttling.py);
+# past it, 429 with Retry-After. 0: no limit.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+API_RATE_PERIOD = env_int("API_RATE_PERIOD", 600)
 
 # --- Request size ------------------------------------------------------------------------------
 # A request's form fields (everything but files) may take at most 1 MiB: the public forms send

@@ -14,6 +14,8 @@ urlpatterns = [
     path("kaytannot/", include("practices.urls")),
     path("kasitteet/", include("glossary.urls")),
     path("", include("curation.urls")),
+    path("api/hsds/", include("opendata.urls")),
+    path("", include("opendata.site_urls")),  # /avoin-data/, the areas' muutokset.atom
     path("", include("directory.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

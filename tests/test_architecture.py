@@ -22,6 +22,7 @@ LAYERS = {
     "curation": 4,
     "directory": 5,
     "seeding": 5,
+    "opendata": 5,
     "bench": 6,
 }
 BASE = Path(settings.BASE_DIR)

@@ -185,6 +185,15 @@ def outputs(client, data):
         "practices": (reverse("practices:list"), {}),
         "glossary": (reverse("glossary:list"), {}),
         "term": (reverse("glossary:detail", args=["julkinen-kasite"]), {}),
+        "api_organizations": (reverse("opendata:organizations"), {"full": "1"}),
+        "api_organization": (
+            reverse("opendata:organization", args=[data["visible"].uuid]),
+            {},
+        ),
+        "api_services": (reverse("opendata:services"), {"full": "1"}),
+        "api_services_of_region": (reverse("opendata:services"), {"region": region}),
+        "api_service_at_locations": (reverse("opendata:service_at_locations"), {"full": "1"}),
+        "api_taxonomy_terms": (reverse("opendata:taxonomy_terms"), {"per_page": "100"}),
     }
     for scope, slug in (("region", region), ("municipality", town)):
         for suffix in ("print", "print_pdf", "csv"):
@@ -205,6 +214,11 @@ def outputs(client, data):
             texts[f"{name}:{key}"] = (searched(client, reverse(name), word), True)
     # What asks for ended actors too.
     texts["actors_all"] = (fetch(client, reverse("directory:actors"), voimassa="0"), True)
+    for name in ("organizations", "services"):
+        texts[f"api_{name}_ended"] = (
+            fetch(client, reverse(f"opendata:{name}"), full="1", include_ended="1"),
+            True,
+        )
     texts["search_ended"] = (
         searched(client, reverse("directory:search"), ENDED_ACTOR.lower()),
         True,
@@ -232,8 +246,11 @@ def test_hidden_entries_never_reach_a_public_output(client, hidden_data):
     # The markers of visible entries are found where expected, so absence means something.
     for name in ["region", "actors", "region_print", "region_print_pdf", "region_csv"]:
         assert VISIBLE in texts[name][0], name
+    for name in ["api_organizations", "api_services", "api_services_of_region"]:
+        assert VISIBLE in texts[name][0], name
     for name in ["actor", "region", "region_print", "region_print_pdf", "region_csv"]:
         assert "Zqjulkinenyhteys" in texts[name][0], name
+    assert "Zqjulkinenyhteys" in texts["api_organization"][0]
     assert "Zqjulkinenhaku" in texts["calendar"][0] and "Zqjulkinenhaku" in texts["calendar_ics"][0]
     assert VISIBLE in searched(client, reverse("directory:search"), VISIBLE)
 
@@ -250,6 +267,8 @@ def test_hidden_entries_never_reach_a_public_output(client, hidden_data):
         "actors_all",
         "search_ended",
         "ended_actor",
+        "api_organizations_ended",
+        "api_services_ended",
         "region_print_ended",
         "region_print_pdf_ended",
         "region_csv_ended",
@@ -266,3 +285,39 @@ def test_hidden_entries_have_no_public_address(client, hidden_data):
         reverse("glossary:detail", args=["luonnoskasite"]),
     ]:
         assert client.get(path).status_code == 404, path
+
+
+def test_the_open_data_package_holds_no_hidden_or_ended_entry(
+    client, hidden_data, run_queued_tasks
+):
+    """The data package (opendata/tabular.py), built through the queue: every file of it."""
+    import io
+    import zipfile
+
+    url = reverse("opendata:datapackage")
+    assert client.get(url).status_code == 503  # queues the build
+    run_queued_tasks()
+    response = client.get(url)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    texts = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    assert VISIBLE in texts["organizations.csv"]
+    assert "Zqjulkinenyhteys" in texts["contacts.csv"]
+    for name, text in texts.items():
+        for key, word in HIDDEN.items():
+            assert word not in text, f"{key} ({word}) in {name} of the data package"
+        assert ENDED_ACTOR not in text, f"ended actor in {name} of the data package"
+        assert "Zqpaattynytyhteys" not in text, f"ended actor's contact in {name}"
+
+
+def test_the_change_feeds_hold_no_hidden_entry(client, hidden_data):
+    """The areas' Atom feeds list ended actors (their end is a change), never drafts or
+    contacts."""
+    region, town = hidden_data["region"].slug, hidden_data["town"].slug
+    for name, slug in (("region_feed", region), ("municipality_feed", town)):
+        text = fetch(client, reverse(f"opendata_site:{name}", args=[slug]))
+        assert VISIBLE in text, name
+        assert ENDED_ACTOR in text, name  # by design: "Toiminta päättynyt"
+        for key, word in HIDDEN.items():
+            assert word not in text, f"{key} ({word}) shown in {name}"
+        assert "Zqjulkinenyhteys" not in text and "Zqpaattynytyhteys" not in text

@@ -1,0 +1,133 @@
+"""The API's query parameters, applied to published actors.
+
+The directory's own filters are reused as they are: the API's names are translated to those
+of the actor list (actors.filters.ActorFilter), whose values they take (slugs of regions,
+municipalities, services and target groups; kind codes), so that `?region=uusimaa` lists what
+/toimijat/?alue=uusimaa lists. HSDS's own parameters (`modified_after`, `taxonomy_term_id`,
+`organization_id`) are applied on top.
+"""
+
+import datetime
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework.exceptions import ValidationError
+
+from actors.filters import ActorFilter
+from actors.models import Actor, ActorKind
+
+from . import identifiers, vocabularies
+
+# API parameter: ActorFilter parameter
+SITE_PARAMETERS = {
+    "search": "q",
+    "region": "alue",
+    "municipality": "kunta",
+    "kind": "tyyppi",
+    "service": "palvelu",
+    "target_group": "kohderyhma",
+}
+TRUE = {"1", "true", "yes"}
+
+
+def site_kind(value):
+    """Return an actor kind, given as its code (the taxonomy term's `code`), as the actor
+    list's `tyyppi` takes it."""
+    if value in ActorKind.values:
+        return getattr(ActorKind(value), "url_slug", value)
+    return value
+
+
+def flag(params, name):
+    return params.get(name, "").strip().lower() in TRUE
+
+
+def _values(params, name):
+    """Return the values of a parameter, repeated (`?kind=a&kind=b`) or comma-separated."""
+    return [v.strip() for value in params.getlist(name) for v in value.split(",") if v.strip()]
+
+
+def parse_moment(text):
+    """Return `text` (an ISO 8601 date or date-time) as an aware datetime, or raise."""
+    text = text.strip().replace(" ", "+")  # an unescaped "+" of a time zone reads as a space
+    moment = parse_datetime(text)
+    if moment is None:
+        day = parse_date(text)
+        if day is None:
+            raise ValidationError({"modified_after": "Anna päivä tai aika ISO 8601 -muodossa."})
+        moment = datetime.datetime.combine(day, datetime.time())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class HSDSFilter:
+    """The parameters of one request; `actors()` the published actors they select, and
+    `service_types()` the service types they narrow the services to (None: all)."""
+
+    def __init__(self, params):
+        self.params = params
+        self.include_ended = flag(params, "include_ended")
+        self.term = None
+        term_id = params.get("taxonomy_term_id")
+        if term_id:
+            parsed = identifiers.parse(term_id)
+            self.term = vocabularies.find_term(parsed) if parsed else None
+            self.unknown_term = self.term is None
+        else:
+            self.unknown_term = False
+
+    def actors(self):
+        data = QueryDict(mutable=True)
+        for name, site_name in SITE_PARAMETERS.items():
+            values = _values(self.params, name) if name != "search" else [self.params.get(name)]
+            if name == "kind":
+                values = [site_kind(value) for value in values]
+            data.setlist(site_name, [v for v in values if v])
+        data["voimassa"] = "0" if self.include_ended else "1"
+        site_filter = ActorFilter(data, queryset=Actor.objects.published())
+        # The list drops unknown values with a notice; an API answers them with an error
+        # rather than with a wider selection than asked for.
+        notices = getattr(site_filter, "notices", [])
+        if notices or not site_filter.is_valid():
+            api_names = {site: api for api, site in SITE_PARAMETERS.items()}
+            errors = {api_names.get(key, key): value for key, value in site_filter.errors.items()}
+            if notices:
+                errors["parameters"] = [str(notice) for notice in notices]
+            raise ValidationError(errors)
+        actors = site_filter.qs
+        if not self.params.get("search"):
+            actors = actors.order_by("name", "pk")
+        if self.params.get("modified_after"):
+            actors = actors.filter(updated_at__gte=parse_moment(self.params["modified_after"]))
+        if self.params.get("organization_id"):
+            org_id = identifiers.parse(self.params["organization_id"])
+            actors = actors.filter(uuid=org_id) if org_id else actors.none()
+        if self.unknown_term:
+            return actors.none()
+        if self.term:
+            actors = self._by_term(actors, self.term)
+        return actors
+
+    @staticmethod
+    def _by_term(actors, term):
+        if term.key == vocabularies.KINDS:
+            return actors.filter(kind=term.code)
+        if term.key == vocabularies.SERVICES:
+            return actors.linked_to_any("services", [term.obj])
+        if term.key == vocabularies.TARGET_GROUPS:
+            return actors.linked_to_any("target_groups", [term.obj])
+        if term.parent_id:  # a municipality
+            return actors.serving_municipalities([term.obj])
+        return actors.serving_regions([term.obj])
+
+    def services(self, links):
+        """Narrow the services (rows of Actor.services.through) to the service types asked
+        for: a service of an actor is listed for its own type, not for the actor's others."""
+        slugs = _values(self.params, "service")
+        if slugs:
+            links = links.filter(servicetype__slug__in=slugs)
+        if self.term and self.term.key == vocabularies.SERVICES:
+            links = links.filter(servicetype=self.term.obj)
+        return links

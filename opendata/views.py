@@ -1,0 +1,349 @@
+"""The HSDS 3.0 API: read-only, public data only (docs/open-data.md).
+
+Every list starts from published actors (`Actor.objects.published()`), without ended ones
+unless `include_ended=1`; contacts are the public ones, funding that of published sources.
+Each endpoint runs a fixed number of queries, whatever the page size.
+"""
+
+import math
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from actors.models import Actor, Contact, ServiceType
+from funding.models import ProjectFunding
+from keko.cache import cached
+from keko.models import Status
+
+from . import identifiers, vocabularies
+from .filters import HSDSFilter, flag
+from .pagination import HSDSPagination
+from .serializers import (
+    OrganizationSerializer,
+    ServiceAtLocationSerializer,
+    ServiceSerializer,
+    TaxonomySerializer,
+    TaxonomyTermSerializer,
+)
+from .throttling import AddressRateThrottle, TooManyRequests
+
+HSDS_VERSION = "3.0"
+ServiceLink = Actor.services.through
+
+
+class PublicView(APIView):
+    """Every endpoint: open to scripts on any site (CORS, for GET; the data is public and no
+    request carries credentials), limited per client address (opendata/throttling.py), and
+    answered 304 Not Modified when the client already has the response (an ETag of its
+    content)."""
+
+    throttle_classes = [AddressRateThrottle]
+
+    def throttled(self, request, wait):
+        raise TooManyRequests(math.ceil(wait or 1))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or not isinstance(response, Response)  # a file, with validators of its own
+        ):
+            return response
+        response.render()
+        set_response_etag(response)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        conditional["Access-Control-Allow-Origin"] = "*"
+        return conditional
+
+
+class HSDSView(PublicView, generics.GenericAPIView):
+    pagination_class = HSDSPagination
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("full", flag(self.request.query_params, "full"))
+        return super().get_serializer(*args, **kwargs)
+
+    def list(self):
+        page = self.paginate_queryset(self.get_queryset())
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Last-Modified: the page's newest actor save, from the rows at hand. Informative only:
+        # an actor unpublished or deleted changes no date, so revalidation goes by the ETag
+        # (no-cache keeps caches from guessing a lifetime from the date).
+        moments = [moment for moment in map(last_saved, page) if moment]
+        if moments:
+            response["Last-Modified"] = http_date(max(moments).timestamp())
+            response["Cache-Control"] = "no-cache"
+        return response
+
+
+def last_saved(item):
+    """The last save of a list item's actor (an actor, or a service link), if it has one."""
+    actor = getattr(item, "actor", item)
+    return getattr(actor, "updated_at", None)
+
+
+class Root(PublicView):
+    """GET /: the HSDS version, the profile and the OpenAPI description."""
+
+    def get(self, request):
+        return Response(
+            {
+                "version": HSDS_VERSION,
+                "profile": request.build_absolute_uri(reverse("opendata:profile")),
+                "openapi_url": request.build_absolute_uri(reverse("opendata:openapi")),
+            }
+        )
+
+
+def organizations_for_detail(actors):
+    return actors.select_related("parent", "municipality__region").prefetch_related(
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.filter(public=True).select_related("role"),
+            to_attr="public_contacts",
+        ),
+        Prefetch(
+            "fundings",
+            queryset=ProjectFunding.objects.filter(
+                funding_source__status=Status.PUBLISHED
+            ).select_related("funding_source"),
+            to_attr="published_fundings",
+        ),
+        "services",
+    )
+
+
+class OrganizationList(HSDSView):
+    serializer_class = OrganizationSerializer
+
+    def get_queryset(self):
+        actors = HSDSFilter(self.request.query_params).actors().select_related("parent")
+        if flag(self.request.query_params, "full"):
+            actors = organizations_for_detail(actors)
+        return actors
+
+    def get(self, request):
+        return self.list()
+
+
+class OrganizationDetail(HSDSView):
+    serializer_class = OrganizationSerializer
+
+    def get(self, request, pk):
+        org_id = identifiers.parse(pk)
+        actors = Actor.objects.published()
+        if not flag(request.query_params, "include_ended"):
+            actors = actors.active()
+        actor = organizations_for_detail(actors).filter(uuid=org_id).first() if org_id else None
+        if actor is None:
+            raise Http404
+        return Response(self.get_serializer(actor, full=True).data)
+
+
+def services_for_list(links, full):
+    links = links.select_related("actor__parent", "servicetype")
+    if full:
+        links = links.select_related("actor__municipality").prefetch_related(
+            "actor__served_regions", "actor__served_municipalities", "actor__target_groups"
+        )
+    return links
+
+
+class ServiceList(HSDSView):
+    serializer_class = ServiceSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        hsds_filter = HSDSFilter(params)
+        actors = hsds_filter.actors()
+        links = ServiceLink.objects.filter(actor_id__in=actors.values("pk"))
+        links = hsds_filter.services(links).order_by("actor__name", "actor_id", "servicetype__name")
+        return services_for_list(links, flag(params, "full"))
+
+    def get(self, request):
+        return self.list()
+
+
+def find_link(matches, links):
+    """Return the pk of the first of `links` (rows of Actor.services.through) for which
+    `matches(actor_uuid, service type UUID as encoded text)`, or 0.
+
+    Service ids are hashes (uuid5) of the actor's and the service type's UUIDs and cannot be
+    turned back: a detail looks for its id among the links of the actors it may show.
+    """
+    type_names = {pk: str(u).encode() for pk, u in ServiceType.objects.values_list("pk", "uuid")}
+    rows = links.values_list("pk", "actor__uuid", "servicetype_id")
+    for pk, actor_uuid, type_pk in rows.iterator(chunk_size=5000):
+        if matches(actor_uuid, type_names[type_pk]):
+            return pk
+    return 0
+
+
+class LinkDetail(HSDSView):
+    """A service or a service at a location: a row of Actor.services.through found by its
+    derived id (`find_link`), the answer cached under the directory version."""
+
+    cache_name = ""
+
+    def links(self, actors):
+        return ServiceLink.objects.filter(actor_id__in=actors.values("pk"))
+
+    def matcher(self, wanted):
+        raise NotImplementedError
+
+    def get(self, request, pk):
+        wanted = identifiers.parse(pk)
+        if wanted is None or wanted.version != 5:
+            raise Http404
+        include_ended = flag(request.query_params, "include_ended")
+        actors = Actor.objects.published()
+        if not include_ended:
+            actors = actors.active()
+        links = self.links(actors)
+        link_pk = cached(
+            (self.cache_name, str(wanted), include_ended),
+            lambda: find_link(self.matcher(wanted), links),
+        )
+        link = services_for_list(links, full=True).filter(pk=link_pk).first()
+        if link is None:
+            raise Http404
+        return Response(self.get_serializer(link, full=True).data)
+
+
+class ServiceDetail(LinkDetail):
+    serializer_class = ServiceSerializer
+    cache_name = "hsds-service"
+
+    def matcher(self, wanted):
+        return identifiers.service_id_test(wanted)
+
+
+def at_locations(links):
+    """Only the services of actors with a visiting address (their one location)."""
+    return links.exclude(actor__street_address="").select_related("actor__municipality__region")
+
+
+class ServiceAtLocationList(ServiceList):
+    serializer_class = ServiceAtLocationSerializer
+
+    def get_queryset(self):
+        return at_locations(super().get_queryset())
+
+
+class ServiceAtLocationDetail(LinkDetail):
+    serializer_class = ServiceAtLocationSerializer
+    cache_name = "hsds-service-at-location"
+
+    def links(self, actors):
+        return at_locations(super().links(actors))
+
+    def matcher(self, wanted):
+        def matches(actor_uuid, service_type_name):
+            service_id = identifiers.service_id(actor_uuid, service_type_name.decode())
+            return identifiers.service_at_location_id(service_id) == wanted
+
+        return matches
+
+
+class TaxonomyList(HSDSView):
+    serializer_class = TaxonomySerializer
+
+    def get_queryset(self):
+        keys = list(vocabularies.TAXONOMIES)
+        search = self.request.query_params.get("search", "").strip().lower()
+        if search:
+            keys = [k for k in keys if search in vocabularies.TAXONOMIES[k][0].lower()]
+        return keys
+
+    def get(self, request):
+        return self.list()
+
+
+class TaxonomyTermList(HSDSView):
+    """The terms of every taxonomy (a few hundred, built from four small tables): filtered by
+    `taxonomy_id`, `parent_id`, `top_only` and `search` (in the names)."""
+
+    serializer_class = TaxonomyTermSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        keys = list(vocabularies.TAXONOMIES)
+        if params.get("taxonomy_id"):
+            wanted = identifiers.parse(params["taxonomy_id"])
+            keys = [k for k in keys if identifiers.taxonomy_id(k) == wanted]
+        terms = vocabularies.all_terms(keys)
+        if params.get("parent_id"):
+            parent = identifiers.parse(params["parent_id"])
+            terms = [t for t in terms if parent and t.parent_id == parent]
+        if flag(params, "top_only"):
+            terms = [t for t in terms if t.parent_id is None]
+        search = params.get("search", "").strip().lower()
+        if search:
+            terms = [t for t in terms if search in t.name.lower() or search == t.code.lower()]
+        return terms
+
+    def get(self, request):
+        return self.list()
+
+
+class TaxonomyDetail(PublicView):
+    def get(self, request, pk):
+        key = next(
+            (k for k in vocabularies.TAXONOMIES if str(identifiers.taxonomy_id(k)) == pk), None
+        )
+        if key is None:
+            raise Http404
+        return Response(vocabularies.taxonomy(key))
+
+
+class TaxonomyTermDetail(PublicView):
+    def get(self, request, pk):
+        term_id = identifiers.parse(pk)
+        term = vocabularies.find_term(term_id) if term_id else None
+        if term is None:
+            raise Http404
+        return Response(term.as_hsds(request))
+
+
+class Profile(PublicView):
+    """The KeKo-FI profile of HSDS, minimal: what it is and where it is described."""
+
+    def get(self, request):
+        return Response(
+            {
+                "name": "KeKo-FI",
+                "title": "KeKo-hakemiston HSDS-profiili",
+                "hsds_version": HSDS_VERSION,
+                "description": (
+                    "Open Referral HSDS 3.0 sellaisenaan, ilman lisättyjä kenttiä. Toimija on "
+                    "organisaatio (Y-tunnus: identifier_scheme FI-PRO), jokainen sen palvelu on "
+                    "palvelu, ja hakemiston sanastot (toimijatyypit, palvelut, kohderyhmät, "
+                    "maakunnat ja kunnat) ovat taksonomioita. Palvelualueet ovat tekstiä: FI, "
+                    "maakunta:<koodi> tai kunta:<koodi> (Tilastokeskuksen luokitukset)."
+                ),
+                "api": request.build_absolute_uri(reverse("opendata:root")),
+                "taxonomies": vocabularies.taxonomies(),
+                "credits": "Open Referral Human Services Data Specification 3.0 (CC BY-SA 4.0)",
+            }
+        )
+
+
+class OpenAPI(PublicView):
+    """The OpenAPI description of this API: HSDS's own, with this server and its extensions."""
+
+    def get(self, request):
+        from .openapi import document
+
+        return Response(document(request.build_absolute_uri(reverse("opendata:root"))))
