@@ -1,52 +1,182 @@
+from dataclasses import dataclass
+
 import django_filters
+from django.db import connection
+from django.db.models import Case, Count, F, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from keko.filters import LinkedToAnyFilter, SearchFilter
-from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
+from keko.filters import SearchFilter
+from keko.widgets import FastCheckboxSelectMultiple
 
 from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
 
+# Shown after the civil-society actors in the default order (see order_actors).
+PUBLIC_SECTOR_KINDS = [
+    ActorKind.MUNICIPALITY,
+    ActorKind.TE_OFFICE,
+    ActorKind.EMPLOYMENT_AREA,
+    ActorKind.ELY_CENTRE,
+    ActorKind.ELINVOIMAKESKUS,
+    ActorKind.KELA,
+    ActorKind.PUBLIC_AGENCY,
+]
+# How many unknown values of one parameter a notice names.
+NOTICE_VALUES = 5
+
+
+def order_actors(queryset, order=""):
+    """Order actors by `order`: "nimi", "tarkistettu", "lisatty", or "" for the default.
+
+    The default puts associations, foundations, projects, companies and the other actors
+    that the directory exists to make known before the public sector (municipalities, the
+    TE services, ELY centres, Kela, state agencies), each part by name. The public sector
+    is every region's own and easily found (an area page groups it by kind); ordered by
+    name across kinds, the 300 municipalities, named after themselves, filled the first
+    pages of the unfiltered list.
+    """
+    if order == "nimi":
+        return queryset.order_by("name", "pk")
+    if order == "tarkistettu":
+        return queryset.order_by(F("verified_on").desc(nulls_last=True), "name", "pk")
+    if order == "lisatty":
+        return queryset.order_by("-created_at", "-pk")
+    return queryset.alias(
+        public_sector=Case(When(kind__in=PUBLIC_SECTOR_KINDS, then=Value(1)), default=Value(0))
+    ).order_by("public_sector", "name", "pk")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a filter: its `value` in the URL, its `label`, and the `key` its facet
+    counts are keyed by (a primary key, or a kind's database value); `region` is a
+    municipality's region (a primary key)."""
+
+    value: str
+    label: str
+    key: object
+    region: object = None
+
+
+class OptionFilter(django_filters.MultipleChoiceFilter):
+    """A choice of any of the values in the URL whose options the filterset reads once per
+    request (ActorFilter.load_options): validating, rendering, naming the chosen values and
+    counting them all use that one list.
+
+    `unknown` is the notice (singular, plural) shown when values outside the options are
+    dropped; `%(values)s` names them.
+    """
+
+    def __init__(self, *, unknown, **kwargs):
+        kwargs.setdefault("widget", FastCheckboxSelectMultiple)
+        # The filter methods select by subqueries: no duplicate rows, no DISTINCT.
+        kwargs.setdefault("distinct", False)
+        kwargs.setdefault("choices", [])
+        super().__init__(**kwargs)
+        self.unknown = unknown
+
+
+def count_by_key(*pairs):
+    """Count distinct actors per key over querysets of (actor, key) pairs (`pairs_of`), in
+    one query: all the pairs, grouped by key. Returns {key: count}.
+
+    An actor may pair with a key several ways (based in a town and serving it too), so the
+    actors are counted distinct. The SQL around the union is the only SQL written here; the
+    union itself, and its parameters, are Django's.
+    """
+    first, *rest = pairs
+    union = first.union(*rest, all=True) if rest else first
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pair_key, COUNT(DISTINCT pair_actor) "  # noqa: S608
+            f"FROM ({sql}) AS pairs GROUP BY pair_key",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+def pairs_of(queryset, actor, key):
+    """Return (actor, key) pairs of `queryset`, for count_by_key."""
+    return (
+        queryset.order_by()
+        .annotate(pair_actor=F(actor), pair_key=F(key))
+        .filter(pair_key__isnull=False)
+        .values_list("pair_actor", "pair_key")
+    )
+
+
+def count_linked(queryset, field_name):
+    """Count the actors of `queryset` linked to each value of the many-to-many `field_name`,
+    in one query. Returns {primary key of the value: count}."""
+    field = Actor._meta.get_field(field_name)
+    through = field.remote_field.through
+    actor, value = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return dict(
+        through.objects.filter(**{f"{actor}__in": queryset.values("pk")})
+        .order_by()
+        .values(value)
+        .annotate(n=Count("pk"))
+        .values_list(value, "n")
+    )
+
 
 class ActorFilter(django_filters.FilterSet):
-    """The filters of /toimijat/, named after what the user sees in the URL."""
+    """The filters of /toimijat/, named after what the user sees in the URL.
+
+    No value makes the list empty by being unknown: values outside the options (a kind that
+    does not exist, a municipality since merged) and malformed values are dropped before the
+    form is validated, and each dropped parameter is named in `notices`.
+    """
 
     q = SearchFilter()
-    alue = django_filters.ModelMultipleChoiceFilter(
+    alue = OptionFilter(
         label=_("Maakunta"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        widget=FastSelectMultiple,
         method="filter_region",
+        unknown=ngettext_lazy(
+            "Tuntematon maakunta %(values)s jätettiin pois.",
+            "Tuntemattomat maakunnat %(values)s jätettiin pois.",
+            "count",
+        ),
     )
-    kunta = django_filters.ModelMultipleChoiceFilter(
+    kunta = OptionFilter(
         label=_("Kunta"),
-        queryset=Municipality.objects.all(),
-        to_field_name="slug",
-        widget=FastSelectMultiple,
         method="filter_municipality",
+        unknown=ngettext_lazy(
+            "Tuntematon kunta %(values)s jätettiin pois.",
+            "Tuntemattomat kunnat %(values)s jätettiin pois.",
+            "count",
+        ),
     )
-    tyyppi = django_filters.MultipleChoiceFilter(
+    tyyppi = OptionFilter(
         label=_("Toimijatyyppi"),
-        field_name="kind",
-        choices=ActorKind.choices,
-        widget=FastCheckboxSelectMultiple,
-        # A column of the actor itself: no duplicate rows, so no DISTINCT over 100 000 rows.
-        distinct=False,
+        method="filter_kind",
+        unknown=ngettext_lazy(
+            "Tuntematon toimijatyyppi %(values)s jätettiin pois.",
+            "Tuntemattomat toimijatyypit %(values)s jätettiin pois.",
+            "count",
+        ),
     )
-    palvelu = LinkedToAnyFilter(
+    palvelu = OptionFilter(
         label=_("Palvelu"),
+        method="filter_linked",
         field_name="services",
-        queryset=ServiceType.objects.all(),
-        to_field_name="slug",
-        widget=FastCheckboxSelectMultiple,
+        unknown=ngettext_lazy(
+            "Tuntematon palvelu %(values)s jätettiin pois.",
+            "Tuntemattomat palvelut %(values)s jätettiin pois.",
+            "count",
+        ),
     )
-    kohderyhma = LinkedToAnyFilter(
+    kohderyhma = OptionFilter(
         label=_("Kohderyhmä"),
+        method="filter_linked",
         field_name="target_groups",
-        queryset=TargetGroup.objects.all(),
-        to_field_name="slug",
-        widget=FastCheckboxSelectMultiple,
+        unknown=ngettext_lazy(
+            "Tuntematon kohderyhmä %(values)s jätettiin pois.",
+            "Tuntemattomat kohderyhmät %(values)s jätettiin pois.",
+            "count",
+        ),
     )
     voimassa = django_filters.ChoiceFilter(
         label=_("Toiminta"),
@@ -54,23 +184,220 @@ class ActorFilter(django_filters.FilterSet):
         empty_label=None,
         choices=[("1", _("Vain toiminnassa olevat")), ("0", _("Myös päättyneet"))],
     )
+    jarjestys = django_filters.ChoiceFilter(
+        label=_("Järjestys"),
+        method="filter_order",
+        empty_label=_("Järjestöt ja hankkeet ensin"),
+        choices=[
+            ("nimi", _("Nimen mukaan")),
+            ("tarkistettu", _("Viimeksi tarkistetut ensin")),
+            ("lisatty", _("Viimeksi lisätyt ensin")),
+        ],
+    )
+
+    # Single-valued parameters: the notice when their value is unknown.
+    unknown_single = {
+        "voimassa": _("Tuntematon toiminnan rajaus %(values)s jätettiin pois."),
+        "jarjestys": _("Tuntematon järjestys %(values)s jätettiin pois."),
+    }
 
     class Meta:
         model = Actor
         fields = []
 
     def __init__(self, data=None, *args, **kwargs):
-        # Ended actors are hidden unless asked for; the default shows in the form too.
         data = data.copy() if data is not None else QueryDict(mutable=True)
+        self.options = self.load_options()
+        self.notices = []
+        self._drop_unknown(data)
+        # Ended actors are hidden unless asked for; the default shows in the form too.
         if not data.get("voimassa"):
             data["voimassa"] = "1"
         super().__init__(data, *args, **kwargs)
+        # Whether ended actors are shown, and the order, stay the form's last choices,
+        # after the filters of subclasses too.
+        for name in ("voimassa", "jarjestys"):
+            self.filters[name] = self.filters.pop(name)
+        for name, options in self.options.items():
+            self.filters[name].extra["choices"] = [(o.value, o.label) for o in options]
+        self._drop_invalid()
+
+    def load_options(self):
+        """Return the options of every OptionFilter by name, read once per request."""
+        return {
+            "alue": [Option(r.slug, r.name_fi, r.pk) for r in Region.objects.all()],
+            "kunta": [
+                Option(m.slug, m.name_fi, m.pk, m.region_id)
+                for m in Municipality.objects.only("slug", "name_fi", "region_id")
+            ],
+            "tyyppi": [Option(kind.url_slug, kind.label, kind.value) for kind in ActorKind],
+            "palvelu": [Option(s.slug, s.name, s.pk) for s in ServiceType.objects.all()],
+            "kohderyhma": [Option(g.slug, g.name, g.pk) for g in TargetGroup.objects.all()],
+        }
+
+    def _drop_unknown(self, data):
+        """Remove the values outside the options from `data`, with a notice for each
+        parameter that had some."""
+        for name, filter_ in self.base_filters.items():
+            if name not in data:
+                continue
+            if name in self.options:
+                known = {option.value for option in self.options[name]}
+                message = filter_.unknown
+            elif name in self.unknown_single:
+                known = {str(value) for value, _label in filter_.extra["choices"]} | {""}
+                message = self.unknown_single[name]
+            else:
+                continue
+            values = data.getlist(name)
+            unknown = list(dict.fromkeys(value for value in values if value not in known))
+            if not unknown:
+                continue
+            data.setlist(name, [value for value in values if value in known])
+            self.notices.append(unknown_notice(message, unknown))
+
+    def _drop_invalid(self):
+        """Leave out what the form still rejects (a search text too long, say), noticed."""
+        if self.form.is_valid():
+            return
+        data = self.data.copy()
+        for name, errors in self.form.errors.items():
+            if name in data:
+                del data[name]
+                label = self.filters[name].label if name in self.filters else name
+                self.notices.append(
+                    _("Rajaus %(label)s jätettiin pois: %(error)s")
+                    % {"label": f"”{label}”", "error": " ".join(errors)}
+                )
+        if not data.get("voimassa"):
+            data["voimassa"] = "1"
+        self.data = data
+        del self._form
+
+    # The filters
+
+    def option_keys(self, name, values):
+        keys = {option.value: option.key for option in self.options[name]}
+        return [keys[value] for value in values if value in keys]
 
     def filter_region(self, queryset, name, value):
-        return queryset.serving_regions(value) if value else queryset
+        return queryset.serving_regions(self.option_keys("alue", value))
 
     def filter_municipality(self, queryset, name, value):
-        return queryset.serving_municipalities(value) if value else queryset
+        return queryset.serving_municipalities(self.option_keys("kunta", value))
+
+    def filter_kind(self, queryset, name, value):
+        # A column of the actor itself: no duplicate rows, so no DISTINCT over 100 000 rows.
+        return queryset.filter(kind__in=self.option_keys("tyyppi", value))
+
+    def filter_linked(self, queryset, name, value):
+        filter_name = next(n for n, f in self.filters.items() if f.field_name == name)
+        return queryset.linked_to_any(name, self.option_keys(filter_name, value))
 
     def filter_active(self, queryset, name, value):
         return queryset.active() if value == "1" else queryset
+
+    def filter_order(self, queryset, name, value):
+        return order_actors(queryset, value)
+
+    # What the list shows around its results
+
+    def filtered(self, **changes):
+        """Return the filtered queryset with some cleaned values replaced by `changes`
+        (None: that filter left out), unordered, for counting."""
+        values = {**self.form.cleaned_data, **changes}
+        queryset = self.queryset.order_by()
+        for name, value in values.items():
+            if name != "jarjestys" and value is not None:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def selected(self):
+        """Return the chosen options as (name, Option) pairs, in the form's order."""
+        chosen = []
+        for name in self.filters:
+            if name in self.options:
+                values = set(self.form.cleaned_data.get(name) or [])
+                chosen += [(name, o) for o in self.options[name] if o.value in values]
+        return chosen
+
+    def count_facet(self, name, queryset):
+        """Count the actors of `queryset` for each option of `name`: {option key: count}."""
+        ids = queryset.values("pk")
+        if name == "tyyppi":
+            return dict(queryset.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+        if name in ("palvelu", "kohderyhma"):
+            return count_linked(queryset, self.filters[name].field_name)
+        served_municipalities = Actor.served_municipalities.through.objects.filter(actor__in=ids)
+        served_regions = Actor.served_regions.through.objects.filter(actor__in=ids)
+        if name == "alue":
+            return count_by_key(
+                pairs_of(queryset, "pk", "municipality__region_id"),
+                pairs_of(served_municipalities, "actor_id", "municipality__region_id"),
+                pairs_of(served_regions, "actor_id", "region_id"),
+            )
+        if name == "kunta":
+            return count_by_key(
+                pairs_of(queryset, "pk", "municipality_id"),
+                pairs_of(served_municipalities, "actor_id", "municipality_id"),
+                pairs_of(served_regions, "actor_id", "region__municipalities__id"),
+            )
+        raise KeyError(name)
+
+    def facet_counts(self):
+        """Return, for every option of every OptionFilter, how many actors the list would
+        show with that option chosen instead of the filter's current values: the filter's
+        count with every other filter applied. One query per filter."""
+        counts = {}
+        for name, options in self.options.items():
+            by_key = self.count_facet(name, self.filtered(**{name: None}))
+            counts[name] = {option.value: by_key.get(option.key, 0) for option in options}
+        return counts
+
+    def conflicts(self):
+        """Return (municipality, its region) Options for each chosen municipality outside
+        every chosen region: the list then shows only actors that serve both."""
+        regions = {option.key: option for option in self.options["alue"]}
+        chosen_regions = {option.key for name, option in self.selected() if name == "alue"}
+        if not chosen_regions:
+            return []
+        return [
+            (option, regions.get(option.region))
+            for name, option in self.selected()
+            if name == "kunta" and option.region not in chosen_regions
+        ]
+
+    def widenings(self):
+        """Return how many actors each selection with one filter less would show, in one
+        query: [(name, count)] for every chosen filter, and ("voimassa", count) for ended
+        actors included when only active ones are shown.
+
+        Leaving out one value of a filter cannot widen the list (the values are
+        alternatives), so a whole filter is left out at a time.
+        """
+        data = self.form.cleaned_data
+        changes = {
+            name: {name: None}
+            for name in self.filters
+            if name not in ("voimassa", "jarjestys") and data.get(name)
+        }
+        if data.get("voimassa") == "1":
+            changes["voimassa"] = {"voimassa": "0"}
+        if not changes:
+            return []
+        counts = self.queryset.order_by().aggregate(
+            **{
+                name: Count("pk", filter=Q(pk__in=self.filtered(**change).values("pk")))
+                for name, change in changes.items()
+            }
+        )
+        return [(name, counts[name]) for name in changes]
+
+
+def unknown_notice(message, values):
+    """Return `message` naming the first few unknown `values` (quoted, cut short)."""
+    shown = [f"”{value[:40]}{'…' if len(value) > 40 else ''}”" for value in values[:NOTICE_VALUES]]
+    named = ", ".join(shown)
+    if len(values) > NOTICE_VALUES:
+        named += " " + _("ja %(n)s muuta") % {"n": len(values) - NOTICE_VALUES}
+    return message % {"values": named, "count": len(values)}

@@ -110,6 +110,40 @@ class ActorKind(models.TextChoices):
     PUBLIC_AGENCY = "public_agency", _("Valtion viranomainen")
     OTHER = "other", _("Muu toimija")
 
+    @property
+    def url_slug(self):
+        """The kind in URLs (`?tyyppi=yhdistys`): Finnish, like the other filter values; the
+        database keeps the English `value`."""
+        return ACTOR_KIND_URL_SLUGS[self]
+
+    @classmethod
+    def from_url_slug(cls, slug):
+        """Return the kind whose URL value is `slug`, or None."""
+        return _ACTOR_KINDS_BY_URL_SLUG.get(slug)
+
+
+# One Finnish URL value per kind (ActorKind.url_slug). Links that used the English database
+# values redirect to these (directory.views.ActorListView).
+ACTOR_KIND_URL_SLUGS = {
+    ActorKind.ASSOCIATION: "yhdistys",
+    ActorKind.FOUNDATION: "saatio",
+    ActorKind.MUNICIPALITY: "kunta",
+    ActorKind.TE_OFFICE: "te-toimisto",
+    ActorKind.EMPLOYMENT_AREA: "tyollisyysalue",
+    ActorKind.ELY_CENTRE: "ely-keskus",
+    ActorKind.ELINVOIMAKESKUS: "elinvoimakeskus",
+    ActorKind.KELA: "kela",
+    ActorKind.EDUCATION: "oppilaitos",
+    ActorKind.COMPANY: "yritys",
+    ActorKind.SOCIAL_ENTERPRISE: "sosiaalinen-yritys",
+    ActorKind.PARISH: "seurakunta",
+    ActorKind.PROJECT: "hanke",
+    ActorKind.NETWORK: "verkosto",
+    ActorKind.PUBLIC_AGENCY: "viranomainen",
+    ActorKind.OTHER: "muu",
+}
+_ACTOR_KINDS_BY_URL_SLUG = {slug: kind for kind, slug in ACTOR_KIND_URL_SLUGS.items()}
+
 
 class TypicalService(models.Model):
     """A service that a kind of provider typically offers (the handbook's service table)."""

@@ -195,7 +195,7 @@ def url_mix():
     for slug in regions:
         mix += [
             (2, reverse("directory:region", args=[slug])),
-            (1, reverse("directory:actors") + "?" + urlencode({"alue": slug, "tyyppi": "project"})),
+            (1, reverse("directory:actors") + "?" + urlencode({"alue": slug, "tyyppi": "hanke"})),
             (1, reverse("directory:region_print", args=[slug])),
             (1, reverse("directory:region_csv", args=[slug]) + "?yhteystiedot=1"),
         ]

@@ -72,7 +72,7 @@ def create_region(count):
         )
         for n in range(10)
     ]
-    kinds = [kind for kind, _label in ActorKind.choices]
+    kinds = list(ActorKind)
     Actor.objects.bulk_create(
         Actor(
             name=f"Kuormatoimija {n:04d} – työllisyyttä edistävä yhdistys ry",
@@ -114,7 +114,7 @@ def selections(kinds, count):
     queries = []
     for n in range(count):
         chosen = [kinds[(n + step) % len(kinds)] for step in range(4)]
-        query = "&".join(f"tyyppi={kind}" for kind in chosen)
+        query = "&".join(f"tyyppi={kind.url_slug}" for kind in chosen)
         queries.append(query + ("&yhteystiedot=1" if n % 2 else ""))
     return queries
 

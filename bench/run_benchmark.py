@@ -145,7 +145,11 @@ def pick_urls():
         .first()
     ) or Actor.objects.published().order_by("pk").first()
     three_filters = urllib.parse.urlencode(
-        {"alue": largest.slug, "tyyppi": ActorKind.ASSOCIATION, "palvelu": service.service.slug}
+        {
+            "alue": largest.slug,
+            "tyyppi": ActorKind.ASSOCIATION.url_slug,
+            "palvelu": service.service.slug,
+        }
     )
     q = urllib.parse.urlencode({"q": SEARCH_WORD})
     pages = [

@@ -40,9 +40,11 @@ class FlagField(forms.Field):
 class PrintOptionsForm(forms.Form):
     """What a workshop print of an area's actors contains, from the print page's GET query."""
 
+    # Kinds by their Finnish URL values (ActorKind.url_slug), as on the actor list; cleaned
+    # to the kinds themselves.
     tyyppi = forms.MultipleChoiceField(
         label=_("Toimijatyypit"),
-        choices=ActorKind.choices,
+        choices=[(kind.url_slug, kind.label) for kind in ActorKind],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -62,6 +64,9 @@ class PrintOptionsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "print-%s")
         super().__init__(*args, **kwargs)
+
+    def clean_tyyppi(self):
+        return [ActorKind.from_url_slug(slug).value for slug in self.cleaned_data["tyyppi"]]
 
 
 class MunicipalitySearchForm(forms.Form):

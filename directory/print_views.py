@@ -3,6 +3,8 @@
 The URL patterns pass `scope="region"` or `scope="municipality"`; everything else is shared.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -16,6 +18,7 @@ from keko.cache import TIMEOUT, directory_key
 from keko.middleware import client_ip
 
 from . import print_jobs
+from .filters import english_kinds_redirect
 from .forms import PrintOptionsForm
 from .models import PrintRender
 from .print_rendering import TEMPLATE, area_actors, print_context, print_urls, sheet_pdf
@@ -35,6 +38,17 @@ def _filename(slug, extension):
     return f"keko-{slug}-{timezone.localdate().isoformat()}.{extension}"
 
 
+def finnish_kinds(view):
+    """Redirect a print URL with the old English kind values to the Finnish ones."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return english_kinds_redirect(request) or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@finnish_kinds
 def print_page(request, slug, scope):
     context, valid = print_context(request, scope, slug, qr="svg")
     if not valid:
@@ -42,6 +56,7 @@ def print_page(request, slug, scope):
     return render(request, TEMPLATE, context)
 
 
+@finnish_kinds
 @never_cache
 def print_pdf(request, slug, scope):
     """The PDF of a selection: from the cache if made already; laid out here if small; else
@@ -141,6 +156,7 @@ def _too_many(request, area, limit_key):
     return response
 
 
+@finnish_kinds
 def print_csv(request, slug, scope):
     context, valid = print_context(request, scope, slug)
     if not valid:

@@ -11,20 +11,22 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from actors.models import Actor, Municipality, Region
+from actors.filters import order_actors
+from actors.models import Actor, ActorKind, Municipality, Region
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
-from keko.cache import cache_public_page
+from keko.cache import cache_public_page, cached
 from keko.forms import SearchForm
 from keko.models import Status
 from keko.pagination import CachedPaginationMixin
 from practices.models import Participation, Practice
 
 from .areas import area_directory
-from .filters import ActorDirectoryFilter
+from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import MunicipalitySearchForm
 from .print_rendering import print_urls
 
@@ -58,7 +60,7 @@ def home(request):
     return render(request, "directory/home.html", {"regions": regions, "figures": home_figures()})
 
 
-@cache_public_page
+@cache_public_page(params=("q",))
 def site_search(request):
     """Search actors, practices, funding and terms at once; show the best of each kind."""
     form = SearchForm(request.GET or None)
@@ -109,19 +111,185 @@ def site_search(request):
     )
 
 
-@method_decorator(cache_public_page, name="dispatch")
+# The way out of an empty list that shows ended actors too (ActorFilter.widenings).
+WIDENING_ALL_ENDED = "voimassa"
+# A list of options longer than this scrolls (static/css/site.css); its chosen ones go first.
+LONG_OPTION_LIST = 12
+
+
+def actor_list_parameters():
+    """The query parameters the actor list reads: its filters, and the page."""
+    return [*ActorDirectoryFilter.base_filters, "page"]
+
+
+@method_decorator(cache_public_page(params=actor_list_parameters), name="dispatch")
 class ActorListView(CachedPaginationMixin, FilterView):
+    """The actor list: filters that never lead to a dead end.
+
+    Unknown values are dropped with a notice, a municipality outside the chosen regions is
+    pointed out, the chosen values are removable chips, every option shows how many actors
+    choosing it would list, and an empty list offers the selections with one filter less.
+    """
+
     filterset_class = ActorDirectoryFilter
     paginate_by = 50
     template_name = "directory/actor_list.html"
 
+    def get(self, request, *args, **kwargs):
+        return english_kinds_redirect(request) or super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        # Name, then pk: a stable order that the (status, name, id) index serves.
-        return Actor.objects.published().order_by("name", "pk")
+        # The default order (actors.filters.order_actors); `jarjestys` and a search's
+        # ranking replace it.
+        return order_actors(Actor.objects.published())
 
     def page_rows(self, pks):
         """Fetch the actors of one page with everything the list shows (deferred join)."""
         return Actor.objects.filter(pk__in=pks).for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        # Counted once per selection, whatever the page and the order.
+        selection = sorted(
+            (key, values)
+            for key, values in filterset.data.lists()
+            if key not in (self.page_kwarg, "jarjestys")
+        )
+        facets = cached(("list-facets", selection), filterset.facet_counts)
+        self._show_counts(filterset, facets)
+        if "search_rank" in filterset.qs.query.annotations:
+            # A ranked search (PostgreSQL) keeps its best matches first unless asked otherwise.
+            order = filterset.form.fields["jarjestys"]
+            order.empty_label = _("Osuvimmat ensin")
+            # Assigned anew, so that the widget's copy of the choices has the new label too.
+            order.choices = [choice for choice in order.choices if choice[0]]
+        chips = self._chips(filterset)
+        context.update(
+            notices=[{"text": text, "links": []} for text in filterset.notices]
+            + self._conflict_notices(filterset),
+            chips=chips,
+            chosen_count=len(chips),
+            suggestions=[],
+        )
+        if not context["paginator"].count:
+            context["suggestions"] = self._suggestions(
+                filterset, cached(("list-widenings", selection), filterset.widenings)
+            )
+        page = context["page_obj"]
+        context["page_range"] = list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        )
+        return context
+
+    # Links to other selections
+
+    def _pairs(self, filterset):
+        """Return the current selection as (name, value) pairs: the cleaned values in the
+        order of the URL, without the page, empty values or the defaults."""
+        return [
+            (key, value)
+            for key, values in filterset.data.lists()
+            if key != self.page_kwarg
+            for value in values
+            if value and (key, value) != ("voimassa", "1")
+        ]
+
+    def _url(self, pairs):
+        return f"{self.request.path}?{urlencode(pairs)}" if pairs else self.request.path
+
+    def _show_counts(self, filterset, facets):
+        """Write each option's count into its label; leave out the options that would empty
+        the list (count 0), unless chosen."""
+        form = filterset.form
+        for name, counts in facets.items():
+            chosen = set(form.cleaned_data.get(name) or [])
+            options = [
+                option
+                for option in filterset.options[name]
+                if counts.get(option.value) or option.value in chosen
+            ]
+            if len(options) > LONG_OPTION_LIST:
+                # The chosen ones first, in sight at the top of a long scrolling list.
+                options.sort(key=lambda option: option.value not in chosen)
+            form.fields[name].choices = [
+                (option.value, f"{option.label} ({counts.get(option.value, 0)})")
+                for option in options
+            ]
+
+    def _chips(self, filterset):
+        pairs = self._pairs(filterset)
+        chips = []
+        text = filterset.form.cleaned_data.get("q")
+        if text:
+            chips.append(
+                {
+                    "label": _("Hakusana: %(text)s") % {"text": text},
+                    "url": self._url([pair for pair in pairs if pair[0] != "q"]),
+                }
+            )
+        for name, option in filterset.selected():
+            chips.append(
+                {
+                    "label": f"{filterset.filters[name].label}: {option.label}",
+                    "url": self._url([pair for pair in pairs if pair != (name, option.value)]),
+                }
+            )
+        return chips
+
+    def _conflict_notices(self, filterset):
+        pairs = self._pairs(filterset)
+        chosen_regions = [option.label for name, option in filterset.selected() if name == "alue"]
+        notices = []
+        for municipality, region in filterset.conflicts():
+            text = ngettext(
+                "Kunta %(municipality)s (%(region)s) ei ole valitussa maakunnassa "
+                "%(regions)s, joten listalla ovat vain toimijat, jotka toimivat molemmilla "
+                "alueilla.",
+                "Kunta %(municipality)s (%(region)s) ei ole yhdessäkään valituista "
+                "maakunnista %(regions)s, joten listalla ovat vain toimijat, jotka toimivat "
+                "molemmilla alueilla.",
+                len(chosen_regions),
+            ) % {
+                "municipality": municipality.label,
+                "region": region.label if region else "",
+                "regions": ", ".join(chosen_regions),
+            }
+            links = [
+                {
+                    "label": _("Poista kunta %(name)s") % {"name": municipality.label},
+                    "url": self._url([p for p in pairs if p != ("kunta", municipality.value)]),
+                },
+                {
+                    "label": ngettext("Poista maakunta", "Poista maakunnat", len(chosen_regions)),
+                    "url": self._url([p for p in pairs if p[0] != "alue"]),
+                },
+            ]
+            notices.append({"text": text, "links": links})
+        return notices
+
+    def _suggestions(self, filterset, widenings):
+        """Return links to the selections with one filter less that list some actors."""
+        pairs = self._pairs(filterset)
+        chosen = {}
+        for name, option in filterset.selected():
+            chosen.setdefault(name, []).append(option.label)
+        suggestions = []
+        for name, count in widenings:
+            if not count:
+                continue
+            if name == WIDENING_ALL_ENDED:
+                label = _("Näytä myös päättyneet toimijat")
+                url = self._url([p for p in pairs if p[0] != "voimassa"] + [("voimassa", "0")])
+            else:
+                values = chosen.get(name) or [filterset.form.cleaned_data.get(name, "")]
+                label = _("Ilman rajausta %(filter)s: %(values)s") % {
+                    "filter": filterset.filters[name].label,
+                    "values": ", ".join(str(value) for value in values),
+                }
+                url = self._url([p for p in pairs if p[0] != name])
+            suggestions.append({"label": label, "url": url, "count": count})
+        return sorted(suggestions, key=lambda s: -s["count"])
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -172,14 +340,21 @@ class RegionListView(ListView):
 
 def _area_page(request, *, area, region, actors, filter_query, **extra):
     """Render a region's or a municipality's page: its published, active `actors`."""
+    directory = area_directory(actors, regions=[region])
+    list_url = f"{reverse('directory:actors')}?{urlencode(filter_query)}"
+    for group in directory.groups:
+        # The kind's Finnish URL value, for the actor list of the area and the kind and for
+        # the print options.
+        group.url_slug = ActorKind(group.kind).url_slug
+        group.list_url = f"{list_url}&{urlencode({'tyyppi': group.url_slug})}"
     return render(
         request,
         "directory/area_detail.html",
         {
             "area": area,
             "region": region,
-            "directory": area_directory(actors, regions=[region]),
-            "list_url": f"{reverse('directory:actors')}?{urlencode(filter_query)}",
+            "directory": directory,
+            "list_url": list_url,
             "print_urls": print_urls(area),
             **extra,
         },

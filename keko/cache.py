@@ -25,7 +25,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 
@@ -117,18 +117,29 @@ def connect_receivers():
             )
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, params=()):
     """Serve a GET page to anonymous visitors from the shared cache, under the directory version.
 
     For pages that show published data only and nothing about the visitor. Only 200 responses
     are kept; the security headers are added afterwards by the middleware, as for any page.
+
+    `params` names the query parameters the page reads (or is a function returning them, for
+    a page whose filters are defined elsewhere). The page is keyed on those alone, in a
+    canonical order, and the view sees only them: `?x=1`, `&r=7` or a reordered query string
+    find the same entry instead of rendering and storing the page again (a free way to
+    bypass the cache and fill it), and since the view never sees the others, no link or
+    form of the stored page carries them.
     """
+    if view is None:
+        return functools.partial(cache_public_page, params=params)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = directory_key("page", request.get_host(), request.get_full_path())
+        request.GET = canonical_query(request.GET, params() if callable(params) else params)
+        query = request.GET.urlencode()
+        key = directory_key("page", request.get_host(), request.path, query)
         stored = cache.get(key)
         if stored is not None:
             content, content_type = stored
@@ -141,3 +152,16 @@ def cache_public_page(view):
         return response
 
     return wrapped
+
+
+def canonical_query(query, names):
+    """Return the QueryDict `query` reduced to the parameters `names`, each with its distinct
+    values in sorted order, the parameters sorted by name (immutable, like request.GET). An
+    empty value stays: a search for nothing answers with a message, not the page without it."""
+    canonical = QueryDict(mutable=True)
+    for name in sorted(set(names)):
+        values = sorted(set(query.getlist(name)))
+        if values:
+            canonical.setlist(name, values)
+    canonical._mutable = False
+    return canonical

@@ -245,6 +245,9 @@ LOGGING = {
     },
 }
 
+# Where visitors may write about the service (the accessibility statement names it).
+FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", "")
+
 # The admin's address is not advertised; production sets its own.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 

@@ -9,6 +9,11 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "saavutettavuusseloste/",
+        views.accessibility_statement,
+        name="accessibility_statement",
+    ),
     # Before the directory: its funding-source pattern would take "kalenteri" for a slug.
     path("rahoitus/", include("funding.urls")),
     path("kaytannot/", include("practices.urls")),

@@ -91,15 +91,22 @@ def test_pick_a_region_narrow_by_kind_and_service_and_open_an_actor(page, live_s
 
     page.get_by_role("link", name="Selaa ja rajaa kaikkia").click()
     expect(page.get_by_role("heading", name="3 toimijaa")).to_be_visible()
-    page.get_by_label("Yhdistys tai järjestö", exact=True).check()
-    page.get_by_label("Yritys", exact=True).check()
+    # With a filter chosen the filters are folded away; each option shows its count.
+    page.get_by_text("Rajaa hakua (1 valittu)").click()
+    page.get_by_label(re.compile(r"^Yhdistys tai järjestö \(\d+\)$")).check()
+    page.get_by_label(re.compile(r"^Yritys \(\d+\)$")).check()
     page.get_by_role("button", name="Näytä").click()
     expect(page.get_by_role("heading", name="2 toimijaa")).to_be_visible()
-    assert "tyyppi=association" in page.url and "alue=pirkanmaa" in page.url
+    assert "tyyppi=yhdistys" in page.url and "alue=pirkanmaa" in page.url
 
-    page.get_by_label("Työpajat", exact=True).check()
+    page.get_by_text("Rajaa hakua (3 valittu)").click()
+    page.get_by_label(re.compile(r"^Työpajat \(\d+\)$")).check()
     page.get_by_role("button", name="Näytä").click()
     expect(page.get_by_role("heading", name="1 toimija")).to_be_visible()
+    # A chosen value is a chip that removes it.
+    page.get_by_role("link", name=re.compile("Poista rajaus Palvelu: Työpajat")).click()
+    expect(page.get_by_role("heading", name="2 toimijaa")).to_be_visible()
+    page.go_back()
 
     page.get_by_role("link", name="Tampereen Työpaja ry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tampereen Työpaja ry")
@@ -156,6 +163,8 @@ PAGE_TYPES = [
     ("glossary:detail", ("verkosto",)),
     ("directory:search", ()),
     ("directory:region_print", ("pirkanmaa",)),
+    ("accessibility_statement", ()),
+    ("opendata_site:page", ()),
 ]
 
 
@@ -172,7 +181,27 @@ def test_practice_page_and_filter_errors_have_no_accessibility_violations(
     for path in (
         directory["practice"].get_absolute_url(),
         reverse("directory:actors") + "?alue=nope",
+        # notices (an unknown kind, a municipality outside the region), chips, ways out
+        reverse("directory:actors") + "?alue=lappi&kunta=tampere&tyyppi=jarjesto",
     ):
         page.goto(live_server.url + path)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, results.generate_report()
+
+
+def test_print_page_has_a_print_button_that_opens_the_browsers_print(page, live_server, directory):
+    # window.print() blocks in a headless browser: count the calls instead.
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1 }")
+    page.goto(url(live_server, "directory:region_print", "pirkanmaa"))
+    button = page.get_by_role("button", name="Tulosta", exact=True)
+    expect(button).to_be_visible()
+    button.click()
+    assert page.evaluate("window.printed") == 1
+
+
+def test_print_button_stays_hidden_without_javascript(browser, live_server, directory):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url(live_server, "directory:region_print", "pirkanmaa"))
+    expect(page.get_by_role("button", name="Tulosta", exact=True)).to_have_count(0)
+    context.close()

@@ -129,16 +129,16 @@ def test_pdf_cache_is_keyed_on_the_cleaned_options(client, area, monkeypatch):
     renders = []
     monkeypatch.setattr("directory.print_rendering.render_pdf", _counting(renders))
     path = url("region_print_pdf", "pirkanmaa")
-    first = client.get(path, {"tyyppi": ["project", "association"], "tarkistuslista": "1"})
+    first = client.get(path, {"tyyppi": ["hanke", "yhdistys"], "tarkistuslista": "1"})
     for query in (
-        {"tyyppi": ["association", "project"], "tarkistuslista": "1"},  # another order
-        {"tarkistuslista": "1", "tyyppi": ["project", "association"], "x": "1"},  # unknown
-        {"tyyppi": ["project", "association"], "tarkistuslista": "1", "v": "7"},
+        {"tyyppi": ["yhdistys", "hanke"], "tarkistuslista": "1"},  # another order
+        {"tarkistuslista": "1", "tyyppi": ["hanke", "yhdistys"], "x": "1"},  # unknown
+        {"tyyppi": ["hanke", "yhdistys"], "tarkistuslista": "1", "v": "7"},
     ):
         again = client.get(path, query)
         assert again.status_code == 200 and again.content == first.content
     assert len(renders) == 1
-    client.get(path, {"tyyppi": "project"})
+    client.get(path, {"tyyppi": "hanke"})
     assert len(renders) == 2
 
 
@@ -155,7 +155,7 @@ def _counting(renders):
 def test_pdf_options_change_the_content(client, area):
     response = client.get(
         url("region_print_pdf", "pirkanmaa"),
-        {"tyyppi": "project", "paattyneet": "1", "tarkistuslista": "1"},
+        {"tyyppi": "hanke", "paattyneet": "1", "tarkistuslista": "1"},
     )
     text = pdf_text(response.content)
     assert "Osallisuushanke" in text and "Päättynyt hanke" in text
@@ -262,7 +262,7 @@ def test_print_page_is_a_standalone_page_of_published_actors(client, area):
 
 
 def test_print_page_kind_and_service_options_narrow_the_list(client, area):
-    by_kind = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "project"})
+    by_kind = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "hanke"})
     names = [a.name for g in by_kind.context["sheet"].groups for a in g.actors]
     assert names == ["Osallisuushanke"]
     by_service = client.get(url("region_print", "pirkanmaa"), {"palvelu": "tyohonvalmennus"})
@@ -413,7 +413,7 @@ def test_region_page_offers_the_print_options(client, area):
     for name in ("yhteystiedot", "paattyneet", "tarkistuslista"):
         assert f'name="{name}" value="1" id="print-{name}"' in html
         assert f'<label for="print-{name}">' in html
-    assert 'name="tyyppi" value="project"' in html
+    assert 'name="tyyppi" value="hanke"' in html
 
 
 def test_municipality_page_offers_the_municipality_print(client, area):
@@ -468,6 +468,19 @@ def test_print_of_too_many_actors_asks_to_narrow_the_selection(client, area, mon
         response = client.get(url(name, "pirkanmaa"))
         assert response.status_code == 400
         assert "tulosteeseen mahtuu enintään 1" in response.content.decode()
-    response = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "project"})
+    response = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "hanke"})
     assert response.status_code == 200
     assert client.get(url("region_csv", "pirkanmaa")).status_code == 200
+
+
+def test_print_urls_take_finnish_kind_values_and_redirect_the_english_ones(client, area):
+    response = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "hanke"})
+    page = response.content.decode()
+    assert "Osallisuushanke" in page and "Työttömien yhdistys" not in page
+    for name in ("region_print", "region_print_pdf", "region_csv"):
+        old = client.get(url(name, "pirkanmaa"), {"tyyppi": "project", "tarkistuslista": "1"})
+        assert old.status_code == 301
+        assert old["Location"].endswith("?tyyppi=hanke&tarkistuslista=1")
+    # The area page offers the print by the same values.
+    region_page = client.get(area["region"].get_absolute_url()).content.decode()
+    assert 'name="tyyppi" value="hanke"' in region_page

@@ -58,15 +58,15 @@ def test_a_large_pdf_is_queued_and_the_visitor_waits_on_a_page_that_refreshes(
 
 def test_identical_requests_share_one_render(client, region):
     for query in (
-        {"tyyppi": ["association", "project"]},
-        {"tyyppi": ["project", "association"], "v": "1"},  # another order, an unknown parameter
-        {"tyyppi": ["association", "project"]},
+        {"tyyppi": ["yhdistys", "hanke"]},
+        {"tyyppi": ["hanke", "yhdistys"], "v": "1"},  # another order, an unknown parameter
+        {"tyyppi": ["yhdistys", "hanke"]},
     ):
         assert client.get(PDF, query).status_code == 202
     assert PrintRender.objects.count() == 1
     assert DBTaskResult.objects.count() == 1
     # Another selection is another render.
-    assert client.get(PDF, {"tyyppi": "association"}).status_code == 202
+    assert client.get(PDF, {"tyyppi": "yhdistys"}).status_code == 202
     assert PrintRender.objects.count() == 2
 
 
@@ -107,7 +107,7 @@ def test_anonymous_addresses_get_429_past_their_new_renders(client, region, admi
     # A PDF already on its way costs nothing; another address, or a curator, may go on.
     assert client.get(PDF, {"yhteystiedot": "1"}).status_code == 202
     assert client.get(PDF, REMOTE_ADDR="192.0.2.7").status_code == 202
-    assert admin_client.get(PDF, {"tyyppi": "association"}).status_code == 202
+    assert admin_client.get(PDF, {"tyyppi": "yhdistys"}).status_code == 202
 
 
 def test_a_render_past_its_deadline_fails_with_a_message_and_can_be_asked_again(

@@ -65,7 +65,7 @@ def test_municipality_kind_service_and_target_group_filters_combine(client):
         LIST,
         {
             "kunta": town.slug,
-            "tyyppi": "association",
+            "tyyppi": "yhdistys",
             "palvelu": coaching.slug,
             "kohderyhma": youth.slug,
         },
@@ -78,7 +78,7 @@ def test_several_values_of_one_parameter_are_alternatives(client):
     a = make_actor(kind=ActorKind.PARISH)
     b = make_actor(kind=ActorKind.COMPANY)
     make_actor(kind=ActorKind.FOUNDATION)
-    response = client.get(f"{LIST}?tyyppi=parish&tyyppi=company")
+    response = client.get(f"{LIST}?tyyppi=seurakunta&tyyppi=yritys")
     assert set(listed(response)) == {a, b}
 
 
@@ -108,12 +108,15 @@ def test_text_filter_matches_name_and_description(client):
         {"q": "x" * 500},
     ],
 )
-def test_bad_filter_values_show_a_form_error(client, query):
-    make_actor()
+def test_bad_filter_values_are_dropped_with_a_notice(client, query):
+    # Formerly a form error and an empty list; now the value is left out and named
+    # (tests/directory/test_no_dead_ends.py).
+    actor = make_actor()
     response = client.get(LIST, query)
     assert response.status_code == 200
-    assert response.context["filter"].form.errors
-    assert 'class="errorlist' in response.content.decode()
+    assert not response.context["filter"].form.errors
+    assert listed(response) == [actor]
+    assert "jätettiin pois" in response.content.decode()
     assert "<script>" not in response.content.decode()
 
 
@@ -126,10 +129,10 @@ def test_malformed_page_number_serves_a_page(client, page):
 
 def test_list_paginates_and_keeps_filters_in_page_links(client):
     make_actors(55, kind=ActorKind.PARISH)
-    response = client.get(LIST, {"tyyppi": "parish"})
+    response = client.get(LIST, {"tyyppi": "seurakunta"})
     assert len(listed(response)) == 50
     assert response.context["paginator"].count == 55
-    assert "tyyppi=parish&amp;page=2" in response.content.decode()
+    assert "tyyppi=seurakunta&amp;page=2" in response.content.decode()
 
 
 def test_detail_shows_public_contacts_only(client):
@@ -140,6 +143,17 @@ def test_detail_shows_public_contacts_only(client):
     content = response.content.decode()
     assert "Julkinen Henkilö" in content
     assert "Yksityinen Henkilö" not in content
+
+
+def test_detail_without_contact_details_has_no_empty_contact_heading(client):
+    bare = make_actor(name="Tyhjä toimija")
+    page = client.get(bare.get_absolute_url()).content.decode()
+    assert "Tyhjä toimija" in page and "Yhteystiedot" not in page
+
+    registered = make_actor(business_id="1234567-1")
+    page = client.get(registered.get_absolute_url()).content.decode()
+    assert "Yhteystiedot" in page
+    assert '<a href="https://tietopalvelu.ytj.fi/yritys/1234567-1"' in page
 
 
 def test_draft_detail_is_404_for_visitors_and_visible_to_staff(client, admin_client):
@@ -198,7 +212,7 @@ def test_region_page_groups_actors_by_kind_and_fills_the_checklist(client):
     content = response.content.decode()
     groups = {g.kind: g for g in response.context["directory"].groups}
     assert groups["project"].count == 8 and len(groups["project"].actors) == 5
-    assert f"alue={region.slug}&amp;tyyppi=project" in content
+    assert f"alue={region.slug}&amp;tyyppi=hanke" in content
     checklist = {item.role: item for item in response.context["directory"].checklist}
     assert [c.name for c in checklist[role].contacts] == ["Eija Elinkeino"]
     assert checklist[projects_role].actor_count == 8
@@ -253,14 +267,14 @@ def test_home_lists_every_region_with_figures(client):
 
 def test_cached_list_follows_edits(client, django_assert_max_num_queries):
     first = make_actor(name="Aalto ry", kind=ActorKind.PARISH)
-    assert listed(client.get(LIST, {"tyyppi": "parish"})) == [first]
+    assert listed(client.get(LIST, {"tyyppi": "seurakunta"})) == [first]
     second = make_actor(name="Beta ry", kind=ActorKind.PARISH)
-    response = client.get(LIST, {"tyyppi": "parish"})
+    response = client.get(LIST, {"tyyppi": "seurakunta"})
     assert listed(response) == [first, second]
     assert response.context["paginator"].count == 2
     assert "Beta ry" in response.content.decode()
     first.status = Status.DRAFT
     first.save()
-    response = client.get(LIST, {"tyyppi": "parish"})
+    response = client.get(LIST, {"tyyppi": "seurakunta"})
     assert listed(response) == [second]
     assert "Aalto ry" not in response.content.decode()

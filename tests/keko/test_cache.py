@@ -97,3 +97,33 @@ def test_not_found_pages_are_not_cached(client):
     assert client.get(url).status_code == 404
     make_actor(slug="tuleva")
     assert client.get(url).status_code == 200
+
+
+def test_unknown_parameters_and_their_order_find_the_same_cached_page(
+    client, django_assert_num_queries
+):
+    town = make_municipality(slug="oulu")
+    make_actor(municipality=town, name="Oulun yhdistys")
+    actors = reverse("directory:actors")
+    first = client.get(actors, {"kunta": "oulu", "tyyppi": "yhdistys"})
+    assert first.status_code == 200 and "Oulun yhdistys" in first.content.decode()
+    for query in (
+        "tyyppi=yhdistys&kunta=oulu",  # another order
+        "kunta=oulu&tyyppi=yhdistys&x=1",  # a parameter the page does not read
+        "r=7&tyyppi=yhdistys&kunta=oulu&kunta=oulu",  # and a repeated value
+    ):
+        with django_assert_num_queries(0):
+            again = client.get(f"{actors}?{query}")
+        assert again.content == first.content
+    # The page never sees the unknown parameter, so none of its links carries it.
+    assert "x=1" not in client.get(f"{actors}?x=1").content.decode()
+
+
+def test_pages_that_read_no_parameter_are_one_page_whatever_the_query(
+    client, django_assert_num_queries
+):
+    home = reverse("directory:home")
+    first = client.get(home, {"q": "ei näy"})
+    assert "ei näy" not in first.content.decode()  # the header's search box stays empty
+    with django_assert_num_queries(0):
+        assert client.get(home, {"v": "2"}).content == first.content
