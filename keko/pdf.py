@@ -63,7 +63,7 @@ FORK_SERVER.set_forkserver_preload(["keko.pdf_render"])
 
 # Renderers give way to the web workers on a busy machine: a page is a few milliseconds of
 # CPU that a visitor waits for, a PDF a few seconds more or less.
-RENDERER_NICENESS = 10
+RENDERER_NICENESS = 19
 
 
 def _start_renderer():
