@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 import django_filters
-from django.db import connection
 from django.db.models import Case, Count, F, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,16 @@ from django.utils.translation import ngettext_lazy
 from keko.filters import SearchFilter
 from keko.widgets import FastCheckboxSelectMultiple
 
-from .models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
+from .models import (
+    Actor,
+    ActorKind,
+    ActorMunicipality,
+    ActorRegion,
+    Municipality,
+    Region,
+    ServiceType,
+    TargetGroup,
+)
 
 # Shown after the civil-society actors in the default order (see order_actors).
 PUBLIC_SECTOR_KINDS = [
@@ -75,36 +83,6 @@ class OptionFilter(django_filters.MultipleChoiceFilter):
         kwargs.setdefault("choices", [])
         super().__init__(**kwargs)
         self.unknown = unknown
-
-
-def count_by_key(*pairs):
-    """Count distinct actors per key over querysets of (actor, key) pairs (`pairs_of`), in
-    one query: all the pairs, grouped by key. Returns {key: count}.
-
-    An actor may pair with a key several ways (based in a town and serving it too), so the
-    actors are counted distinct. The SQL around the union is the only SQL written here; the
-    union itself, and its parameters, are Django's.
-    """
-    first, *rest = pairs
-    union = first.union(*rest, all=True) if rest else first
-    sql, params = union.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pair_key, COUNT(DISTINCT pair_actor) "  # noqa: S608
-            f"FROM ({sql}) AS pairs GROUP BY pair_key",
-            params,
-        )
-        return dict(cursor.fetchall())
-
-
-def pairs_of(queryset, actor, key):
-    """Return (actor, key) pairs of `queryset`, for count_by_key."""
-    return (
-        queryset.order_by()
-        .annotate(pair_actor=F(actor), pair_key=F(key))
-        .filter(pair_key__isnull=False)
-        .values_list("pair_actor", "pair_key")
-    )
 
 
 def count_linked(queryset, field_name):
@@ -328,21 +306,14 @@ class ActorFilter(django_filters.FilterSet):
             return dict(queryset.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
         if name in ("palvelu", "kohderyhma"):
             return count_linked(queryset, self.filters[name].field_name)
-        served_municipalities = Actor.served_municipalities.through.objects.filter(actor__in=ids)
-        served_regions = Actor.served_regions.through.objects.filter(actor__in=ids)
-        if name == "alue":
-            return count_by_key(
-                pairs_of(queryset, "pk", "municipality__region_id"),
-                pairs_of(served_municipalities, "actor_id", "municipality__region_id"),
-                pairs_of(served_regions, "actor_id", "region_id"),
-            )
-        if name == "kunta":
-            return count_by_key(
-                pairs_of(queryset, "pk", "municipality_id"),
-                pairs_of(served_municipalities, "actor_id", "municipality_id"),
-                pairs_of(served_regions, "actor_id", "region__municipalities__id"),
-            )
-        raise KeyError(name)
+        # The areas each actor serves, one row per actor and area (actors.areas keeps them).
+        memberships = {"alue": ActorRegion, "kunta": ActorMunicipality}[name].objects
+        return dict(
+            memberships.filter(actor__in=ids)
+            .values("area")
+            .annotate(n=Count("*"))
+            .values_list("area", "n")
+        )
 
     def facet_counts(self):
         """Return, for every option of every OptionFilter, how many actors the list would

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from keko.models import CuratedModel, CuratedQuerySet, Status
+from keko.search import BoundedSearchQuery
 
 from .validators import validate_business_id
 
@@ -143,6 +144,7 @@ ACTOR_KIND_URL_SLUGS = {
     ActorKind.OTHER: "muu",
 }
 _ACTOR_KINDS_BY_URL_SLUG = {slug: kind for kind, slug in ACTOR_KIND_URL_SLUGS.items()}
+_KIND_LABELS = dict(ActorKind.choices)
 
 
 class TypicalService(models.Model):
@@ -205,33 +207,85 @@ class ActorQuerySet(CuratedQuerySet):
             Q(active_until__isnull=True) | Q(active_until__gte=on),
         )
 
+    # Set by serving_regions()/serving_municipalities() to (method name, areas): lets
+    # area_memberships() answer an area page from the membership table alone.
+    _serving = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._serving = self._serving
+        return clone
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Insert actors in bulk, and their area memberships (no signals are sent)."""
+        from . import areas
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        areas.refresh(actor.pk for actor in created)
+        return created
+
+    def update(self, **kwargs):
+        """Update in bulk; the area memberships copy some fields, so refresh them too."""
+        from . import areas
+
+        if not areas.WATCHED_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        rows = super().update(**kwargs)
+        areas.refresh(pks)
+        return rows
+
     def serving_regions(self, regions):
-        """Return actors based in, serving a municipality of, or covering any of `regions`."""
-        served_municipality = self.model.served_municipalities.through.objects.filter(
-            municipality__region__in=regions
-        ).values("actor_id")
-        served_region = self.model.served_regions.through.objects.filter(region__in=regions).values(
-            "actor_id"
-        )
-        return self.filter(
-            Q(municipality__region__in=regions)
-            | Q(pk__in=served_municipality)
-            | Q(pk__in=served_region)
-        )
+        """Return actors based in, serving a municipality of, or covering any of `regions`.
+
+        Read from ActorRegion (kept up to date by actors.areas), one indexed semi-join.
+        """
+        members = ActorRegion.objects.filter(area__in=regions).values("actor_id")
+        clone = self.filter(pk__in=members)
+        clone._serving = ("serving_regions", regions)
+        return clone
 
     def serving_municipalities(self, municipalities):
-        """Return actors based in or serving any of `municipalities`, or their whole region."""
-        served_municipality = self.model.served_municipalities.through.objects.filter(
-            municipality__in=municipalities
-        ).values("actor_id")
-        served_region = self.model.served_regions.through.objects.filter(
-            region__municipalities__in=municipalities
-        ).values("actor_id")
-        return self.filter(
-            Q(municipality__in=municipalities)
-            | Q(pk__in=served_municipality)
-            | Q(pk__in=served_region)
+        """Return actors based in or serving any of `municipalities`, or their whole region.
+
+        Read from ActorMunicipality (kept up to date by actors.areas).
+        """
+        members = ActorMunicipality.objects.filter(area__in=municipalities).values("actor_id")
+        clone = self.filter(pk__in=members)
+        clone._serving = ("serving_municipalities", municipalities)
+        return clone
+
+    def area_memberships(self):
+        """Return the membership rows of these actors if they are exactly the published,
+        active actors serving some areas (`published().active().serving_regions(areas)` or
+        `…serving_municipalities(areas)`), else None.
+
+        The rows carry the actor's kind, name, status and active period, so that an area's
+        counts per kind and first names come from an index alone, without the actor table.
+        """
+        if self._serving is None or isinstance(self.query, BoundedSearchQuery):
+            return None
+        method, areas = self._serving
+        published = self.model.objects.published()
+        expected = (
+            getattr(published.active(), method)(areas),
+            getattr(published, method)(areas).active(),
         )
+        if _filters_of(self) not in {_filters_of(queryset) for queryset in expected}:
+            return None
+        model = ActorRegion if method == "serving_regions" else ActorMunicipality
+        return model.objects.filter(area__in=areas).listed()
+
+    def count(self):
+        """Count; the published, active actors of an area from the membership index alone."""
+        rows = self.area_memberships() if self._result_cache is None else None
+        if rows is None:
+            return super().count()
+        # One row per actor and area: distinct actors unless one area is asked.
+        areas = self._serving[1]
+        if isinstance(areas, list | tuple) and len(areas) == 1:
+            return rows.count()
+        return rows.values("actor_id").distinct().count()
 
     def national(self):
         """Return actors that serve the whole country."""
@@ -272,6 +326,14 @@ class ActorQuerySet(CuratedQuerySet):
                 ).select_related("network"),
             ),
         )
+
+
+def _filters_of(queryset):
+    """The SQL of `queryset` without its order and related rows: which rows it selects."""
+    query = queryset.query.clone()
+    query.clear_ordering(force=True)
+    query.select_related = False
+    return str(query)
 
 
 class Actor(CuratedModel):
@@ -381,6 +443,11 @@ class Actor(CuratedModel):
     def get_absolute_url(self):
         return reverse("directory:actor", kwargs={"slug": self.slug})
 
+    def get_kind_display(self):
+        # Django's own hashes every choice's lazy label on each call: a tenth of a
+        # millisecond, times the hundreds of entries of an area page.
+        return _KIND_LABELS.get(self.kind, self.kind)
+
     def is_active(self, on=None):
         on = on or timezone.localdate()
         started = self.active_from is None or self.active_from <= on
@@ -415,11 +482,111 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["role__checklist_order", "name"]
+        indexes = [
+            # An area page's checklist: the public contacts of the area's actors.
+            models.Index(
+                fields=["actor", "role"],
+                include=["name", "id"],
+                condition=Q(public=True),
+                name="actors_contact_public_idx",
+            ),
+        ]
         verbose_name = _("yhteyshenkilö")
         verbose_name_plural = _("yhteyshenkilöt")
 
     def __str__(self):
         return f"{self.name or self.role} ({self.actor})"
+
+
+class AreaMembershipQuerySet(models.QuerySet):
+    def listed(self, on=None):
+        """Return the rows of published actors whose active period includes `on` (today)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=on),
+            Q(active_until__isnull=True) | Q(active_until__gte=on),
+            status=Status.PUBLISHED,
+        )
+
+
+class AreaMembership(models.Model):
+    """An area an actor serves: derived data, rebuilt by actors.areas on every write.
+
+    The actor's kind, name, status and active period are copied in, so that an area page's
+    counts and first entries per kind are read from one index (see the subclasses' indexes).
+    """
+
+    # Indexed by the unique constraints (actor, area) of the subclasses.
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    name = models.CharField(max_length=250)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    active_from = models.DateField(null=True)
+    active_until = models.DateField(null=True)
+
+    objects = AreaMembershipQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.name} – {self.area}"
+
+
+class ActorRegion(AreaMembership):
+    """A region an actor serves: its home region, the regions of the municipalities it
+    serves, and the regions it serves as a whole."""
+
+    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "area"], name="unique_actor_region"),
+        ]
+        indexes = [
+            # Counts per kind, and the keys of an area's actors, from the index alone
+            # (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(
+                fields=["area", "status", "kind"],
+                include=["actor", "active_from", "active_until"],
+                name="actors_actorregion_area_idx",
+            ),
+            # The first few names of each kind; the area's actors by name (the checklist).
+            models.Index(
+                fields=["area", "status", "kind", "name"],
+                include=["actor", "active_from", "active_until"],
+                name="actors_actorregion_name_idx",
+            ),
+        ]
+
+
+class ActorMunicipality(AreaMembership):
+    """A municipality an actor serves: its home municipality, the municipalities it serves,
+    and every municipality of the regions it serves as a whole."""
+
+    area = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "area"], name="unique_actor_municipality"),
+        ]
+        indexes = [
+            # Counts per kind, and the keys of an area's actors, from the index alone
+            # (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(
+                fields=["area", "status", "kind"],
+                include=["actor", "active_from", "active_until"],
+                name="actors_actormunicip_area_idx",
+            ),
+            # The first few names of each kind; the area's actors by name (the checklist).
+            models.Index(
+                fields=["area", "status", "kind", "name"],
+                include=["actor", "active_from", "active_until"],
+                name="actors_actormunicip_name_idx",
+            ),
+        ]
 
 
 class NetworkMembership(models.Model):

@@ -20,6 +20,7 @@ from itertools import accumulate
 from django.db import transaction
 from django.utils import timezone
 
+from actors import areas
 from actors.models import (
     Actor,
     ActorKind,
@@ -522,6 +523,8 @@ def insert_plan(plan, *, batch_size):
         "municipality_id",
     )
     stats.served_regions = through_rows(Actor.served_regions, plan.served_regions, "region_id")
+    # The link tables were filled without signals: the areas the actors serve follow by hand.
+    areas.refresh(actor.pk for actor in actors)
     contacts = []
     for i, contact in plan.contacts:
         contact.actor = actors[i]

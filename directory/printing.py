@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from actors.models import ActorKind, Contact
+from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
 from keko.spreadsheets import as_text_cell
 
@@ -104,15 +104,18 @@ def area_actors(actors, options):
 def selected_actors(actors, options, *, target_groups=False):
     """Return `actors` narrowed to the chosen kinds and services, with what an entry shows.
 
-    Contacts are prefetched only when asked for, and then only the public ones; target
-    groups only when `target_groups` (the CSV has a column for them, the print does not).
+    Contacts are prefetched only when asked for, and then only the public ones. The names
+    of services and target groups (`target_groups`: the CSV has a column for them, the print
+    does not) are attached by print_selection().
     """
     actors = area_actors(actors, options)
     if options.kinds:
         actors = actors.filter(kind__in=options.kinds)
     if options.services:
         actors = actors.linked_to_any("services", options.services)
-    prefetches = ["services", "target_groups"] if target_groups else ["services"]
+    # Services and target groups are read by attach_names() in one query each: a prefetch
+    # builds a queryset per actor, which costs more than the query with 2 000 actors.
+    prefetches = []
     if options.contacts:
         prefetches.append(
             Prefetch(
@@ -156,9 +159,29 @@ def print_checklist(actors, options):
     return checklist(groups, area)
 
 
+def attach_names(actors, field_name, attribute):
+    """Set `attribute` of each of `actors` to the names of its linked `field_name` entries
+    (services, target groups), sorted: one query for all of them."""
+    field = Actor._meta.get_field(field_name)
+    through = field.remote_field.through
+    names = {actor.pk: [] for actor in actors}
+    links = through.objects.filter(**{f"{field.m2m_field_name()}__in": list(names)})
+    target = field.m2m_reverse_field_name()
+    for actor_id, name in links.values_list(field.m2m_column_name(), f"{target}__name").order_by(
+        f"{target}__name"
+    ):
+        names[actor_id].append(name)
+    for actor in actors:
+        setattr(actor, attribute, names[actor.pk])
+
+
 def print_selection(actors, options, *, target_groups=False):
     """Build the print sheet of the published `actors` of an area according to `options`."""
-    groups = group_by_kind(selected_actors(actors, options, target_groups=target_groups))
+    entries = list(selected_actors(actors, options, target_groups=target_groups))
+    attach_names(entries, "services", "service_names")
+    if target_groups:
+        attach_names(entries, "target_groups", "target_group_names")
+    groups = group_by_kind(entries)
     return PrintSheet(
         groups=groups,
         total=sum(group.count for group in groups),
@@ -205,7 +228,7 @@ def entry_lines(actor):
     is a line with none."""
     town = actor.municipality.name_fi if actor.municipality else ""
     ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
-    services = ", ".join(service.name for service in actor.services.all())
+    services = ", ".join(_names(actor, "services", "service_names"))
     website = actor.website.removeprefix("https://").removeprefix("http://")
     if actor.verified_on:
         verified = _("Tarkistettu %(date)s") % {
@@ -224,6 +247,13 @@ def entry_lines(actor):
     ]
     lines = [[(label, text) for label, text in line if text] for line in lines]
     return [line for line in lines if line]
+
+
+def _names(actor, field_name, attribute):
+    """The names attach_names() set on `actor`, or else those of its linked entries."""
+    if hasattr(actor, attribute):
+        return getattr(actor, attribute)
+    return [entry.name for entry in getattr(actor, field_name).all()]
 
 
 def _address(actor):
@@ -271,8 +301,8 @@ def actors_csv(out, sheet, options):
                 actor.name,
                 group.label,
                 actor.municipality.name_fi if actor.municipality else "",
-                ", ".join(service.name for service in actor.services.all()),
-                ", ".join(target.name for target in actor.target_groups.all()),
+                ", ".join(_names(actor, "services", "service_names")),
+                ", ".join(_names(actor, "target_groups", "target_group_names")),
                 actor.website,
                 actor.email,
                 actor.phone,

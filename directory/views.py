@@ -23,6 +23,7 @@ from keko.cache import cache_public_page, cached
 from keko.forms import SearchForm
 from keko.models import Status
 from keko.pagination import CachedPaginationMixin
+from keko.search import is_capped, search_cap
 from practices.models import Participation, Practice
 
 from .areas import area_directory
@@ -99,6 +100,7 @@ def site_search(request):
         for group in groups:
             results = group.pop("results")
             group["count"] = results.count()
+            group["capped"] = is_capped(group["count"])
             group["first"] = list(results[:SEARCH_GROUP_SIZE]) if group["count"] else []
     return render(
         request,
@@ -107,6 +109,8 @@ def site_search(request):
             "form": form,
             "groups": groups,
             "total": sum(group["count"] for group in groups),
+            "total_capped": any(group["capped"] for group in groups),
+            "search_cap": search_cap(),
         },
     )
 
@@ -171,6 +175,10 @@ class ActorListView(CachedPaginationMixin, FilterView):
             chips=chips,
             chosen_count=len(chips),
             suggestions=[],
+            # A search counts its matches up to keko.search.SEARCH_CAP, and says "over" past it.
+            search_capped=bool(filterset.form.cleaned_data.get("q"))
+            and is_capped(context["paginator"].count),
+            search_cap=search_cap(),
         )
         if not context["paginator"].count:
             context["suggestions"] = self._suggestions(

@@ -18,6 +18,10 @@ class ContentAppConfig(AppConfig):
 
     directory_content = True
 
+    def loaded_in_bulk(self):
+        """Rebuild what the app derives from its rows on every save, after a load that
+        bypassed those saves' signals (a restore). Nothing by default."""
+
 
 def project_app_configs():
     """Return the installed apps of this project (not Django's or a library's), with models."""

@@ -2,16 +2,165 @@
 
 import re
 
+from asgiref.local import Local
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
     TrigramWordSimilarity,
 )
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
+from django.db import connection, connections, models
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.sql import Query
+from django.db.models.sql.constants import MULTI
+from django.db.models.sql.where import WhereNode
 
 MAX_TERMS = 8
+# A search lists, ranks and counts at most this many matches (and tells whether there were
+# more): ranking or counting every one of 20 000 matches of a common word costs more than a
+# page, and nobody reads past the first few hundred.
+SEARCH_CAP = 1000
+
+
+def is_capped(count):
+    """Whether a search's `count` (which stops at the cap + 1) means "more than the cap"."""
+    return count > search_cap()
+
+
+def search_cap():
+    """How many matches a search reads at most (and counts, plus one)."""
+    return BoundedSearchQuery.search_cap
+
+
+class BoundedSearchQuery(Query):
+    """A query of search results that reads at most `search_cap` + 1 matching rows.
+
+    The bound is added when the query is compiled, so that it holds every filter applied
+    after search() (the list's region, kind, …) as well as before: the rows are
+    `pk IN (SELECT pk … the same filters … LIMIT cap + 1)`, and ranking, counting, facets and
+    pages work on those only. Which of more than `cap` matches are kept is left to the
+    database (an index order, cheap); with fewer matches, all are kept and ranked.
+    """
+
+    search_cap = SEARCH_CAP
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        bounded = self._bounded(using or connection.alias)
+        if bounded is None:
+            return super().get_compiler(using, connection, elide_empty)
+        return bounded.get_compiler(using, connection, elide_empty)
+
+    def _bounded(self, using):
+        """Return a plain Query of `self` limited to its first matching rows, or None when
+        it cannot be (a combined query, a filter on an aggregate)."""
+        inner = self._first_matches()
+        if inner is None:
+            return None
+        keys = _looked_up(inner, using)
+        outer = self.chain(Query)
+        if keys and self._joins_keep_rows():
+            # The keys meet every condition already: fetch the rows by key alone, so that the
+            # search's conditions are not evaluated (nor its indexes scanned) again.
+            outer.where = WhereNode()
+        # No match: the query, which finds none again quickly, rather than an empty list,
+        # which no SQL can hold (Django raises EmptyResultSet where the list would go).
+        outer.add_q(Q(pk__in=keys or inner))
+        return outer
+
+    def _first_matches(self):
+        """Return a plain Query of the keys of the first `search_cap` + 1 rows of `self`."""
+        if self.search_cap is None or self.combinator or self.where.contains_aggregate:
+            return None
+        inner = self.chain(Query)
+        inner.clear_ordering(force=True)
+        inner.clear_limits()
+        inner.group_by = None
+        inner.clear_select_clause()
+        inner.add_fields([self.get_meta().pk.name], allow_m2m=False)
+        inner.set_limits(high=self.search_cap + 1)
+        return inner
+
+    def matches_count(self, using):
+        """Return how many rows `self` has, from the keys looked up in this request, or None
+        when they are not (SQLite, outside a request) or do not tell (joins, DISTINCT,
+        slices)."""
+        if self.distinct or self.is_sliced or self.group_by is not None:
+            return None
+        inner = self._first_matches()
+        if inner is None or not self._joins_keep_rows():
+            return None
+        keys = _looked_up(inner, using)
+        return None if keys is None else len(keys)
+
+    def _joins_keep_rows(self):
+        """Whether every join follows a foreign key forwards: one row per row of the model
+        whatever the conditions, so that dropping the conditions keeps the same rows."""
+        for join in self.alias_map.values():
+            field = getattr(join, "join_field", None)
+            if field is not None and not (field.many_to_one or field.one_to_one):
+                return False
+        return True
+
+
+# Within a request, the keys of the first matches of each distinct search query, so that the
+# count, the page, and every facet of a list (a dozen queries on the same matches) look the
+# matches up once. Emptied at the end of each request and on every write.
+_request_matches = Local()
+
+
+def _looked_up(inner, alias):
+    """Return the keys `inner` selects, looked up once per request; None outside a request
+    and on SQLite, where the query serves as a subquery instead."""
+    memo = getattr(_request_matches, "memo", None)
+    # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
+    # SQLite the subquery is cheap, and the query count stays that of the plain list.
+    if memo is None or connections[alias].vendor != "postgresql":
+        return None
+    try:
+        sql, params = _with_table_aliases(inner).get_compiler(using=alias).as_sql()
+    except EmptyResultSet:  # a condition no row can meet: the query says so itself
+        return None
+    key = (alias, sql, tuple(params))
+    if key not in memo:
+        compiler = inner.get_compiler(using=alias)
+        memo[key] = [row[0] for rows in compiler.execute_sql(MULTI) for row in rows]
+    return memo[key]
+
+
+def _with_table_aliases(query):
+    """Return `query` with its tables named as in a query of its own: the same search inside
+    a subquery (aliases U0, V0, …) then has the same SQL, so the same key."""
+    change, seen = {}, {}
+    for alias, join in query.alias_map.items():
+        n = seen[join.table_name] = seen.get(join.table_name, -1) + 1
+        name = join.table_name if n == 0 else f"{join.table_name}_{n}"
+        if alias != name:
+            change[alias] = name
+    if not change or not set(change).isdisjoint(change.values()):
+        return query
+    return query.relabeled_clone(change)
+
+
+def _start_request(**kwargs):
+    _request_matches.memo = {}
+
+
+def _end_request(**kwargs):
+    _request_matches.memo = None
+
+
+def _data_changed(**kwargs):
+    if getattr(_request_matches, "memo", None):
+        _request_matches.memo = {}
+
+
+request_started.connect(_start_request, dispatch_uid="keko.search.start_request")
+request_finished.connect(_end_request, dispatch_uid="keko.search.end_request")
+for _signal in (post_save, post_delete, m2m_changed):
+    _signal.connect(_data_changed, dispatch_uid=f"keko.search.data_changed.{id(_signal)}")
 
 
 def search_terms(text):
@@ -68,8 +217,16 @@ class SearchableQuerySet(models.QuerySet):
     search_title_field = "name"  # matched by trigrams, so that small typos still find it
     search_vector_field = None  # a stored, indexed tsvector of the same fields, if any
 
+    def count(self):
+        # A search's count is the number of its first matches, once they are looked up.
+        if self._result_cache is None and isinstance(self.query, BoundedSearchQuery):
+            count = self.query.matches_count(self.db)
+            if count is not None:
+                return count
+        return super().count()
+
     def search(self, text):
-        """Return rows matching `text`, best matches first.
+        """Return rows matching `text`, best matches first: at most SEARCH_CAP + 1 of them.
 
         PostgreSQL: Finnish full-text search (prefix-matched stems, so inflected forms match)
         or a trigram match on the title; ranked. SQLite: a case-insensitive match of the stems.
@@ -77,7 +234,9 @@ class SearchableQuerySet(models.QuerySet):
         if not search_terms(text):
             return self
         if not is_postgresql():
-            return self.filter(text_filter([*self.search_fields_a, *self.search_fields_b], text))
+            return self._bound(
+                self.filter(text_filter([*self.search_fields_a, *self.search_fields_b], text))
+            )
         query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
         if self.search_vector_field:
             vector = F(self.search_vector_field)
@@ -94,10 +253,17 @@ class SearchableQuerySet(models.QuerySet):
         similar_title = Q()
         for word in words(text):
             similar_title &= Q(**{f"{title}__trigram_word_similar": word})
-        return (
+        return self._bound(
             self.annotate(
                 search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, title)
             )
             .filter(matches_text | similar_title)
             .order_by("-search_rank", title)
         )
+
+    @staticmethod
+    def _bound(results):
+        """Make `results` read at most SEARCH_CAP + 1 matches (BoundedSearchQuery): their
+        count() then stops there too (see is_capped)."""
+        results.query = results.query.chain(BoundedSearchQuery)
+        return results

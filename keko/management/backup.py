@@ -21,6 +21,9 @@ LABELS = ["auth.User", "auth.Group", "admin.LogEntry"]
 # Project models whose rows expire anyway, or are made again from the rest.
 TRANSIENT = {
     "keko.RateLimitCounter",
+    # Which areas each actor serves: kept by actors.areas as the actors load.
+    "actors.ActorRegion",
+    "actors.ActorMunicipality",
     "directory.PrintRender",
     "directory.RenderSlot",
     "opendata.DataPackage",
@@ -36,6 +39,14 @@ def backed_up_models():
     return models
 
 
+def _installed(label):
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
+
+
 def content_models():
     """Return the models that make a database "not empty": everything but the groups, which
     migrations create."""
@@ -43,9 +54,11 @@ def content_models():
 
 
 def tables():
-    """Return every table a restore replaces, many-to-many tables included."""
+    """Return every table a restore replaces, many-to-many tables included: the backed-up
+    ones, and the transient ones, which would otherwise keep rows of the replaced data."""
+    transient = [apps.get_model(label) for label in TRANSIENT if _installed(label)]
     names = []
-    for model in backed_up_models():
+    for model in backed_up_models() + transient:
         names.append(model._meta.db_table)
         names += [
             field.remote_field.through._meta.db_table

@@ -5,6 +5,7 @@ The lists of one app's data (funding, practices, the glossary) are counted in th
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from actors.models import ActorKind
@@ -85,8 +86,10 @@ def test_actor_list_query_count_is_fixed(client, django_assert_max_num_queries, 
         "q": "työttömien",
     }
     # … as many with filters and a search: their values are checked against the choices
-    # already read
-    with django_assert_max_num_queries(15):
+    # already read. On PostgreSQL each distinct search (the list's, and each facet's with its
+    # own filter left out) looks its matches up once more (keko.search), six in all.
+    searches = 6 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(15 + searches):
         response = client.get(LIST, query)
     assert response.status_code == 200
     assert response.context["paginator"].count == rows

@@ -4,6 +4,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from keko.management.backup import backed_up_models, content_models, tables
+from keko.registry import ContentAppConfig, project_app_configs
 
 
 class DryRun(Exception):
@@ -44,6 +45,10 @@ class Command(BaseCommand):
                     connection.ops.sql_flush(no_style(), tables(), allow_cascade=False)
                 )
                 call_command("loaddata", path, verbosity=0)
+                # Derived data that apps keep on every save, which loaddata's raw saves skip.
+                for config in project_app_configs():
+                    if isinstance(config, ContentAppConfig):
+                        config.loaded_in_bulk()
                 rows = sum(model._base_manager.count() for model in backed_up_models())
                 if dry_run:
                     raise DryRun

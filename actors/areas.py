@@ -1,0 +1,172 @@
+"""The areas each actor serves, kept in ActorRegion and ActorMunicipality on every write.
+
+An actor serves its home municipality and that municipality's region, the municipalities it
+serves and their regions, and the regions it serves with every municipality in them. Asking
+that of the actor table is an OR of three joins that no index answers; the membership tables
+hold the answer, one row per (actor, area), with the actor's kind, name, status and active
+period, so that an area's actors are one index range.
+
+Kept up to date here:
+
+- `Actor` saved (post_save), its `served_municipalities` or `served_regions` changed
+  (m2m_changed, from either side), a municipality saved (its region may have changed):
+  the rows of the actors concerned are rebuilt;
+- `Actor.objects.bulk_create()` and `Actor.objects.filter(…).update()` of a copied field
+  (ActorQuerySet, which calls `refresh`);
+- an actor deleted: its rows go with it (ON DELETE CASCADE, emulated by Django);
+- bulk inserts into the link tables (bench/synthetic.py, imports that bypass the ORM's
+  signals) must call `refresh(actor_ids)` or `rebuild()` themselves.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+
+# The actor's fields copied into every membership row.
+COPIED_FIELDS = ("kind", "name", "status", "active_from", "active_until")
+# A change of these fields (in an update()) changes the rows.
+WATCHED_FIELDS = {*COPIED_FIELDS, "municipality", "municipality_id"}
+BATCH = 500
+
+
+def _models(apps=None):
+    if apps is None:
+        from . import models
+    else:
+
+        class models:  # noqa: N801 - a namespace of the historical models
+            pass
+
+        for name in ("Actor", "ActorRegion", "ActorMunicipality", "Municipality"):
+            setattr(models, name, apps.get_model("actors", name))
+    return models
+
+
+def memberships(actor_ids, *, apps=None):
+    """Return ({actor_id: region_ids}, {actor_id: municipality_ids}, {actor_id: copied values})
+    of the actors `actor_ids` (None: every actor)."""
+    m = _models(apps)
+    through_m = m.Actor.served_municipalities.through.objects.all()
+    through_r = m.Actor.served_regions.through.objects.all()
+    actors = m.Actor.objects.all()
+    if actor_ids is not None:
+        actors = actors.filter(pk__in=actor_ids)
+        through_m = through_m.filter(actor_id__in=actor_ids)
+        through_r = through_r.filter(actor_id__in=actor_ids)
+    region_of = dict(m.Municipality.objects.values_list("pk", "region_id"))
+    municipalities_of = {}
+    for municipality, region in region_of.items():
+        municipalities_of.setdefault(region, []).append(municipality)
+    regions, municipalities, values = {}, {}, {}
+    for pk, municipality, *copied in actors.order_by().values_list(
+        "pk", "municipality_id", *COPIED_FIELDS
+    ):
+        values[pk] = dict(zip(COPIED_FIELDS, copied, strict=True))
+        regions[pk], municipalities[pk] = set(), set()
+        if municipality is not None:
+            municipalities[pk].add(municipality)
+            regions[pk].add(region_of[municipality])
+    for actor, municipality in through_m.values_list("actor_id", "municipality_id"):
+        if actor in values:
+            municipalities[actor].add(municipality)
+            regions[actor].add(region_of[municipality])
+    for actor, region in through_r.values_list("actor_id", "region_id"):
+        if actor in values:
+            regions[actor].add(region)
+            municipalities[actor].update(municipalities_of.get(region, ()))
+    return regions, municipalities, values
+
+
+def refresh(actor_ids, *, apps=None):
+    """Rebuild the membership rows of the actors `actor_ids` (deleted ones lose theirs)."""
+    actor_ids = sorted({pk for pk in actor_ids if pk is not None})
+    for start in range(0, len(actor_ids), BATCH):
+        _refresh(actor_ids[start : start + BATCH], apps=apps)
+
+
+def rebuild(*, apps=None):
+    """Rebuild every actor's membership rows: after bulk loads that bypass signals."""
+    m = _models(apps)
+    with transaction.atomic():
+        m.ActorRegion.objects.all().delete()
+        m.ActorMunicipality.objects.all().delete()
+        _insert(*memberships(None, apps=apps), apps=apps)
+
+
+def _refresh(actor_ids, *, apps=None):
+    m = _models(apps)
+    with transaction.atomic():
+        m.ActorRegion.objects.filter(actor_id__in=actor_ids).delete()
+        m.ActorMunicipality.objects.filter(actor_id__in=actor_ids).delete()
+        _insert(*memberships(actor_ids, apps=apps), apps=apps)
+
+
+def _insert(regions, municipalities, values, *, apps=None):
+    m = _models(apps)
+    for model, areas in ((m.ActorRegion, regions), (m.ActorMunicipality, municipalities)):
+        rows = [
+            model(actor_id=actor, area_id=area, **values[actor])
+            for actor, ids in areas.items()
+            for area in sorted(ids)
+        ]
+        model.objects.bulk_create(rows, batch_size=2000)
+
+
+# Signals
+
+
+def actor_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([instance.pk])
+
+
+def served_areas_changed(sender, instance, action, reverse, pk_set, **kwargs):  # noqa: PLR0913
+    """A link of `served_municipalities` or `served_regions` added or removed, from the
+    actor's side (`instance` an actor) or the area's (`instance` an area, `pk_set` actors)."""
+    if action == "pre_clear" and reverse:
+        # Which actors lose the link is known only before it goes.
+        links = sender.objects.filter(**{_area_column(instance): instance.pk})
+        instance._actors_before_clear = list(links.values_list("actor_id", flat=True))
+    elif action in ("post_add", "post_remove"):
+        refresh(pk_set if reverse else [instance.pk])
+    elif action == "post_clear":
+        refresh(getattr(instance, "_actors_before_clear", []) if reverse else [instance.pk])
+
+
+def _area_column(area):
+    from .models import Municipality
+
+    return "municipality_id" if isinstance(area, Municipality) else "region_id"
+
+
+def municipality_saved(sender, instance, created, raw=False, **kwargs):
+    """A municipality added to a region, or moved to another: the actors based in it,
+    serving it or serving its region now serve other areas."""
+    from .models import Actor, ActorMunicipality
+
+    served = Actor.served_municipalities.through.objects.filter(municipality_id=instance.pk)
+    whole_region = Actor.served_regions.through.objects.filter(region_id=instance.region_id)
+    refresh(
+        {
+            *Actor.objects.filter(municipality_id=instance.pk).values_list("pk", flat=True),
+            *served.values_list("actor_id", flat=True),
+            *whole_region.values_list("actor_id", flat=True),
+            *ActorMunicipality.objects.filter(area_id=instance.pk).values_list(
+                "actor_id", flat=True
+            ),
+        }
+    )
+
+
+def connect():
+    from .models import Actor, Municipality
+
+    post_save.connect(actor_saved, sender=Actor, dispatch_uid="actors.areas.actor_saved")
+    post_save.connect(
+        municipality_saved, sender=Municipality, dispatch_uid="actors.areas.municipality_saved"
+    )
+    for field in (Actor.served_municipalities, Actor.served_regions):
+        m2m_changed.connect(
+            served_areas_changed,
+            sender=field.through,
+            dispatch_uid=f"actors.areas.{field.field.name}",
+        )

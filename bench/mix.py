@@ -1,0 +1,214 @@
+"""The visitors' mix: ~400 distinct public URLs, each asked once, cold, then again, warm.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/keko_bench
+    .venv/bin/python bench/mix.py [--actors 100000] [--skip-load]
+
+Needs PostgreSQL (DATABASE_URL; SQLite is refused). With DJANGO_SETTINGS_MODULE=bench.settings:
+migrate, seed, seed_synthetic up to --actors (skipped with --skip-load), ANALYZE, collectstatic;
+start gunicorn (2 workers, no CACHE_URL: the default shared file cache, emptied first) on a
+free loopback port; then draw, with a fixed seed, every region page, 40 municipality pages,
+120 actor pages, 120 actor lists with 1-3 filters on pages 1-3, 30 Finnish search words
+(inflected forms and typos among them) on both search pages and 12 print pages, and
+
+1. **cold**: ask each URL once, one client, in a shuffled order, while a curator's edit of a
+   published actor lands every 40 requests (each edit makes the pages it touches cold again);
+2. **warm**: ask the same URLs twice more with no edits in between, and measure the second
+   time (the cold pass's edits left most of what it stored stale);
+
+beside 50 requests of the minimal one-query view (/bench/minimal/) in the same run. Prints
+p50/p95/max per kind of page and overall, and the ratio to the minimal view's p50.
+A benchmark, not a test: it prints figures.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from load_check import (  # noqa: E402
+    check_database_url,
+    fetch,
+    gunicorn,
+    manage,
+    production_environment,
+)
+
+EDIT_EVERY = 40
+SEED = 2026
+# Inflected forms, compounds and typos a visitor types.
+SEARCH_WORDS = [
+    "työllisyys", "työllisyyspalvelut", "tyollisyys", "nuoret", "nuorten", "nuorille",
+    "maahanmuuttajat", "maahanmuuttajille", "maahanmuutajat", "osatyökykyiset",
+    "osatyökykyisten", "kuntoutus", "kuntouttava", "työpaja", "työpajoissa", "järjestö",
+    "järjestöjen", "säätiö", "säätiön", "valmennus", "työhönvalmennus", "työvalmentaja",
+    "yhdistys", "yhdistyksen", "Helsinki", "Helsingissä", "Oulussa", "Tampereella",
+    "työttömien", "palkkatuki",
+]  # fmt: skip
+
+
+def percentile(values, fraction):
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def draw_urls(rng):
+    """Return [(kind, path)] of the mix, from the loaded data (Django set up)."""
+    from actors.models import Actor, ActorKind, Municipality, Region, ServiceType, TargetGroup
+
+    regions = list(Region.objects.order_by("slug"))
+    municipalities = list(Municipality.objects.order_by("slug"))
+    actor_ids = list(Actor.objects.published().values_list("pk", flat=True))
+    actors = Actor.objects.filter(pk__in=rng.sample(actor_ids, min(120, len(actor_ids))))
+    services = list(ServiceType.objects.values_list("slug", flat=True))
+    groups = list(TargetGroup.objects.values_list("slug", flat=True))
+    kinds = [kind.url_slug for kind in ActorKind]
+
+    urls = [("region page", region.get_absolute_url()) for region in regions]
+    urls += [
+        ("municipality page", municipality.get_absolute_url())
+        for municipality in rng.sample(municipalities, min(40, len(municipalities)))
+    ]
+    urls += [("actor page", actor.get_absolute_url()) for actor in actors]
+    choices = {
+        "alue": lambda: rng.choice(regions).slug,
+        "kunta": lambda: rng.choice(municipalities).slug,
+        "tyyppi": lambda: rng.choice(kinds),
+        "palvelu": lambda: rng.choice(services),
+        "kohderyhma": lambda: rng.choice(groups),
+    }
+    lists = set()
+    while len(lists) < 120:
+        names = rng.sample(sorted(choices), rng.randint(1, 3))
+        query = {name: choices[name]() for name in names}
+        page = rng.randint(1, 3)
+        if page > 1:
+            query["page"] = page
+        lists.add(urllib.parse.urlencode(sorted(query.items())))
+    urls += [("list, 1-3 filters, pages 1-3", f"/toimijat/?{query}") for query in sorted(lists)]
+    for word in SEARCH_WORDS:
+        q = urllib.parse.urlencode({"q": word})
+        urls += [("/toimijat/?q=", f"/toimijat/?{q}"), ("/haku/?q=", f"/haku/?{q}")]
+    # A region of 100 000 actors is past the print cap (2 500): one kind of it, as an
+    # organiser narrows it.
+    for region in rng.sample(regions, min(6, len(regions))):
+        kind = urllib.parse.urlencode({"tyyppi": rng.choice(kinds)})
+        urls.append(("print page of an area", f"{region.get_absolute_url()}tulosta/?{kind}"))
+    for municipality in rng.sample(municipalities, min(6, len(municipalities))):
+        kind = urllib.parse.urlencode({"tyyppi": rng.choice(kinds)})
+        path = f"{municipality.get_absolute_url()}tulosta/?{kind}"
+        urls.append(("print page of an area", path))
+    for _ in range(10):
+        page = rng.randint(1, 200)
+        path = f"/api/hsds/services?per_page=50&page={page}"
+        urls.append(("/api/hsds/services?per_page=50", path))
+    rng.shuffle(urls)
+    return urls
+
+
+def curator_edit(rng, actor_ids):
+    """Save one published actor through the ORM, as the admin does (signals fire)."""
+    from actors.models import Actor
+
+    actor = Actor.objects.get(pk=rng.choice(actor_ids))
+    actor.description = f"{actor.description.rstrip()} "[:2000]
+    actor.save()
+
+
+def ask(address, path):
+    began = time.monotonic()
+    status, _headers, _body = fetch(address, path, timeout=120)
+    return status, (time.monotonic() - began) * 1000
+
+
+def run(address, urls, *, edits, rng):
+    """Ask every URL once; return {kind: [ms]} and the statuses that were not 200."""
+    from actors.models import Actor
+
+    actor_ids = list(Actor.objects.published().values_list("pk", flat=True)[:5000])
+    times, errors = defaultdict(list), []
+    for number, (kind, path) in enumerate(urls, start=1):
+        if edits and number % EDIT_EVERY == 0:
+            curator_edit(rng, actor_ids)
+        status, ms = ask(address, path)
+        if status != 200:
+            errors.append((status, path))
+        times[kind].append(ms)
+    return times, errors
+
+
+def table(title, times, minimal_p50):
+    print(f"\n{title}")
+    print("| kind of page | URLs | p50 ms | p95 ms | max ms | p50 ÷ minimal |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    every = []
+    for kind in sorted(times):
+        values = times[kind]
+        every += values
+        print(
+            f"| {kind} | {len(values)} | {percentile(values, 0.5):.1f} | "
+            f"{percentile(values, 0.95):.1f} | {max(values):.1f} | "
+            f"{percentile(values, 0.5) / minimal_p50:.1f}× |"
+        )
+    p95 = percentile(every, 0.95)
+    print(
+        f"| **all** | {len(every)} | {percentile(every, 0.5):.1f} | **{p95:.1f}** | "
+        f"{max(every):.1f} | p95 = {p95 / minimal_p50:.1f}× |"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--actors", type=int, default=100_000)
+    parser.add_argument("--skip-load", action="store_true", help="use the database as it is")
+    args = parser.parse_args()
+    check_database_url()
+    env = {**production_environment(), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if not args.skip_load:
+        manage("migrate", "--noinput", env=env)
+        manage("seed", env=env)
+        manage("seed_synthetic", "--actors", str(args.actors), env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    cache.clear()
+    rng = random.Random(SEED)
+    urls = draw_urls(rng)
+    with gunicorn(env, workers=2, threads=1) as server:
+        for _ in range(5):
+            ask(server.address, "/bench/minimal/")
+        minimal = [ask(server.address, "/bench/minimal/")[1] for _ in range(50)]
+        minimal_p50 = percentile(minimal, 0.5)
+        cold, cold_errors = run(server.address, urls, edits=True, rng=rng)
+        # The cold pass's edits made most of what it stored stale: store every page once
+        # more, then measure.
+        run(server.address, urls, edits=False, rng=rng)
+        warm, warm_errors = run(server.address, urls, edits=False, rng=rng)
+    print(f"{len(urls)} distinct URLs, one client, gunicorn 2 workers, default file cache")
+    print(f"minimal one-query view: p50 {minimal_p50:.1f} ms, p95 {percentile(minimal, 0.95):.1f}")
+    table(f"Cold: each URL once, a curator edit every {EDIT_EVERY} requests", cold, minimal_p50)
+    table("Warm: the same URLs again, no edits", warm, minimal_p50)
+    for status, path in cold_errors + warm_errors:
+        print(f"status {status}: {path}")
+    if cold_errors or warm_errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
