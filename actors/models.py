@@ -525,6 +525,8 @@ class AreaMembership(models.Model):
     active_until = models.DateField(null=True)
 
     objects = AreaMembershipQuerySet.as_manager()
+    # Rebuilt from the actors' own saves (keko.registry.directory_models leaves it out).
+    derived_data = True
 
     class Meta:
         abstract = True

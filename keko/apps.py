@@ -6,6 +6,7 @@ class KekoConfig(AppConfig):
     verbose_name = "KeKo"
 
     def ready(self):
-        from .cache import connect_receivers
+        from . import cache, search
 
-        connect_receivers()
+        cache.connect_receivers()
+        search.connect_receivers()

@@ -34,7 +34,9 @@ def project_app_configs():
 
 
 def directory_models():
-    """Return every model whose rows a public page may show, the edit history left out."""
+    """Return every model whose rows a public page may show, the edit history left out, and
+    so are the models marked `derived_data = True`: rows an app rebuilds from the others on
+    their every save, which already tells whoever listens (actors.areas)."""
     # Imported here: this module is loaded with the AppConfigs, before any model can be.
     from simple_history.models import HistoricalChanges
 
@@ -43,5 +45,5 @@ def directory_models():
         for config in apps.get_app_configs()
         if getattr(config, "directory_content", False)
         for model in config.get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and not getattr(model, "derived_data", False)
     ]

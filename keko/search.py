@@ -18,6 +18,8 @@ from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI
 from django.db.models.sql.where import WhereNode
 
+from .registry import directory_models
+
 MAX_TERMS = 8
 # A search lists, ranks and counts at most this many matches (and tells whether there were
 # more): ranking or counting every one of 20 000 matches of a common word costs more than a
@@ -157,10 +159,24 @@ def _data_changed(**kwargs):
         _request_matches.memo = {}
 
 
-request_started.connect(_start_request, dispatch_uid="keko.search.start_request")
-request_finished.connect(_end_request, dispatch_uid="keko.search.end_request")
-for _signal in (post_save, post_delete, m2m_changed):
-    _signal.connect(_data_changed, dispatch_uid=f"keko.search.data_changed.{id(_signal)}")
+def connect_receivers():
+    """Keep the memo for the length of a request, and empty it when directory data is written
+    (the directory's models only: a receiver for every model would cost every other bulk
+    delete its single DELETE, which Django keeps for models nobody listens to)."""
+    request_started.connect(_start_request, dispatch_uid="keko.search.start_request")
+    request_finished.connect(_end_request, dispatch_uid="keko.search.end_request")
+    for model in directory_models():
+        label = model._meta.label
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _data_changed, sender=model, dispatch_uid=f"keko.search.{label}.{id(signal)}"
+            )
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _data_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"keko.search.{label}.{field.name}",
+            )
 
 
 def search_terms(text):

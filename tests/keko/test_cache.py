@@ -127,3 +127,17 @@ def test_pages_that_read_no_parameter_are_one_page_whatever_the_query(
     assert "ei näy" not in first.content.decode()  # the header's search box stays empty
     with django_assert_num_queries(0):
         assert client.get(home, {"v": "2"}).content == first.content
+
+
+def test_derived_tables_are_not_watched_and_bulk_deletes_stay_one_query(
+    django_assert_num_queries,
+):
+    from actors.models import ActorMunicipality, ActorRegion
+    from keko.models import RateLimitCounter
+    from keko.registry import directory_models
+
+    models = directory_models()
+    assert ActorRegion not in models and ActorMunicipality not in models
+    # Nobody listens to the deletes of a model outside the directory: Django's single DELETE.
+    with django_assert_num_queries(1):
+        RateLimitCounter.objects.filter(key="x").delete()
