@@ -1,11 +1,11 @@
 """Workshop PDFs of large selections, made in the task queue (django-tasks) and never in a
 web request.
 
-The PDF view asks `pdf_job()` for the render of a selection: identical requests (the same
-cleaned options of the same data version, i.e. the same cache key) share one PrintRender row
-and one queued task. The task waits for one of PDF_CONCURRENCY places (RenderSlot), lays the
-PDF out with a deadline (keko.pdf), and puts it into the cache under the key, where the view
-finds it on the visitor's next refresh.
+The PDF view looks up the render of a selection (`existing_job`) or queues one (`start_job`):
+identical requests (the same cleaned options of the same data version, i.e. the same cache
+key) share one PrintRender row and one queued task. The task waits for one of
+PDF_CONCURRENCY places (RenderSlot), lays the PDF out with a deadline (keko.pdf), and puts it
+into the cache under the key, where the view finds it on the visitor's next refresh.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
@@ -39,8 +39,16 @@ def digest(key):
 
 
 def existing_job(key):
-    """Return the PrintRender of the cache key `key`, or None."""
-    return PrintRender.objects.filter(key=digest(key)).first()
+    """Return the PrintRender of the cache key `key`, or None. A render queued or started
+    longer ago than twice the deadline died with its worker: it is dropped, and None
+    returned, so that the visitor's next request starts afresh instead of waiting forever."""
+    job = PrintRender.objects.filter(key=digest(key)).first()
+    lost = timezone.now() - datetime.timedelta(seconds=2 * settings.PDF_RENDER_TIMEOUT)
+    waiting = (PrintRender.Status.QUEUED, PrintRender.Status.RENDERING)
+    if job is not None and job.status in waiting and job.created_at < lost:
+        forget(job)
+        return None
+    return job
 
 
 def start_job(key, *, scope, slug, query, origin, actor_count):
@@ -48,7 +56,8 @@ def start_job(key, *, scope, slug, query, origin, actor_count):
     the same one meanwhile, return that one instead."""
     PrintRender.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     try:
-        job = PrintRender.objects.create(key=digest(key), actor_count=actor_count)
+        with transaction.atomic():
+            job = PrintRender.objects.create(key=digest(key), actor_count=actor_count)
     except IntegrityError:
         return PrintRender.objects.get(key=digest(key))
     render_print_pdf.enqueue(

@@ -136,3 +136,13 @@ def test_the_render_builds_its_links_for_the_visitors_site(settings):
     request = print_jobs.print_request("https://keko.example:8443", "tyyppi=project&x=1")
     assert request.build_absolute_uri("/toimijat/a/") == "https://keko.example:8443/toimijat/a/"
     assert request.GET.getlist("tyyppi") == ["project"]
+
+
+def test_a_render_that_died_with_its_worker_is_started_again(client, region):
+    client.get(PDF)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    PrintRender.objects.update(status=PrintRender.Status.RENDERING, created_at=long_ago)
+    assert client.get(PDF).status_code == 202
+    job = PrintRender.objects.get()
+    assert job.status == PrintRender.Status.QUEUED and job.created_at > long_ago
+    assert DBTaskResult.objects.count() == 2
