@@ -68,13 +68,19 @@ def _empty_cache(_cache_of_this_run):
 
 
 @pytest.fixture
-def run_queued_tasks():
+def run_queued_tasks(monkeypatch):
     """Return a function that runs every queued task, as `manage.py db_worker` does, and
     returns how many finished (the suite queues into the database like production)."""
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     def run():
+        # The worker closes the database connection between tasks (close_old_connections);
+        # inside a test's transaction that would close the test's own connection, as
+        # Django's TestCase keeps requests from doing.
+        monkeypatch.setattr(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        )
         call_command(
             "db_worker",
             "--batch",

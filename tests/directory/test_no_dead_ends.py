@@ -273,7 +273,11 @@ def test_counts_take_one_query_per_filter_whatever_the_selection(
         "q": "työttömien",
         "jarjestys": "nimi",
     }
-    with django_assert_num_queries(15):
+    # On PostgreSQL each distinct search (the list's, and each facet's with its own filter
+    # left out) looks its matches up once more (keko.search): five here, the funder's facet
+    # sharing the list's.
+    searches = 5 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(15 + searches):
         response = client.get(LIST, query)
     assert response.context["paginator"].count == rows
     fields = response.context["filter"].form.fields
@@ -281,7 +285,8 @@ def test_counts_take_one_query_per_filter_whatever_the_selection(
     assert (town.slug, f"{town.name_fi} ({rows})") in fields["kunta"].choices
     assert (town.region.slug, f"{town.region.name_fi} ({rows})") in fields["alue"].choices
     # An empty list: no page to read, and one query for every way out at once.
-    with django_assert_num_queries(13):
+    # (on PostgreSQL with a lookup of each distinct search once more, six with the funder's)
+    with django_assert_num_queries(13 + (searches + 1 if searches else 0)):
         response = client.get(LIST, {**query, "rahoitus": "rahoitus-x", "q": "ei-löydy"})
     assert response.context["paginator"].count == 0
 
