@@ -9,7 +9,7 @@ from django.core.management import call_command
 from actors.models import Actor, ServiceType
 from opendata import identifiers
 
-from .conftest import assert_valid, assert_valid_page, get
+from .conftest import analyze, assert_valid, assert_valid_page, get
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def every_page(client, name, **params):
 
 def test_the_seeded_directory_is_valid_hsds(client):
     call_command("seed", stdout=io.StringIO())
+    analyze()
     published = Actor.objects.published()
     active = published.active()
 
