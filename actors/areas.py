@@ -16,16 +16,22 @@ Kept up to date here:
 - an actor deleted: its rows go with it (ON DELETE CASCADE, emulated by Django);
 - bulk inserts into the link tables (bench/synthetic.py, imports that bypass the ORM's
   signals) must call `refresh(actor_ids)` or `rebuild()` themselves.
+
+Apps that keep derived rows of their own listen to `refreshed`, sent after every refresh and
+rebuild, rather than repeat this list of write paths.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import Signal
 
 # The actor's fields copied into every membership row.
 COPIED_FIELDS = ("kind", "name", "status", "active_from", "active_until")
 # A change of these fields (in an update()) changes the rows.
 WATCHED_FIELDS = {*COPIED_FIELDS, "municipality", "municipality_id"}
 BATCH = 500
+# Sent with `actor_ids` (None: every actor) once their rows are rebuilt.
+refreshed = Signal()
 
 
 def _models(apps=None):
@@ -81,6 +87,8 @@ def refresh(actor_ids, *, apps=None):
     actor_ids = sorted({pk for pk in actor_ids if pk is not None})
     for start in range(0, len(actor_ids), BATCH):
         _refresh(actor_ids[start : start + BATCH], apps=apps)
+    if apps is None and actor_ids:  # a migration's historical models: no listeners yet
+        refreshed.send(sender=None, actor_ids=actor_ids)
 
 
 def rebuild(*, apps=None):
@@ -90,6 +98,8 @@ def rebuild(*, apps=None):
         m.ActorRegion.objects.all().delete()
         m.ActorMunicipality.objects.all().delete()
         _insert(*memberships(None, apps=apps), apps=apps)
+    if apps is None:
+        refreshed.send(sender=None, actor_ids=None)
 
 
 def _refresh(actor_ids, *, apps=None):

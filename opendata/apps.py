@@ -7,3 +7,9 @@ class OpendataConfig(AppConfig):
 
     name = "opendata"
     verbose_name = "Avoin data"
+
+    def ready(self):
+        # The services list's index follows the actors' edits.
+        from . import listings
+
+        listings.connect()

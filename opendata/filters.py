@@ -78,6 +78,11 @@ class HSDSFilter:
         else:
             self.unknown_term = False
 
+    def narrows_actors(self):
+        """Whether `actors()` is narrower than the published (active) actors."""
+        asked = {*SITE_PARAMETERS, "modified_after", "organization_id"}
+        return self.term is not None or self.unknown_term or any(self.params.get(n) for n in asked)
+
     def actors(self):
         data = QueryDict(mutable=True)
         for name, site_name in SITE_PARAMETERS.items():
@@ -123,7 +128,7 @@ class HSDSFilter:
         return actors.serving_regions([term.obj])
 
     def services(self, links):
-        """Narrow the services (rows of Actor.services.through) to the service types asked
+        """Narrow the services (rows of Actor.services.through or ServiceListing) to the types asked
         for: a service of an actor is listed for its own type, not for the actor's others."""
         slugs = _values(self.params, "service")
         if slugs:

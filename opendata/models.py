@@ -1,4 +1,6 @@
-"""The HSDS data package (`/api/hsds/datapackage.zip`), built in the task queue.
+"""The API's own tables: the HSDS data package and the services list's index.
+
+The data package (`/api/hsds/datapackage.zip`) is built in the task queue.
 
 A row per build, under the stamp of the data it was asked for (opendata/tasks.py): requests
 that find the newest package out of date share one row, so one build, however many they are.
@@ -7,8 +9,12 @@ to the file system. Only the newest finished package is kept; a new one can alwa
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor, ServiceType
+from keko.models import Status
 
 
 class DataPackage(models.Model):
@@ -39,3 +45,60 @@ class DataPackage(models.Model):
 
     def __str__(self):
         return f"{self.stamp} ({self.get_status_display()})"
+
+
+class ServiceListingQuerySet(models.QuerySet):
+    def listed(self, *, include_ended=False, on=None):
+        """The services of published actors, of those active on `on` (today) unless
+        `include_ended`."""
+        rows = self.filter(status=Status.PUBLISHED)
+        if include_ended:
+            return rows
+        on = on or timezone.localdate()
+        return rows.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=on),
+            Q(active_until__isnull=True) | Q(active_until__gte=on),
+        )
+
+
+class ServiceListing(models.Model):
+    """A service of the API (a row of Actor.services.through) with the actor's name, status
+    and active period copied in: derived data, rebuilt by opendata.listings on every write.
+
+    `/services` pages through every published actor's services in the actor's name order; on
+    the link table that is a join and a sort of all of them on every page. Here the page is a
+    range of one index, and the count one scan of a small partial index.
+    """
+
+    # Indexed by the unique constraint (actor, servicetype).
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="+", db_index=False)
+    servicetype = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=250)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    active_from = models.DateField(null=True)
+    active_until = models.DateField(null=True)
+
+    objects = ServiceListingQuerySet.as_manager()
+    # Rebuilt from the actors' own saves (keko.registry.directory_models leaves it out).
+    derived_data = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "servicetype"], name="unique_service_listing"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "name", "actor", "servicetype"],
+                # A page skips its offset in the index alone (an index-only scan).
+                include=["active_from", "active_until", "id"],
+                name="opendata_listing_page_idx",
+            ),
+            models.Index(
+                fields=["active_until", "active_from"],
+                condition=Q(status=Status.PUBLISHED),
+                name="opendata_listing_count_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.servicetype_id}"

@@ -7,6 +7,8 @@ import functools
 import json
 from pathlib import Path
 
+from .licence import ATTRIBUTION, LICENSE
+
 SOURCE = Path(__file__).resolve().parent / "hsds" / "openapi.json"
 SERVICE_AT_LOCATION = (
     "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/"
@@ -38,7 +40,10 @@ def document(api_url):
         "description": "Kuvaus tietojen vastaavuudesta: docs/open-data.md. Parametrit region, "
         "municipality, kind, service, target_group ja include_ended ovat hakemiston omia "
         "laajennuksia. Parametreja format, minimal, full_service, postcode ja proximity ei "
-        "tueta; format on aina json.",
+        f"tueta; format on aina json. Tiedot: {ATTRIBUTION} Tämä kuvaus perustuu Open "
+        "Referralin HSDS 3.0 -kuvaukseen (CC BY-SA 4.0).",
+        # The data's licence; the description's own is HSDS's, named above.
+        "license": {"name": LICENSE["title"], "identifier": LICENSE["name"]},
     }
     doc["servers"] = [{"url": api_url.rstrip("/")}]
     # HSDS's description gives the detail the service's schema, by a slip: it is the

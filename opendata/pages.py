@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from actors.models import Region
 from keko.cache import cache_public_page
 
-from .tabular import ATTRIBUTION, LICENSE
+from .licence import ATTRIBUTION, LICENSE
 
 
 @cache_public_page

@@ -26,8 +26,10 @@ from types import SimpleNamespace
 from actors.models import Actor
 
 from . import vocabularies
+from .licence import ATTRIBUTION, LICENSE, SOURCES
+from .profile import HSDS_VERSION
 from .serializers import OrganizationSerializer, ServiceAtLocationSerializer, ServiceSerializer
-from .views import HSDS_VERSION, organizations_for_detail
+from .views import organizations_for_detail
 
 TABULAR_SCHEMA = Path(__file__).resolve().parent / "hsds" / "tabular.json"
 
@@ -57,22 +59,6 @@ TABLES = [
     "taxonomy_term",
     "organization_identifier",
     "taxonomy",
-]
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "title": "Creative Commons Nimeä 4.0 Kansainvälinen (CC BY 4.0)",
-    "path": "https://creativecommons.org/licenses/by/4.0/deed.fi",
-}
-ATTRIBUTION = (
-    "Lähde: KeKo-hakemisto (CC BY 4.0). Maakunnat ja kunnat: Tilastokeskuksen "
-    "maakunta- ja kuntaluokitukset (CC BY 4.0)."
-)
-SOURCES = [
-    {"title": "KeKo-hakemisto"},
-    {
-        "title": "Tilastokeskus: maakunta- ja kuntaluokitukset (CC BY 4.0)",
-        "path": "https://stat.fi/fi/luokitukset/",
-    },
 ]
 # Table Schema's formats of strings that HSDS uses.
 FORMATS = {"uuid", "email", "uri"}

@@ -21,8 +21,9 @@ from funding.models import ProjectFunding
 from keko.cache import cached
 from keko.models import Status
 
-from . import identifiers, vocabularies
+from . import identifiers, profile, vocabularies
 from .filters import HSDSFilter, flag
+from .models import ServiceListing
 from .pagination import HSDSPagination
 from .serializers import (
     OrganizationSerializer,
@@ -33,7 +34,6 @@ from .serializers import (
 )
 from .throttling import AddressRateThrottle, TooManyRequests
 
-HSDS_VERSION = "3.0"
 ServiceLink = Actor.services.through
 
 
@@ -100,7 +100,7 @@ class Root(PublicView):
     def get(self, request):
         return Response(
             {
-                "version": HSDS_VERSION,
+                "version": profile.HSDS_VERSION,
                 "profile": request.build_absolute_uri(reverse("opendata:profile")),
                 "openapi_url": request.build_absolute_uri(reverse("opendata:openapi")),
             }
@@ -162,15 +162,29 @@ def services_for_list(links, full):
 
 
 class ServiceList(HSDSView):
+    """The services in the actors' name order, from their index (ServiceListing): a page is
+    a range of it, whatever the filters narrow the actors to."""
+
     serializer_class = ServiceSerializer
 
+    def listings(self):
+        hsds_filter = HSDSFilter(self.request.query_params)
+        listings = ServiceListing.objects.listed(include_ended=hsds_filter.include_ended)
+        if hsds_filter.narrows_actors():
+            listings = listings.filter(actor_id__in=hsds_filter.actors().values("pk"))
+        return hsds_filter.services(listings).order_by("name", "actor_id", "servicetype_id")
+
     def get_queryset(self):
-        params = self.request.query_params
-        hsds_filter = HSDSFilter(params)
-        actors = hsds_filter.actors()
-        links = ServiceLink.objects.filter(actor_id__in=actors.values("pk"))
-        links = hsds_filter.services(links).order_by("actor__name", "actor_id", "servicetype__name")
-        return services_for_list(links, flag(params, "full"))
+        # The page's ids come from the index alone; then `rows` loads those.
+        return self.listings().values_list("pk", flat=True)
+
+    def rows(self, ids):
+        full = flag(self.request.query_params, "full")
+        return services_for_list(ServiceListing.objects.filter(pk__in=ids), full)
+
+    def paginate_queryset(self, queryset):
+        ids = super().paginate_queryset(queryset)
+        return sorted(self.rows(ids), key=lambda row: ids.index(row.pk))
 
     def get(self, request):
         return self.list()
@@ -231,15 +245,19 @@ class ServiceDetail(LinkDetail):
 
 
 def at_locations(links):
-    """Only the services of actors with a visiting address (their one location)."""
+    """Only the services (links or listings) of actors with a visiting address (their one
+    location)."""
     return links.exclude(actor__street_address="").select_related("actor__municipality__region")
 
 
 class ServiceAtLocationList(ServiceList):
     serializer_class = ServiceAtLocationSerializer
 
-    def get_queryset(self):
-        return at_locations(super().get_queryset())
+    def listings(self):
+        return super().listings().exclude(actor__street_address="")
+
+    def rows(self, ids):
+        return at_locations(super().rows(ids))
 
 
 class ServiceAtLocationDetail(LinkDetail):
@@ -318,26 +336,10 @@ class TaxonomyTermDetail(PublicView):
 
 
 class Profile(PublicView):
-    """The KeKo-FI profile of HSDS, minimal: what it is and where it is described."""
+    """The KeKo-FI profile of HSDS (opendata/profile.py)."""
 
     def get(self, request):
-        return Response(
-            {
-                "name": "KeKo-FI",
-                "title": "KeKo-hakemiston HSDS-profiili",
-                "hsds_version": HSDS_VERSION,
-                "description": (
-                    "Open Referral HSDS 3.0 sellaisenaan, ilman lisättyjä kenttiä. Toimija on "
-                    "organisaatio (Y-tunnus: identifier_scheme FI-PRO), jokainen sen palvelu on "
-                    "palvelu, ja hakemiston sanastot (toimijatyypit, palvelut, kohderyhmät, "
-                    "maakunnat ja kunnat) ovat taksonomioita. Palvelualueet ovat tekstiä: FI, "
-                    "maakunta:<koodi> tai kunta:<koodi> (Tilastokeskuksen luokitukset)."
-                ),
-                "api": request.build_absolute_uri(reverse("opendata:root")),
-                "taxonomies": vocabularies.taxonomies(),
-                "credits": "Open Referral Human Services Data Specification 3.0 (CC BY-SA 4.0)",
-            }
-        )
+        return Response(profile.document(request))
 
 
 class OpenAPI(PublicView):

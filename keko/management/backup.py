@@ -27,6 +27,8 @@ TRANSIENT = {
     "directory.PrintRender",
     "directory.RenderSlot",
     "opendata.DataPackage",
+    # The API's services index: kept by opendata.listings as the actors load.
+    "opendata.ServiceListing",
 }
 
 

@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT202012
 
 from actors.models import ActorKind
 from keko.models import Status
+from opendata.profile import schema_patches
 from tests.factories import (
     make_actor,
     make_contact,
@@ -87,6 +88,46 @@ def assert_valid(data, kind):
     errors = [
         f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
         for error in validator(schema_name).iter_errors(data)
+    ]
+    assert errors == [], errors
+
+
+def merge_patch(target, patch):
+    """RFC 7396 JSON Merge Patch: how an HSDS profile changes the schemas."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+@functools.cache
+def profile_validator(name):
+    """A validator of HSDS's table schema `name` (schemas/tables/) with the KeKo-FI profile's
+    patches applied to it and to every schema it refers to."""
+    patches = schema_patches()
+    schemas = {
+        path.name: merge_patch(json.loads(path.read_text()), patches.get(path.name, {}))
+        for path in (SCHEMAS / "tables").glob("*.json")
+    }
+    registry = Registry().with_resources(
+        (file, Resource.from_contents(schema, default_specification=DRAFT202012))
+        for file, schema in schemas.items()
+    )
+    return Draft202012Validator(
+        schemas[name], registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def assert_profile_valid(data, name):
+    """Check `data` against HSDS's table schema `name` as the KeKo-FI profile patches it."""
+    errors = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in profile_validator(name).iter_errors(data)
     ]
     assert errors == [], errors
 

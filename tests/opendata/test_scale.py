@@ -1,4 +1,4 @@
-"""The API valid HSDS at scale: a thousand synthetic actors (bench/synthetic.py: every kind,
+"""The API valid HSDS at scale: ten thousand synthetic actors (bench/synthetic.py: every kind,
 national and local ones, ended ones, drafts, contacts public and not, services, areas, target
 groups and project funding), every page of the lists against the schemas."""
 
@@ -17,15 +17,15 @@ from tests.factories import (
     make_target_group,
 )
 
-from .conftest import analyze, assert_valid_page, get
+from .conftest import analyze, assert_profile_valid, assert_valid_page, get
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = 1000
+ACTORS = 10_000
 
 
 @pytest.fixture
-def thousand_actors():
+def synthetic_actors():
     regions = [make_region() for _ in range(4)]
     for n in range(16):
         make_municipality(region=regions[n % 4], name_fi="Helsinki" if n == 0 else f"Kunta {n}")
@@ -50,30 +50,36 @@ def every_page(client, name, per_page, **params):
         number += 1
 
 
-def test_every_page_of_a_thousand_actors_is_valid_hsds(client, thousand_actors):
+def test_every_page_of_ten_thousand_actors_is_valid_hsds(client, synthetic_actors):
     active = Actor.objects.published().active()
 
     organizations = every_page(client, "organizations", 100)
-    assert len(organizations) == -(-active.count() // 100) > 5
+    assert len(organizations) == -(-active.count() // 100) > 50
     for page in organizations:
         assert_valid_page(page, "organizations")
     ids = [item["id"] for page in organizations for item in page["contents"]]
     assert len(ids) == len(set(ids)) == active.count()
 
-    services = every_page(client, "services", 50)
+    services = every_page(client, "services", 100)
     links = Actor.services.through.objects.filter(actor__in=active)
-    assert sum(page["size"] for page in services) == links.count() > 500
+    assert sum(page["size"] for page in services) == links.count() > 5000
     for page in services:
         assert_valid_page(page, "services")
-    # The nested forms, a page of each.
-    assert_valid_page(get(client, "organizations", per_page="100", full="1"), "organization")
-    assert_valid_page(get(client, "services", per_page="50", full="1", page="3"), "services_full")
+    # The nested forms, a page of each, against HSDS and the KeKo-FI profile.
+    full_organizations = get(client, "organizations", per_page="100", full="1", page="7")
+    assert_valid_page(full_organizations, "organization")
+    full_services = get(client, "services", per_page="50", full="1", page="3")
+    assert_valid_page(full_services, "services_full")
+    for organization in full_organizations["contents"]:
+        assert_profile_valid(organization, "organization.json")
+    for service in full_services["contents"]:
+        assert_profile_valid(service, "service.json")
     assert_valid_page(
         get(client, "organizations", per_page="100", include_ended="1", page="2"), "organizations"
     )
 
 
-def test_the_data_package_of_a_thousand_actors(thousand_actors):
+def test_the_data_package_of_ten_thousand_actors(synthetic_actors):
     import csv
     import io
     import zipfile

@@ -1,0 +1,99 @@
+"""The services list's index (opendata.listings) follows every write, and `/services` reads
+it in the actors' name order."""
+
+import datetime
+
+import pytest
+
+from actors import areas
+from actors.models import Actor
+from keko.models import Status
+from opendata import listings
+from opendata.models import ServiceListing
+from tests.factories import make_actor, make_service
+
+from .conftest import get
+
+pytestmark = pytest.mark.django_db
+
+
+def rows():
+    """The index as {(actor name, service pk): status}."""
+    return {(row.name, row.servicetype_id): row.status for row in ServiceListing.objects.all()}
+
+
+def expected():
+    """What the index must hold: a row per link, with the actor's copied fields."""
+    links = Actor.services.through.objects.values_list(
+        "actor__name", "servicetype_id", "actor__status"
+    )
+    return {(name, service): status for name, service, status in links}
+
+
+def test_the_index_follows_saves_links_updates_and_deletions():
+    coaching, guidance = make_service(), make_service()
+    actor = make_actor(name="Aalto ry", services=[coaching])
+    other = make_actor(name="Berg ry", services=[coaching, guidance])
+    assert rows() == expected() and len(rows()) == 3
+
+    actor.name = "Öljymäki ry"
+    actor.status = Status.DRAFT
+    actor.save()
+    assert rows()[("Öljymäki ry", coaching.pk)] == Status.DRAFT
+
+    actor.services.add(guidance)  # from the actor's side
+    guidance.actors.remove(other)  # from the service type's side
+    assert rows() == expected() and len(rows()) == 3
+
+    coaching.actors.clear()
+    assert rows() == expected() == {("Öljymäki ry", guidance.pk): Status.DRAFT}
+
+    Actor.objects.filter(pk=actor.pk).update(status=Status.PUBLISHED, name="Uusi nimi ry")
+    assert rows() == {("Uusi nimi ry", guidance.pk): Status.PUBLISHED}
+
+    actor.delete()
+    assert rows() == {}
+
+
+def test_a_rebuild_after_a_bulk_load_restores_the_index():
+    service = make_service()
+    make_actor(services=[service])
+    make_actor(services=[service], active_until=datetime.date(2020, 1, 1))
+    ServiceListing.objects.all().delete()
+    areas.rebuild()  # what a restore and the synthetic loader end with
+    assert rows() == expected() and len(rows()) == 2
+    ServiceListing.objects.all().delete()
+    listings.refresh(Actor.objects.values_list("pk", flat=True))
+    assert rows() == expected()
+
+
+def test_services_come_in_the_actors_name_order_without_drafts_or_ended_ones(client):
+    first, second = make_service(name="Ohjaus"), make_service(name="Työhönvalmennus")
+    make_actor(name="Cederberg ry", services=[first, second])
+    make_actor(name="Aalto ry", services=[second])
+    make_actor(name="Berg ry", services=[first], status=Status.DRAFT)
+    make_actor(name="Bäck ry", services=[first], active_until=datetime.date(2020, 1, 1))
+
+    def listed(**params):
+        pages = [get(client, "services", per_page="2", **params)]
+        while not pages[-1]["last_page"]:
+            pages.append(get(client, "services", per_page="2", page=str(len(pages) + 1), **params))
+        names = [(i["organization"]["name"], i["name"]) for p in pages for i in p["contents"]]
+        return names, pages[0]["total_items"]
+
+    assert listed() == (
+        [
+            ("Aalto ry", "Työhönvalmennus"),
+            ("Cederberg ry", "Ohjaus"),
+            ("Cederberg ry", "Työhönvalmennus"),
+        ],
+        3,
+    )
+    names, total = listed(include_ended="1")
+    assert total == 4 and ("Bäck ry", "Ohjaus") in names
+    assert ("Berg ry", "Ohjaus") not in names
+    # A filter narrows the actors; the order stays.
+    assert listed(search="Cederberg") == (
+        [("Cederberg ry", "Ohjaus"), ("Cederberg ry", "Työhönvalmennus")],
+        2,
+    )
