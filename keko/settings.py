@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "curation",
     "directory",
     "seeding",
+    "catalogue",
     "rest_framework",
     "opendata",
 ]
@@ -155,6 +156,14 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 300)
 IMPORT_DIR = os.environ.get("IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "actors.importing.ImportFileStorage"
+
+# Imports from Suomi.fi Palvelutietovaranto (catalogue/, docs/catalogue.md): the open API's
+# base URL (a v12 adapter would come with its own), a polite pause between requests (seconds),
+# each request's timeout and how many times a 429, a 5xx or a timeout is tried again.
+PTV_API_URL = os.environ.get("PTV_API_URL", "https://api.palvelutietovaranto.suomi.fi/api/v11/")
+PTV_REQUEST_DELAY = float(os.environ.get("PTV_REQUEST_DELAY", "").strip() or 0.2)
+PTV_TIMEOUT = env_int("PTV_TIMEOUT", 30)
+PTV_RETRIES = env_int("PTV_RETRIES", 4)
 
 # The cache must be one that every process serving the site shares: cached pages and the
 # directory version that edits move on (keko/cache.py) live there (the rate limits count in

@@ -23,6 +23,7 @@ LAYERS = {
     "directory": 5,
     "seeding": 5,
     "opendata": 5,
+    "catalogue": 5,
     "bench": 6,
 }
 BASE = Path(settings.BASE_DIR)

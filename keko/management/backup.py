@@ -29,6 +29,8 @@ TRANSIENT = {
     "opendata.DataPackage",
     # The API's services index: kept by opendata.listings as the actors load.
     "opendata.ServiceListing",
+    # The log of catalogue import runs (their results stay on the actors and records).
+    "catalogue.CatalogueImport",
 }
 
 

@@ -1,0 +1,81 @@
+"""A transport for catalogue.ptv.PTVClientV11 that answers from tests/catalogue/responses/."""
+
+import copy
+import json
+from pathlib import Path
+
+import requests
+
+RESPONSES = Path(__file__).resolve().parent / "responses"
+BASE_URL = "https://ptv.example.org/api/v11/"
+
+
+class FakeResponse:
+    def __init__(self, status_code, body=None, headers=None):
+        self.status_code = status_code
+        self._body = body
+        self.headers = headers or {}
+
+    def json(self):
+        if isinstance(self._body, Exception):
+            raise self._body
+        return copy.deepcopy(self._body)
+
+
+class RecordedTransport:
+    """Answer GETs from the recorded files; `bodies` can be changed between runs, and
+    `queue(path, …)` puts one-off answers (errors) in front of a path's recorded one."""
+
+    def __init__(self):
+        self.bodies = {}
+        self.queued = {}
+        self.calls = []
+        for path in RESPONSES.glob("*.json"):
+            self.bodies[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+
+    def get(self, url, params=None, timeout=None):
+        assert url.startswith(BASE_URL), url
+        path = url.removeprefix(BASE_URL)
+        params = params or {}
+        self.calls.append((path, dict(params)))
+        waiting = self.queued.get(path)
+        if waiting:
+            answer = waiting.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        body = self.bodies.get(self.file_name(path, params))
+        return FakeResponse(404, {}) if body is None else FakeResponse(200, body)
+
+    def queue(self, path, *answers):
+        self.queued.setdefault(path, []).extend(answers)
+
+    def body(self, path, page=1):
+        return self.bodies[self.file_name(path, {"page": page})]
+
+    @staticmethod
+    def file_name(path, params):
+        parts = path.split("/")
+        page = params.get("page", 1)
+        if parts[:3] == ["Organization", "list", "area"]:
+            return f"organization-list-{parts[3]}-{parts[5]}-page-{page}"
+        if parts[:2] == ["Organization", "area"]:
+            return f"organization-ids-{parts[2]}-{parts[4]}-page-{page}"
+        if parts[0] == "Organization" and len(parts) == 2:
+            return f"organization-{parts[1]}"
+        if parts[0] == "Service":
+            return f"service-{parts[1]}"
+        if parts[0] == "ServiceChannel":
+            return f"channel-{parts[1]}"
+        return path
+
+
+class Unreachable:
+    """A transport whose every request fails to connect."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def get(self, url, params=None, timeout=None):
+        self.calls += 1
+        raise requests.ConnectionError("connection refused")
