@@ -102,6 +102,20 @@ class ActorConfirmImportForm(ConfirmImportForm):
         return self.cleaned_data["import_file_name"]
 
 
+class AreaFilter(admin.SimpleListFilter):
+    """Actors that no area's selection lists (the admin index links here)."""
+
+    title = _("alue")
+    parameter_name = "alue"
+    WITHOUT = "ei"
+
+    def lookups(self, request, model_admin):
+        return [(self.WITHOUT, _("Ei aluetta"))]
+
+    def queryset(self, request, queryset):
+        return queryset.without_area() if self.value() == self.WITHOUT else queryset
+
+
 @admin.register(Actor)
 class ActorAdmin(ImportExportMixin, CuratedAdmin):
     resource_classes = [ActorResource]
@@ -120,6 +134,7 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
         "kind",
         ("municipality__region", admin.RelatedOnlyFieldListFilter),
         "is_national",
+        AreaFilter,
     ]
     search_fields = ["name", "slug", "business_id"]
     prepopulated_fields = {"slug": ["name"]}

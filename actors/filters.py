@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Case, Count, F, Q, Value, When
+from django import forms
+from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -53,6 +54,24 @@ def order_actors(queryset, order=""):
     return queryset.alias(
         public_sector=Case(When(kind__in=PUBLIC_SECTOR_KINDS, then=Value(1)), default=Value(0))
     ).order_by("public_sector", "name", "pk")
+
+
+# `valtakunnalliset=0`: the national actors left out of an area's selection.
+LEAVE_OUT_NATIONAL = "0"
+
+
+class LeaveOutCheckbox(forms.CheckboxInput):
+    """One checkbox that sends `name=0` when ticked, and nothing otherwise: a default that
+    holds when the box is not ticked, without JavaScript. Hands the raw value to the field."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value == LEAVE_OUT_NATIONAL)
+
+    def format_value(self, value):
+        return LEAVE_OUT_NATIONAL
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,14 @@ class ActorFilter(django_filters.FilterSet):
             "count",
         ),
     )
+    # National actors serve every area: a region's or a municipality's selection lists them
+    # after the area's own, unless left out.
+    valtakunnalliset = django_filters.ChoiceFilter(
+        label=_("Jätä valtakunnalliset toimijat pois"),
+        method="filter_national",
+        choices=[(LEAVE_OUT_NATIONAL, _("Jätä pois")), ("1", _("Näytä"))],
+        widget=LeaveOutCheckbox,
+    )
     tyyppi = OptionFilter(
         label=_("Toimijatyyppi"),
         method="filter_kind",
@@ -175,6 +202,9 @@ class ActorFilter(django_filters.FilterSet):
 
     # Single-valued parameters: the notice when their value is unknown.
     unknown_single = {
+        "valtakunnalliset": _(
+            "Tuntematon valtakunnallisten toimijoiden rajaus %(values)s jätettiin pois."
+        ),
         "voimassa": _("Tuntematon toiminnan rajaus %(values)s jätettiin pois."),
         "jarjestys": _("Tuntematon järjestys %(values)s jätettiin pois."),
     }
@@ -259,10 +289,34 @@ class ActorFilter(django_filters.FilterSet):
         return [keys[value] for value in values if value in keys]
 
     def filter_region(self, queryset, name, value):
-        return queryset.serving_regions(self.option_keys("alue", value))
+        # National actors always: `valtakunnalliset=0` leaves them out by a filter of its own,
+        # so that each filter can be left out alone (facets, widenings).
+        return queryset.serving_regions(self.option_keys("alue", value), national=True)
 
     def filter_municipality(self, queryset, name, value):
-        return queryset.serving_municipalities(self.option_keys("kunta", value))
+        return queryset.serving_municipalities(self.option_keys("kunta", value), national=True)
+
+    def filter_national(self, queryset, name, value):
+        return queryset.filter(is_national=False) if value == LEAVE_OUT_NATIONAL else queryset
+
+    def area_chosen(self):
+        """Whether a region or a municipality is chosen (and so national actors are listed
+        after the area's own, unless left out)."""
+        data = self.form.cleaned_data
+        return bool(data.get("alue") or data.get("kunta"))
+
+    def nationals_listed_apart(self):
+        """Whether the list shows an area's own actors, then the national ones."""
+        data = self.form.cleaned_data
+        return self.area_chosen() and data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.nationals_listed_apart():
+            # The area's own actors first, in the chosen order; the national ones after.
+            order = queryset.query.order_by or queryset.model._meta.ordering
+            queryset = queryset.order_by("is_national", *order)
+        return queryset
 
     def filter_kind(self, queryset, name, value):
         # A column of the actor itself: no duplicate rows, so no DISTINCT over 100 000 rows.
@@ -301,19 +355,43 @@ class ActorFilter(django_filters.FilterSet):
 
     def count_facet(self, name, queryset):
         """Count the actors of `queryset` for each option of `name`: {option key: count}."""
-        ids = queryset.values("pk")
         if name == "tyyppi":
             return dict(queryset.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
         if name in ("palvelu", "kohderyhma"):
             return count_linked(queryset, self.filters[name].field_name)
-        # The areas each actor serves, one row per actor and area (actors.areas keeps them).
+        return self.count_areas(name, queryset)
+
+    def count_areas(self, name, queryset):
+        """Count the actors of `queryset` serving each region or municipality (`name`): those
+        the membership table lists for it, and the national ones, which serve every area.
+
+        One query: the membership rows of the actors that are not national, counted per area
+        (actors.areas keeps one row per actor and area), and beside them one row counting
+        the national actors, added to every area.
+        """
         memberships = {"alue": ActorRegion, "kunta": ActorMunicipality}[name].objects
-        return dict(
-            memberships.filter(actor__in=ids)
+        own = (
+            memberships.filter(actor__in=queryset.filter(is_national=False).values("pk"))
+            .order_by()
             .values("area")
             .annotate(n=Count("*"))
-            .values_list("area", "n")
         )
+        # COUNT as a plain function: one row for the whole selection, no GROUP BY. By key, so
+        # that the few national actors are read from their partial index.
+        national = (
+            queryset.filter(pk__in=Actor.objects.national().order_by().values("pk"))
+            .order_by()
+            .values(area=Value(None, IntegerField()), n=Func(F("pk"), function="COUNT"))
+        )
+        by_area, everywhere = {}, 0
+        for area, n in own.union(national, all=True).values_list("area", "n"):
+            if area is None:
+                everywhere = n
+            else:
+                by_area[area] = n
+        return {
+            option.key: by_area.get(option.key, 0) + everywhere for option in self.options[name]
+        }
 
     def facet_counts(self):
         """Return, for every option of every OptionFilter, how many actors the list would

@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -207,7 +207,7 @@ class ActorQuerySet(CuratedQuerySet):
             Q(active_until__isnull=True) | Q(active_until__gte=on),
         )
 
-    # Set by serving_regions()/serving_municipalities() to (method name, areas): lets
+    # Set by serving_regions()/serving_municipalities() to (method name, areas, national): lets
     # area_memberships() answer an area page from the membership table alone.
     _serving = None
 
@@ -235,24 +235,34 @@ class ActorQuerySet(CuratedQuerySet):
         areas.refresh(pks)
         return rows
 
-    def serving_regions(self, regions):
-        """Return actors based in, serving a municipality of, or covering any of `regions`.
+    def serving_regions(self, regions, *, national=False):
+        """Return actors based in, serving a municipality of, or covering any of `regions`;
+        with `national`, the actors that serve the whole country too.
 
         Read from ActorRegion (kept up to date by actors.areas), one indexed semi-join.
         """
         members = ActorRegion.objects.filter(area__in=regions).values("actor_id")
-        clone = self.filter(pk__in=members)
-        clone._serving = ("serving_regions", regions)
-        return clone
+        return self._serving_areas("serving_regions", regions, members, national)
 
-    def serving_municipalities(self, municipalities):
-        """Return actors based in or serving any of `municipalities`, or their whole region.
+    def serving_municipalities(self, municipalities, *, national=False):
+        """Return actors based in or serving any of `municipalities`, or their whole region;
+        with `national`, the actors that serve the whole country too.
 
         Read from ActorMunicipality (kept up to date by actors.areas).
         """
         members = ActorMunicipality.objects.filter(area__in=municipalities).values("actor_id")
+        return self._serving_areas("serving_municipalities", municipalities, members, national)
+
+    def _serving_areas(self, method, areas, members, national):
+        if national:
+            # A UNION inside the semi-join, not an OR beside it: each side stays one index
+            # range (the areas' membership rows, the partial index of national actors),
+            # where an OR makes SQLite scan every actor (see tests/actors).
+            members = members.order_by().union(
+                self.model.objects.filter(is_national=True).order_by().values("pk"), all=True
+            )
         clone = self.filter(pk__in=members)
-        clone._serving = ("serving_municipalities", municipalities)
+        clone._serving = (method, areas, national)
         return clone
 
     def area_memberships(self):
@@ -263,13 +273,21 @@ class ActorQuerySet(CuratedQuerySet):
         The rows carry the actor's kind, name, status and active period, so that an area's
         counts per kind and first names come from an index alone, without the actor table.
         """
+        if self._serving is not None and self._serving[2]:
+            # The rows hold no national actors outside the areas.
+            return None
+        return self._membership_rows()
+
+    def _membership_rows(self):
+        """The membership rows of the areas, if these actors are exactly the published,
+        active actors serving them (national ones included or not, as asked), else None."""
         if self._serving is None or isinstance(self.query, BoundedSearchQuery):
             return None
-        method, areas = self._serving
+        method, areas, national = self._serving
         published = self.model.objects.published()
         expected = (
-            getattr(published.active(), method)(areas),
-            getattr(published, method)(areas).active(),
+            getattr(published.active(), method)(areas, national=national),
+            getattr(published, method)(areas, national=national).active(),
         )
         if _filters_of(self) not in {_filters_of(queryset) for queryset in expected}:
             return None
@@ -277,19 +295,43 @@ class ActorQuerySet(CuratedQuerySet):
         return model.objects.filter(area__in=areas).listed()
 
     def count(self):
-        """Count; the published, active actors of an area from the membership index alone."""
-        rows = self.area_memberships() if self._result_cache is None else None
+        """Count; the published, active actors of an area from the membership index alone
+        (and the few national ones outside it)."""
+        rows = self._membership_rows() if self._result_cache is None else None
         if rows is None:
             return super().count()
         # One row per actor and area: distinct actors unless one area is asked.
-        areas = self._serving[1]
-        if isinstance(areas, list | tuple) and len(areas) == 1:
-            return rows.count()
-        return rows.values("actor_id").distinct().count()
+        _method, areas, national = self._serving
+        one_area = isinstance(areas, list | tuple) and len(areas) == 1
+        if not national:
+            return rows.count() if one_area else rows.values("actor_id").distinct().count()
+        if not one_area:
+            return super().count()
+        # The area's rows, and beside them the national actors that are not among them: a
+        # few, from the partial index of national actors. One query.
+        national = self.model.objects.national().order_by().values("pk")
+        outside = (
+            self.model.objects.published()
+            .active()
+            # By key, so that the partial index of national actors is read, not every
+            # published actor.
+            .filter(pk__in=national)
+            # One lookup per national actor in the (actor, area) unique index.
+            .exclude(Exists(rows.filter(actor_id=OuterRef("pk"))))
+            .order_by()
+            .values(n=Func(F("pk"), function="COUNT", output_field=models.IntegerField()))
+        )
+        return rows.aggregate(n=Count("*") + Subquery(outside))["n"]
 
     def national(self):
         """Return actors that serve the whole country."""
         return self.filter(is_national=True)
+
+    def without_area(self):
+        """Return actors that no area's selection lists: no home municipality, no
+        municipality or region served (actors.areas keeps no row for them), not national."""
+        served = ActorRegion.objects.filter(actor=OuterRef("pk"))
+        return self.filter(is_national=False).exclude(Exists(served))
 
     def for_list(self):
         """Fetch everything an actor list shows, in a fixed number of queries."""

@@ -21,3 +21,9 @@ def stale_actors_by_region(actors, on=None):
     )
     rows = list(rows)
     return [r for r in rows if r["region_id"]] + [r for r in rows if not r["region_id"]]
+
+
+def actors_without_area(actors):
+    """Return those of `actors` that serve no area and are not national, so that no region's
+    or municipality's selection lists them (ActorQuerySet.without_area). By name."""
+    return actors.without_area().order_by("name", "pk")

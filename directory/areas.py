@@ -11,6 +11,8 @@ from funding.models import FundingSource
 from practices.models import Practice
 
 FIRST_PER_KIND = 5
+# The `kind` of the group of national actors in a print (directory.printing.national_group).
+NATIONAL = "national"
 # An area page lists this many public contacts per checklist role, then their total; the
 # workshop print lists them all.
 CONTACTS_PER_ROLE = 10
@@ -25,6 +27,8 @@ class KindGroup:
     actors: list = field(default_factory=list)
     # In a print split into parts: the kind's heading repeated where its list runs on.
     continued: bool = False
+    # The national actors of every kind, listed after an area's own in a print.
+    national: bool = False
 
     @property
     def more(self):

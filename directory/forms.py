@@ -37,6 +37,18 @@ class FlagField(forms.Field):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
+class IncludedUnlessZeroField(FlagField):
+    """An option that is on unless sent as `0`: the print options template writes it as a
+    checkbox that sends `0` to leave something out (ticked: left out)."""
+
+    def to_python(self, value):
+        if value in (None, "", "1", True):
+            return True
+        if value in ("0", False):
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
 class PrintOptionsForm(forms.Form):
     """What a workshop print of an area's actors contains, from the print page's GET query."""
 
@@ -55,6 +67,8 @@ class PrintOptionsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # National actors serve every area, so an area's print lists them after its own.
+    valtakunnalliset = IncludedUnlessZeroField(label=_("Valtakunnalliset toimijat"))
     yhteystiedot = FlagField(label=_("Julkiset yhteyshenkilöt"))
     paattyneet = FlagField(label=_("Myös päättyneet toimijat"))
     tarkistuslista = FlagField(

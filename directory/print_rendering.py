@@ -35,12 +35,14 @@ def print_urls(area):
 
 
 def area_actors(scope, slug):
-    """Return the area, its region and its published actors (ended ones included)."""
+    """Return the area, its region and its published actors (ended ones included), the
+    national ones too: they serve every area (printing.area_actors may leave them out)."""
+    published = Actor.objects.published()
     if scope == "region":
         region = get_object_or_404(Region, slug=slug)
-        return region, region, Actor.objects.published().serving_regions([region])
+        return region, region, published.serving_regions([region], national=True)
     municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
-    actors = Actor.objects.published().serving_municipalities([municipality])
+    actors = published.serving_municipalities([municipality], national=True)
     return municipality, municipality.region, actors
 
 

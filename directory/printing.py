@@ -17,7 +17,7 @@ from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
 from keko.spreadsheets import as_text_cell
 
-from .areas import KindGroup, checklist
+from .areas import NATIONAL, KindGroup, checklist
 
 
 @dataclass
@@ -29,6 +29,8 @@ class PrintOptions:
     contacts: bool = False
     include_ended: bool = False
     checklist: bool = False
+    # National actors serve every area: listed after the area's own unless left out.
+    national: bool = True
 
     @property
     def kind_labels(self):
@@ -38,7 +40,7 @@ class PrintOptions:
     def cache_key(self):
         """Return the options as text that is the same for the same selection."""
         services = sorted(service.slug for service in self.services)
-        flags = (self.contacts, self.include_ended, self.checklist)
+        flags = (self.contacts, self.include_ended, self.checklist, self.national)
         return f"{sorted(self.kinds)}:{services}:{flags}"
 
     @classmethod
@@ -50,6 +52,7 @@ class PrintOptions:
             contacts=data.get("yhteystiedot", False),
             include_ended=data.get("paattyneet", False),
             checklist=data.get("tarkistuslista", False),
+            national=data.get("valtakunnalliset", True),
         )
 
 
@@ -97,8 +100,10 @@ def sheet_parts(sheet, size):
 
 
 def area_actors(actors, options):
-    """Return the area's `actors` that are active, unless ended ones were asked for too."""
-    return actors if options.include_ended else actors.active()
+    """Return the area's `actors` (which include the national ones) that are active, unless
+    ended ones were asked for too, and without the national ones if they were left out."""
+    actors = actors if options.include_ended else actors.active()
+    return actors if options.national else actors.filter(is_national=False)
 
 
 def selected_actors(actors, options, *, target_groups=False):
@@ -124,11 +129,17 @@ def selected_actors(actors, options, *, target_groups=False):
                 to_attr="public_contacts",
             )
         )
+    # The area's own actors by kind, then the national ones (print_selection splits them).
     return (
         actors.select_related("municipality")
         .prefetch_related(*prefetches)
-        .order_by("kind", "name", "pk")
+        .order_by("is_national", "kind", "name", "pk")
     )
+
+
+def national_group(actors):
+    """The national actors of a print, after the area's own: one group of every kind."""
+    return KindGroup(NATIONAL, _("Valtakunnalliset toimijat"), len(actors), actors, national=True)
 
 
 def group_by_kind(actors):
@@ -181,7 +192,10 @@ def print_selection(actors, options, *, target_groups=False):
     attach_names(entries, "services", "service_names")
     if target_groups:
         attach_names(entries, "target_groups", "target_group_names")
-    groups = group_by_kind(entries)
+    groups = group_by_kind([actor for actor in entries if not actor.is_national])
+    national = [actor for actor in entries if actor.is_national]
+    if national:
+        groups.append(national_group(national))
     return PrintSheet(
         groups=groups,
         total=sum(group.count for group in groups),
@@ -227,6 +241,8 @@ def entry_lines(actor):
     reach it. Each line is a list of (label, text) items; missing ones are left out, and so
     is a line with none."""
     town = actor.municipality.name_fi if actor.municipality else ""
+    # Listed apart from its kind in a print, a national actor names its kind itself.
+    national = f"{actor.get_kind_display()}, {_('valtakunnallinen')}" if actor.is_national else ""
     ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
     services = ", ".join(_names(actor, "services", "service_names"))
     website = actor.website.removeprefix("https://").removeprefix("http://")
@@ -239,6 +255,7 @@ def entry_lines(actor):
     lines = [
         [
             ("", town if town != actor.name else ""),
+            ("", national),
             (_("Päättynyt"), ended),
             (_("Tarjoaa:"), services),
         ],
@@ -274,6 +291,7 @@ def csv_header(options):
         _("nimi"),
         _("tyyppi"),
         _("kotikunta"),
+        _("valtakunnallinen"),
         _("palvelut"),
         _("kohderyhmät"),
         _("verkkosivut"),
@@ -299,8 +317,9 @@ def actors_csv(out, sheet, options):
         for actor in group.actors:
             row = [
                 actor.name,
-                group.label,
+                actor.get_kind_display(),
                 actor.municipality.name_fi if actor.municipality else "",
+                _("kyllä") if actor.is_national else "",
                 ", ".join(_names(actor, "services", "service_names")),
                 ", ".join(_names(actor, "target_groups", "target_group_names")),
                 actor.website,

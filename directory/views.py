@@ -185,6 +185,12 @@ class ActorListView(CachedPaginationMixin, FilterView):
                 filterset, cached(("list-widenings", selection), filterset.widenings)
             )
         page = context["page_obj"]
+        # An area's own actors, then the national ones (ActorFilter orders them so): the
+        # page shows the national ones under a heading of their own.
+        context["national_actors"] = []
+        if filterset.nationals_listed_apart():
+            context["object_list"] = [a for a in page.object_list if not a.is_national]
+            context["national_actors"] = [a for a in page.object_list if a.is_national]
         context["page_range"] = list(
             page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         )

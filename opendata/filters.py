@@ -123,9 +123,10 @@ class HSDSFilter:
             return actors.linked_to_any("services", [term.obj])
         if term.key == vocabularies.TARGET_GROUPS:
             return actors.linked_to_any("target_groups", [term.obj])
+        # National actors serve every area, as `?region=` and `?municipality=` list them.
         if term.parent_id:  # a municipality
-            return actors.serving_municipalities([term.obj])
-        return actors.serving_regions([term.obj])
+            return actors.serving_municipalities([term.obj], national=True)
+        return actors.serving_regions([term.obj], national=True)
 
     def services(self, links):
         """Narrow the services (rows of Actor.services.through or ServiceListing) to the types asked

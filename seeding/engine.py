@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from keko.models import Status
 
@@ -132,6 +133,27 @@ class Seeder:
             self._sync_children(obj, group)
         self.stats[f"{model._meta.model_name}: {action}"] += 1
         return obj
+
+    def retire(self, model, slug, values, m2m=None, children=()):
+        """Delete the seeded entry `slug` that the fixtures no longer hold, if it still has
+        the `values`, links and child rows it was seeded with; an entry a curator has edited,
+        or one that other entries refer to, is kept (and reported)."""
+        obj = model.objects.filter(slug=slug).first()
+        if obj is None:
+            return
+        name = model._meta.model_name
+        if _current_fingerprint(obj, values, m2m or {}, children) != obj.seed_hash:
+            self.stats[f"{name}: kept"] += 1
+            self.kept.append(obj)
+            return
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            self.stats[f"{name}: kept"] += 1
+            self.kept.append(obj)
+            return
+        self.stats[f"{name}: deleted"] += 1
 
     def _sync_children(self, obj, group):
         manager = getattr(obj, group.related_name)

@@ -46,6 +46,8 @@ def seed_all(*, dry_run=False):
     reference.seed_public_sector(seeder)
     handbook_actors = entries("funding.json", "actors") + entries("actors.json", "actors")
     actors.seed_actors(seeder, handbook_actors, "actors")
+    # Sources the handbook only cites, seeded as actors before: not employment actors.
+    actors.retire_actors(seeder, entries("actors.json", "retired_actors"), "retired_actors")
     funding.seed_funding(seeder, entries("funding.json", "funding_sources"), "funding.json")
     funding.seed_project_funding(seeder, handbook_actors, "actors")
     practices.seed_practices(seeder, entries("practices.json", "practices"), "practices.json")

@@ -23,6 +23,20 @@ def seed_actors(seeder, items, where):
 
 
 def seed_actor(seeder, item, where):
+    values, m2m, children = actor_fields(seeder, item, where)
+    return seeder.upsert(Actor, item["slug"], values, m2m, children)
+
+
+def retire_actors(seeder, items, where):
+    """Delete the actors seeded from `items` (as they were seeded) that the fixtures no
+    longer hold, unless a curator has changed them since."""
+    for item in items:
+        values, m2m, children = actor_fields(seeder, item, f"{where}: actor {item['slug']!r}")
+        seeder.retire(Actor, item["slug"], values, m2m, children)
+
+
+def actor_fields(seeder, item, where):
+    """The values, links and child rows the seed writes for the fixture actor `item`."""
     municipality = item.get("municipality")
     values = {
         "name": item["name"],
@@ -75,7 +89,7 @@ def seed_actor(seeder, item, where):
             for m in item.get("members", [])
         ],
     )
-    return seeder.upsert(Actor, item["slug"], values, m2m, [contacts, members])
+    return values, m2m, [contacts, members]
 
 
 def _parents_first(by_slug):

@@ -14,9 +14,10 @@ from keko.models import Status
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
 
-STATISTICS_FINLAND = "Tilastokeskus, luokitukset 2026 (CC BY 4.0)"
+# Generated entries carry their source and its date; `verified_on` stays empty until a person
+# (a curator, or the organisation itself) checks the entry.
+STATISTICS_FINLAND = "Tilastokeskus, luokitukset 2026, voimassa 1.1.2026 (CC BY 4.0)"
 STATISTICS_FINLAND_URL = "https://data.stat.fi/api/classifications/v2/classifications"
-CLASSIFICATION_DATE = datetime.date(2026, 1, 1)
 TE_OFFICES_ENDED = datetime.date(2024, 12, 31)
 EMPLOYMENT_AREAS_STARTED = datetime.date(2025, 1, 1)
 ELY_CENTRES_ENDED = datetime.date(2025, 12, 31)
@@ -67,7 +68,9 @@ def seed_public_sector(seeder):
         "status": Status.PUBLISHED,
         "source": STATISTICS_FINLAND,
         "source_url": STATISTICS_FINLAND_URL,
-        "verified_on": CLASSIFICATION_DATE,
+        # Written as empty, so that an entry seeded with the classification's date as its
+        # verified date is brought up to date (and one a curator has verified is kept).
+        "verified_on": None,
     }
     municipalities = {m.code: m for m in Municipality.objects.select_related("region")}
     regions = {r.code: r for r in Region.objects.all()}
@@ -170,7 +173,10 @@ def seed_public_sector(seeder):
                 "kind": ActorKind.TE_OFFICE,
                 "active_from": datetime.date(2013, 1, 1),
                 "active_until": TE_OFFICES_ENDED,
-                "source": "Verkostot ja kumppanuus 2019, luku 1.1; alue ELY-keskuksen mukaan",
+                "source": (
+                    "Verkostot ja kumppanuus 2019, luku 1.1; alue ELY-keskuksen mukaan "
+                    "(Tilastokeskus, luokitukset 2026, voimassa 1.1.2026)"
+                ),
                 "description": (
                     "Entinen työ- ja elinkeinotoimisto. Julkiset työvoimapalvelut siirtyivät "
                     "1.1.2025 kuntien työllisyysalueille."

@@ -336,7 +336,7 @@ def test_csv_round_trips_with_header_and_rows(client, area):
     assert response.content.startswith("\ufeff".encode())
     header, *rows = csv_rows(response)
     assert header == [
-        "nimi", "tyyppi", "kotikunta", "palvelut", "kohderyhmät", "verkkosivut",
+        "nimi", "tyyppi", "kotikunta", "valtakunnallinen", "palvelut", "kohderyhmät", "verkkosivut",
         "sähköposti", "puhelin", "osoite", "tarkistettu", "linkki",
     ]  # fmt: skip
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}

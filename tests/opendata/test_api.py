@@ -368,9 +368,9 @@ def test_an_organization_agrees_with_its_page(client, directory):
 
 
 def test_the_directorys_own_filters(client, directory):
-    # As on the actor list: national actors are not listed under every region.
-    assert names(get(client, "organizations", region="lappi")) == {"Lapin työhanke"}
-    assert names(get(client, "organizations", municipality="helsinki")) == {"Työpaja ry"}
+    # As on the actor list: national actors (Kela) are listed under every area.
+    assert names(get(client, "organizations", region="lappi")) == {"Lapin työhanke", "Kela"}
+    assert names(get(client, "organizations", municipality="helsinki")) == {"Työpaja ry", "Kela"}
     assert names(get(client, "organizations", kind="kela")) == {"Kela"}
     assert names(get(client, "organizations", kind="project,kela")) == {"Kela", "Lapin työhanke"}
     assert names(get(client, "organizations", target_group="maahanmuuttajat")) == {"Työpaja ry"}
@@ -420,10 +420,15 @@ def test_taxonomy_term_id(client, directory):
         ("Työpaja ry", "Ohjaus ja neuvonta"),
         ("Kela", "Ohjaus ja neuvonta"),
     }
-    assert service_names(directory["lappi"].uuid) == {("Lapin työhanke", "Työhönvalmennus")}
+    # An area's term lists the national actors too, as `?region=` does.
+    assert service_names(directory["lappi"].uuid) == {
+        ("Lapin työhanke", "Työhönvalmennus"),
+        ("Kela", "Ohjaus ja neuvonta"),
+    }
     assert service_names(directory["helsinki"].uuid) == {
         ("Työpaja ry", "Työhönvalmennus"),
         ("Työpaja ry", "Ohjaus ja neuvonta"),
+        ("Kela", "Ohjaus ja neuvonta"),
     }
     assert service_names(identifiers.kind_term_id("kela")) == {("Kela", "Ohjaus ja neuvonta")}
     assert service_names(uuid.uuid4()) == set()
