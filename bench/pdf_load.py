@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/keko .venv/bin/python bench/pdf_load.py
 
 Starts gunicorn (2 workers × 4 threads, production settings) and one task worker
-(`manage.py db_worker`, at Nice=5 as docs/deployment.md runs it) on a local PostgreSQL,
+(`manage.py db_worker`, at idle CPU priority as docs/deployment.md runs it) on a local
+PostgreSQL,
 creates a synthetic region of --actors actors
 (removed at the end), then:
 
@@ -39,10 +40,10 @@ from bench.load_check import (  # noqa: E402
     production_environment,
     stop,
 )
+from keko.pdf import lower_priority  # noqa: E402
 
 REGION_SLUG = "bench-pdf-kuorma"
 REFRESH_SECONDS = 3
-WORKER_NICENESS = 10
 
 
 def get(address, path, headers=None, timeout=60):
@@ -195,12 +196,13 @@ def main():
 
     cache.clear()
     queries = selections(kinds, args.visitors)
-    # As docs/deployment.md runs it: at Nice=5, beside gunicorn.
+    # As docs/deployment.md runs it: at idle CPU priority (CPUSchedulingPolicy=idle), beside
+    # gunicorn.
     worker = subprocess.Popen(
         [PYTHON, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "-v", "0"],
         cwd=ROOT,
         env=env,
-        preexec_fn=lambda: os.nice(WORKER_NICENESS),
+        preexec_fn=lower_priority,
     )
     started = set()
     try:

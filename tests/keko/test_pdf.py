@@ -185,7 +185,7 @@ def _wait_until(condition, seconds):
 
 def test_renderers_end_when_the_process_that_started_them_is_killed():
     """A web or task worker killed mid-render (timeout, out of memory) leaves no renderer or
-    fork server behind."""
+    fork server behind; while they live, the renderers run at idle priority."""
     script = (
         "from keko.pdf import render_pdf\n"
         f"part = '<html><body>' + ('<p>' + 'Toimija. ' * 150 + '</p>') * {SLOW_PARAGRAPHS * 10}\n"
@@ -199,6 +199,9 @@ def test_renderers_end_when_the_process_that_started_them_is_killed():
         # ...that have their parts and are laying them out.
         time.sleep(2)
         renderers = _descendants(starter.pid)
+        # The renderers (not the fork server or the tracker) yield the CPU to any web worker.
+        idle = {pid for pid in renderers if os.sched_getscheduler(pid) == os.SCHED_IDLE}
+        assert len(idle) == 2, (renderers, idle)
     finally:
         starter.kill()
         starter.wait()
