@@ -439,6 +439,14 @@ class Actor(CuratedModel):
     )
     active_from = models.DateField(_("toiminta alkoi"), null=True, blank=True)
     active_until = models.DateField(_("toiminta päättyi"), null=True, blank=True)
+    # Who vouched for the data on `verified_on`: the organisation itself answering the yearly
+    # e-mail (curation/confirmations.py) or a curator; empty when not recorded.
+    verified_by = models.CharField(
+        _("tarkistanut"),
+        max_length=100,
+        blank=True,
+        help_text=_("Kuka tiedot tarkisti, esim. 'vahvistanut organisaatio itse'."),
+    )
     # Kept up to date by a PostgreSQL trigger (migration 0003) and indexed with GIN, so that
     # full-text search stays fast with 100 000 actors; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)

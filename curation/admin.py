@@ -1,19 +1,28 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 
-from . import imports, permissions, services
-from .models import CorrectionRequest, ImportJob, RegionalEditor
+from . import imports, permissions, proposals, services
+from .models import (
+    ConfirmationRequest,
+    CorrectionRequest,
+    ImportJob,
+    OrganisationProposal,
+    RegionalEditor,
+)
 
 
 @admin.register(RegionalEditor)
@@ -163,3 +172,191 @@ class ImportJobAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, _("Tätä tuontia ei voi enää vahvistaa."), messages.WARNING)
         return redirect("admin:curation_importjob_change", job.pk)
+
+
+@admin.register(OrganisationProposal)
+class OrganisationProposalAdmin(admin.ModelAdmin):
+    """Organisations' own entries (curation/proposals.py): a curator reads what changes,
+    then approves (a new organisation is published, a change applied to the actor) or
+    rejects (a new organisation's draft is deleted)."""
+
+    list_display = ["created_at", "actor_name", "kind", "status", "submitter_email", "handled_by"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["actor_name", "submitter_email", "submitter_name"]
+    list_select_related = ["actor", "handled_by"]
+    readonly_fields = [
+        "kind",
+        "actor_link",
+        "changes_table",
+        "submitter_name",
+        "submitter_email",
+        "message",
+        "confirmation",
+        "status",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    ]
+    fields = readonly_fields
+    actions = ["approve_selected", "reject_selected"]
+    date_hierarchy = "created_at"
+    change_form_template = "admin/curation/organisationproposal/change_form.html"
+
+    def get_queryset(self, request):
+        return permissions.proposals_for(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # they come from the public forms only
+
+    def may_decide(self, request):
+        # Approving publishes or changes an actor: only those who may change actors.
+        return request.user.has_perm("actors.change_actor") and self.has_change_permission(request)
+
+    @admin.display(description=_("toimija"))
+    def actor_link(self, obj):
+        if obj.actor is None:
+            return _("%(name)s (luonnos poistettu)") % {"name": obj.actor_name}
+        change = reverse("admin:actors_actor_change", args=[obj.actor.pk])
+        label = _("Näytä") if obj.actor.is_published else _("Esikatsele luonnosta")
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            change,
+            obj.actor,
+            obj.actor.get_absolute_url(),
+            label,
+        )
+
+    @admin.display(description=_("muutokset"))
+    def changes_table(self, obj):
+        if obj.kind == OrganisationProposal.Kind.NEW:
+            return _(
+                "Uusi organisaatio: sen luonnos on toimijoissa. Tarkista ja korjaa luonnos "
+                "tarvittaessa; hyväksyminen julkaisee sen."
+            )
+        rows = proposals.describe_changes(obj)
+        if not rows:
+            return _("Ei muutoksia tietoihin; katso viesti.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
+            "</table>",
+            _("tieto"),
+            _("nyt"),
+            _("ehdotettu"),
+            format_html_join(
+                "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", ((a, b, c) for a, b, c in rows)
+            ),
+        )
+
+    def _decide(self, request, queryset, service, done):
+        if not self.may_decide(request):
+            raise PermissionDenied
+        count = 0
+        for proposal in queryset:
+            try:
+                service(proposal=proposal, user=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(name)s: ei käsitelty: %(error)s")
+                    % {"name": proposal.actor_name, "error": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Hyväksy valitut"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, proposals.approve, _("%(n)d ilmoitusta hyväksytty."))
+
+    @admin.action(
+        description=_("Hylkää valitut (uuden organisaation luonnos poistetaan)"),
+        permissions=["change"],
+    )
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, proposals.reject, _("%(n)d ilmoitusta hylätty."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_decide": self.may_decide(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        for button, service, done in (
+            ("_approve", proposals.approve, _("Ilmoitus hyväksytty.")),
+            ("_reject", proposals.reject, _("Ilmoitus hylätty.")),
+        ):
+            if button in request.POST:
+                self._decide(request, self.get_queryset(request).filter(pk=obj.pk), service, done)
+                return redirect("admin:curation_organisationproposal_change", obj.pk)
+        return super().response_change(request, obj)
+
+
+class UnansweredFilter(admin.SimpleListFilter):
+    """Requests that list their actor as stale (curation/stale.py)."""
+
+    title = _("vastaus")
+    parameter_name = "vastaus"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "vastaamatta",
+                _("vastaamatta yli %(days)d päivää") % {"days": settings.CONFIRMATION_ANSWER_DAYS},
+            ),
+            ("palautunut", _("palautunut")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "vastaamatta":
+            cutoff = timezone.now() - datetime.timedelta(days=settings.CONFIRMATION_ANSWER_DAYS)
+            return queryset.filter(sent_at__lt=cutoff, answered_at__isnull=True)
+        if self.value() == "palautunut":
+            return queryset.filter(bounced_at__isnull=False)
+        return queryset
+
+
+@admin.register(ConfirmationRequest)
+class ConfirmationRequestAdmin(admin.ModelAdmin):
+    """The yearly e-mails (curation/confirmations.py): who was asked when, and the answers.
+    A curator records an e-mail that came back undelivered, which lists the actor as stale."""
+
+    list_display = [
+        "actor",
+        "email",
+        "created_at",
+        "sent_at",
+        "answer",
+        "answered_at",
+        "bounced_at",
+    ]
+    list_filter = [UnansweredFilter, "answer", "created_at"]
+    search_fields = ["actor__name", "email"]
+    list_select_related = ["actor"]
+    readonly_fields = [
+        "actor",
+        "email",
+        "created_at",
+        "sent_at",
+        "send_error",
+        "answer",
+        "answered_at",
+        "bounced_at",
+    ]
+    actions = ["mark_bounced"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return permissions.linked_to_actors_for(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # made by `manage.py request_confirmations` only
+
+    @admin.action(description=_("Merkitse sähköposti palautuneeksi"), permissions=["change"])
+    def mark_bounced(self, request, queryset):
+        count = queryset.filter(bounced_at__isnull=True).update(bounced_at=timezone.now())
+        self.message_user(
+            request,
+            _("%(n)d vahvistuspyyntöä merkitty palautuneiksi.") % {"n": count},
+            messages.SUCCESS,
+        )

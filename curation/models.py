@@ -154,3 +154,102 @@ class ImportJob(models.Model):
             self.Status.CONFIRMED,
             self.Status.IMPORTING,
         }
+
+
+class OrganisationProposal(models.Model):
+    """An organisation's own entry, sent through the public form: a new organisation (its
+    draft actor is created at once, hidden until a curator publishes it) or changes to a
+    published actor (kept here, applied to the actor only when a curator approves them).
+    See curation/proposals.py."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Uusi organisaatio")
+        CHANGE = "change", _("Muutosehdotus")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Odottaa käsittelyä")
+        APPROVED = "approved", _("Hyväksytty")
+        REJECTED = "rejected", _("Hylätty")
+
+    kind = models.CharField(_("laji"), max_length=10, choices=Kind.choices)
+    # Kept when a rejected new organisation's draft is deleted: the proposal stays on record.
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("toimija"),
+    )
+    actor_name = models.CharField(_("organisaation nimi"), max_length=250)
+    # A change proposal's changed values only (curation/proposals.py: "fields", "links",
+    # "contacts", "removed_contacts"); empty for a new organisation, whose draft holds them.
+    data = models.JSONField(_("ehdotetut tiedot"), default=dict, blank=True)
+    submitter_name = models.CharField(_("lähettäjän nimi"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("lähettäjän sähköposti"))
+    message = models.TextField(_("viesti ylläpidolle"), max_length=TEXT_MAX_LENGTH, blank=True)
+    # Set when the proposal came through the yearly e-mail's signed link.
+    confirmation = models.ForeignKey(
+        "ConfirmationRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("vahvistuspyyntö"),
+    )
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_at = models.DateTimeField(_("saapunut"), auto_now_add=True)
+    ip_hash = models.CharField(_("IP-osoitteen tiiviste"), max_length=64, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("käsittelijä"),
+    )
+    handled_at = models.DateTimeField(_("käsitelty"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("organisaation ilmoitus")
+        verbose_name_plural = _("organisaatioiden ilmoitukset")
+
+    def __str__(self):
+        return f"{self.actor_name}: {self.get_kind_display().lower()}"
+
+
+class ConfirmationRequest(models.Model):
+    """One yearly "are your details still correct?" e-mail to an actor's public address
+    (curation/confirmations.py), and the organisation's answer."""
+
+    class Answer(models.TextChoices):
+        CONFIRMED = "confirmed", _("Tiedot ovat oikein")
+        PROPOSED = "proposed", _("Ehdotti muutosta")
+
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="confirmation_requests",
+        verbose_name=_("toimija"),
+    )
+    email = models.EmailField(_("sähköpostiosoite"))
+    # When the actor was asked: no actor is asked again within CONFIRMATION_INTERVAL_DAYS.
+    created_at = models.DateTimeField(_("pyydetty"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
+    send_error = models.TextField(_("lähetysvirhe"), blank=True)
+    answer = models.CharField(_("vastaus"), max_length=10, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(_("vastattu"), null=True, blank=True)
+    # Recorded by a curator when the message came back undelivered.
+    bounced_at = models.DateTimeField(_("palautui"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("vahvistuspyyntö")
+        verbose_name_plural = _("vahvistuspyynnöt")
+        indexes = [models.Index(fields=["actor", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.actor} ({self.created_at:%d.%m.%Y})" if self.created_at else str(self.actor)

@@ -46,6 +46,8 @@ REGIONAL_EDITOR_WRITES = {
     "practices.practice": _EDIT,
     "practices.participation": _ALL,
     "curation.correctionrequest": ["change", "view"],
+    "curation.organisationproposal": ["change", "view"],
+    "curation.confirmationrequest": ["change", "view"],
 }
 
 
@@ -127,6 +129,13 @@ def corrections_for(user, queryset):
         Q(actor__in=actors_for(user).values("pk"))
         | Q(practice__in=practices_for(user).values("pk"))
     )
+
+
+def proposals_for(user, queryset):
+    """Return the organisations' proposals about actors `user` may change."""
+    if not is_region_limited(user):
+        return queryset
+    return queryset.filter(actor__in=actors_for(user).values("pk"))
 
 
 OUTSIDE = _("Voit valita vain omien maakuntiesi alueita.")

@@ -1,8 +1,15 @@
 """The admin index's review list: how many of an editor's actors are stale, region by region."""
 
-from django.db.models import Count, F
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from keko.freshness import stale_q
+
+from .models import ConfirmationRequest
 
 
 def stale_actors_by_region(actors, on=None):
@@ -21,6 +28,31 @@ def stale_actors_by_region(actors, on=None):
     )
     rows = list(rows)
     return [r for r in rows if r["region_id"]] + [r for r in rows if not r["region_id"]]
+
+
+def unanswered_confirmations(actors, now=None):
+    """Return those of `actors` whose latest yearly e-mail (curation/confirmations.py) came
+    back (a curator recorded the bounce) or went unanswered for CONFIRMATION_ANSWER_DAYS,
+    unless someone has verified the actor since it was sent; annotated with `asked_at`."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.CONFIRMATION_ANSWER_DAYS)
+    latest = ConfirmationRequest.objects.filter(
+        actor=OuterRef("pk"), sent_at__isnull=False
+    ).order_by("-sent_at")
+    return (
+        actors.annotate(
+            asked_at=Subquery(latest.values("sent_at")[:1]),
+            answered_at=Subquery(latest.values("answered_at")[:1]),
+            bounced_at=Subquery(latest.values("bounced_at")[:1]),
+        )
+        .filter(
+            Q(bounced_at__isnull=False) | Q(asked_at__lt=cutoff),
+            asked_at__isnull=False,
+            answered_at__isnull=True,
+        )
+        .exclude(verified_on__gte=TruncDate("asked_at"))
+        .order_by("asked_at", "name")
+    )
 
 
 def actors_without_area(actors):

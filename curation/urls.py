@@ -33,4 +33,25 @@ urlpatterns = [
         {"model": Practice},
         name="practice_correction_thanks",
     ),
+    # Organisations' own entries (curation/proposals.py). Not under toimijat/: a path there
+    # would hide an actor whose slug is the same word.
+    path("lisaa-organisaatio/", views.organisation_new, name="organisation_new"),
+    path(
+        "lisaa-organisaatio/kiitos/",
+        views.organisation_new_thanks,
+        name="organisation_new_thanks",
+    ),
+    path(
+        "toimijat/<slug:slug>/paivita/",
+        views.organisation_update,
+        name="organisation_update",
+    ),
+    path(
+        "toimijat/<slug:slug>/paivita/kiitos/",
+        views.organisation_update_thanks,
+        name="organisation_update_thanks",
+    ),
+    # The yearly e-mail's signed link (curation/confirmations.py).
+    path("vahvista/<str:token>/", views.confirmation, name="confirmation"),
+    path("vahvista/<str:token>/kiitos/", views.confirmation_thanks, name="confirmation_thanks"),
 ]

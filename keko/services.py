@@ -45,4 +45,7 @@ def unpublish(*, entries, user):
 def mark_verified(*, entries, user, on=None):
     """Record that `user` checked `entries` on `on` (today by default). Return how many."""
     on = on or timezone.localdate()
-    return _update_entries(entries, user, _("Merkitty tarkistetuksi"), verified_on=on)
+    values = {"verified_on": on}
+    if any(field.name == "verified_by" for field in entries.model._meta.fields):
+        values["verified_by"] = ""  # a curator's check, no longer the organisation's own
+    return _update_entries(entries, user, _("Merkitty tarkistetuksi"), **values)

@@ -7,6 +7,7 @@ With DEBUG off every production safeguard is on by default; `manage.py check --d
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -256,6 +257,84 @@ LOGGING = {
 
 # Where visitors may write about the service (the accessibility statement names it).
 FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", "")
+
+# --- E-mail ----------------------------------------------------------------------------------
+# EMAIL_URL sets the whole transport in one variable, like DATABASE_URL:
+#   smtp://user:password@host:587   STARTTLS on port 587 (or with ?tls=1), plain SMTP otherwise
+#   smtps://user:password@host:465  TLS from the first byte
+#   console:// | locmem:// | dummy:// | file:///path/to/folder
+# User name and password are percent-encoded in the URL. Without EMAIL_URL the standard
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and
+# EMAIL_USE_SSL variables apply; in development (DEBUG) messages are printed to the console.
+# The tests use Django's in-memory backend whatever is set here.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+def parse_email_url(url):
+    """Return the EMAIL_* settings that `url` (EMAIL_URL) stands for."""
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {parts.scheme!r}; use one of {', '.join(_EMAIL_BACKENDS)}."
+        )
+    config = {"EMAIL_BACKEND": _EMAIL_BACKENDS[parts.scheme]}
+    if parts.scheme == "file":
+        config["EMAIL_FILE_PATH"] = unquote(parts.path)
+    if parts.scheme not in {"smtp", "smtps"}:
+        return config
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    ssl = parts.scheme == "smtps"
+    port = parts.port or (465 if ssl else 25)
+    tls = not ssl and query.get("tls", "1" if port == 587 else "0").lower() in {"1", "true", "yes"}
+    config.update(
+        EMAIL_HOST=parts.hostname or "localhost",
+        EMAIL_PORT=port,
+        EMAIL_HOST_USER=unquote(parts.username or ""),
+        EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+        EMAIL_USE_TLS=tls,
+        EMAIL_USE_SSL=ssl,
+    )
+    if "timeout" in query:
+        config["EMAIL_TIMEOUT"] = int(query["timeout"])
+    return config
+
+
+EMAIL_TIMEOUT = 30  # a stuck mail server must not hold a task worker for ever
+if os.environ.get("EMAIL_URL"):
+    globals().update(parse_email_url(os.environ["EMAIL_URL"]))
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KeKo-hakemisto <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The public address of the site, for links in e-mails (sent by commands and tasks, which
+# have no request to take the host from), e.g. https://keko.example.fi
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# The yearly "still correct?" e-mail (manage.py request_confirmations, curation/confirmations.py):
+# an actor is asked at most once per CONFIRMATION_INTERVAL_DAYS; its signed link works for
+# CONFIRMATION_LINK_DAYS; unanswered after CONFIRMATION_ANSWER_DAYS, the entry is listed as
+# stale for curators.
+CONFIRMATION_INTERVAL_DAYS = env_int("CONFIRMATION_INTERVAL_DAYS", 365)
+CONFIRMATION_LINK_DAYS = env_int("CONFIRMATION_LINK_DAYS", 30)
+CONFIRMATION_ANSWER_DAYS = env_int("CONFIRMATION_ANSWER_DAYS", 60)
 
 # The admin's address is not advertised; production sets its own.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"

@@ -175,6 +175,23 @@ def test_page_has_no_accessibility_violations(page, live_server, directory, name
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.parametrize(("name", "args"), PAGE_TYPES)
+def test_page_fits_a_320_pixel_screen(browser, live_server, directory, name, args):
+    """WCAG 1.4.10 Reflow: nothing scrolls sideways at 320 CSS pixels."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(url(live_server, name, *args))
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 320 + 0.5)
+            .filter(e => !e.closest('pre, table'))
+            .map(e => e.tagName + '.' + e.className + ' ' + e.outerHTML.slice(0, 60))"""
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert (width, overflowing) == (320, [])
+
+
 def test_practice_page_and_filter_errors_have_no_accessibility_violations(
     page, live_server, directory
 ):
