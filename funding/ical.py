@@ -1,7 +1,8 @@
 """Write application windows as an iCalendar (RFC 5545) feed.
 
 The feed needs only a handful of properties, so it is written by hand instead of adding a
-dependency. Each window becomes one all-day VEVENT that repeats yearly: DTSTART is the start
+dependency. Each window becomes an all-day VEVENT that repeats yearly (and a second one of its
+closing day alone): DTSTART is the start
 of the current or next occurrence, DTEND the day after the window closes (DTEND is exclusive
 for dates). Windows that wrap New Year (ApplicationWindow.wraps_year), e.g. 1.11.–31.1. or
 15.3.–10.3., end in the following year, so the event covers the same days as
@@ -72,22 +73,34 @@ def current_occurrence(window, today):
     return occurrence(window, today.year + 1)
 
 
-def window_event(window, *, url, dtstamp, today):
-    """Return the content lines (unfolded) of the VEVENT of one application window."""
+def window_events(window, *, url, dtstamp, today):
+    """Return the content lines (unfolded) of the two VEVENTs of one application window: the
+    window itself, and its closing day alone, so that a calendar shows the deadline as a day
+    of its own and not only as the end of a long bar."""
     start, end = current_occurrence(window, today)
     source = window.funding_source
     description = [_("Hakuaika %(period)s vuosittain.") % {"period": window.period}]
     if window.notes:
         description.append(window.notes)
     description.append(url)
+    name = f"{source.name}: {window.name}"
+    closing = _("Hakuaika päättyy: %(name)s") % {"name": name}
+    return _event(
+        f"window-{window.pk}", start, end, name, description, url=url, dtstamp=dtstamp
+    ) + _event(
+        f"window-{window.pk}-closes", end, end, closing, description, url=url, dtstamp=dtstamp
+    )
+
+
+def _event(uid, first, last, summary, description, *, url, dtstamp):  # noqa: PLR0913
     return [
         "BEGIN:VEVENT",
-        f"UID:window-{window.pk}@keko",
+        f"UID:{uid}@keko",
         f"DTSTAMP:{format_utc(dtstamp)}",
-        f"DTSTART;VALUE=DATE:{format_date(start)}",
-        f"DTEND;VALUE=DATE:{format_date(end + datetime.timedelta(days=1))}",
+        f"DTSTART;VALUE=DATE:{format_date(first)}",
+        f"DTEND;VALUE=DATE:{format_date(last + datetime.timedelta(days=1))}",
         "RRULE:FREQ=YEARLY",
-        f"SUMMARY:{escape_text(f'{source.name}: {window.name}')}",
+        f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(chr(10).join(description))}",
         f"URL:{url}",
         "TRANSP:TRANSPARENT",
@@ -109,6 +122,6 @@ def calendar_feed(windows, *, url_for, now):
         "X-PUBLISHED-TTL:P1D",
     ]
     for window in windows:
-        lines += window_event(window, url=url_for(window.funding_source), dtstamp=now, today=today)
+        lines += window_events(window, url=url_for(window.funding_source), dtstamp=now, today=today)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django_filters.views import FilterView
 
@@ -31,6 +32,7 @@ def published_windows():
 def calendar(request):
     """Show the vuosikello: the windows open in each month, New Year's wraps included."""
     months = [{"number": number, "name": name, "windows": []} for number, name in MONTHS]
+    feed_url = request.build_absolute_uri(reverse("funding:calendar_ics"))
     for window in published_windows():
         for number in window.months:
             months[number - 1]["windows"].append(window)
@@ -40,6 +42,9 @@ def calendar(request):
         {
             "months": months,
             "current_month": timezone.localdate().month,
+            "feed_url": feed_url,
+            # webcal:// opens the subscription in the visitor's calendar app.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },
     )
 

@@ -131,11 +131,14 @@ def test_download_the_calendar_feed(page, live_server, directory):
     page.goto(url(live_server, "funding:calendar"))
     expect(page.get_by_text("Uudet avustukset").first).to_be_visible()
     with page.expect_download() as download_info:
-        page.locator('a[href$="kalenteri.ics"]').first.click()
+        page.get_by_role("link", name="lataa iCalendar-tiedosto").click()
     path = download_info.value.path()
     text = open(path, encoding="utf-8").read()
     assert text.startswith("BEGIN:VCALENDAR")
     assert "RRULE:FREQ=YEARLY" in text and "Uudet avustukset" in text
+    assert "Hakuaika päättyy: " in text
+    subscribe = page.get_by_role("link", name="Tilaa hakuajat kalenteriisi")
+    assert subscribe.get_attribute("href").startswith("webcal://")
 
 
 def test_skip_link_moves_focus_to_the_main_content(page, live_server, directory):

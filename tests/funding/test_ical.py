@@ -92,6 +92,14 @@ def test_calendar_feed_event_lines():
     assert "URL:https://keko.example/rahoitus/x/" in lines
     description = next(line for line in lines if line.startswith("DESCRIPTION:"))
     assert "Rivi 1\\nRivi 2" in description
+    # The closing day is an event of its own, one day long, every year.
+    closing = lines[lines.index(f"UID:window-{window.pk}-closes@keko") :]
+    closing = closing[: closing.index("END:VEVENT")]
+    assert "DTSTART;VALUE=DATE:20260131" in closing
+    assert "DTEND;VALUE=DATE:20260201" in closing
+    assert "RRULE:FREQ=YEARLY" in closing
+    assert "SUMMARY:Hakuaika päättyy: STEA\\, avustukset\\; uudet: Uudet" in closing
+    assert lines.count("BEGIN:VEVENT") == 2
 
 
 def test_window_closing_just_before_it_opens_spans_almost_a_year():

@@ -493,6 +493,9 @@ def test_calendar_is_an_accessible_table_that_links_to_the_feed(client):
     assert content.count('<th scope="col">') == 2
     assert content.count('<th scope="row">') == 12
     assert f'href="{ICS}"' in content
+    assert f'href="webcal://testserver{ICS}"' in content
+    assert f"<code>http://testserver{ICS}</code>" in content
+    assert "Google-kalenteri" in content and "Outlook" in content
     assert 'rel="alternate" type="text/calendar"' in content
     assert "<script" not in content
     assert "style=" not in content
@@ -531,8 +534,9 @@ def unfold(body):
     return lines
 
 
-def events(lines):
-    """Return each VEVENT as a {property: value} dict."""
+def events(lines, *, closing_days=False):
+    """Return each VEVENT of a window (or, with `closing_days`, of a window's closing day) as
+    a {property: value} dict."""
     found, current = [], None
     for line in lines:
         if line == "BEGIN:VEVENT":
@@ -543,7 +547,7 @@ def events(lines):
         elif current is not None:
             name, value = line.split(":", 1)
             current[name] = value
-    return found
+    return [e for e in found if e["UID"].endswith("-closes@keko") == closing_days]
 
 
 def expected_start(month, day, end_month, end_day):
@@ -632,4 +636,4 @@ def test_feed_query_count_is_fixed(client, django_assert_num_queries, rows):
     bulk_funding_sources(rows)
     with django_assert_num_queries(1):
         body = get_feed(client)
-    assert len(events(unfold(body))) == 2 * rows
+    assert len(events(unfold(body))) == len(events(unfold(body), closing_days=True)) == 2 * rows
