@@ -6,13 +6,25 @@ Rebuilt for the actors concerned when
   actor's name, status or active period already ends there;
 - an actor's `services` change, from either side (m2m_changed).
 An actor or a service type deleted takes its rows along (ON DELETE CASCADE).
+
+An actor's rows are rewritten only when what they copy changed (most edits change a
+description or a contact, not a name or a status), and each rewrite moves on the listing
+version kept in the shared cache. The count of the unfiltered list is cached under that
+version and the day, so one curator's edit of a description does not make every harvester's
+next page count all 200 000 services again.
 """
 
+import uuid
+
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete
+from django.utils import timezone
 
 BATCH = 2000
 COPIED_FIELDS = ("name", "status", "active_from", "active_until")
+VERSION_KEY = "opendata:listing-version"
+COUNT_TIMEOUT = 24 * 60 * 60
 
 
 def _models(apps=None):
@@ -37,21 +49,61 @@ def refresh(actor_ids, *, apps=None):
         actors = actors.filter(pk__in=actor_ids)
         rows = rows.filter(actor_id__in=actor_ids)
     with transaction.atomic():
+        copied = {pk: tuple(values) for pk, *values in actors.values_list("pk", *COPIED_FIELDS)}
+        wanted = {
+            (actor, service, *copied[actor])
+            for actor, service in links.values_list("actor_id", "servicetype_id").iterator()
+        }
+        held = set(rows.values_list("actor_id", "servicetype_id", *COPIED_FIELDS).iterator())
+        if wanted == held:
+            return
         rows.delete()
-        copied = {pk: values for pk, *values in actors.values_list("pk", *COPIED_FIELDS)}
         new = (
             ServiceListing(
                 actor_id=actor,
                 servicetype_id=service,
-                **dict(zip(COPIED_FIELDS, copied[actor], strict=True)),
+                **dict(zip(COPIED_FIELDS, values, strict=True)),
             )
-            for actor, service in links.values_list("actor_id", "servicetype_id").iterator()
+            for actor, service, *values in wanted
         )
         ServiceListing.objects.bulk_create(new, batch_size=BATCH)
+        if apps is None:
+            _changed()
 
 
 def rebuild(*, apps=None):
     refresh(None, apps=apps)
+
+
+def version():
+    """The listing version: changed by every rewrite of the index."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)  # add: two servers agree
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _changed():
+    # Now, so that this request sees its change; again at commit, because another server may
+    # have cached a count of the old rows in between (as keko.cache does with its version).
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def cached_count(key, count):
+    """Return `count()` of the index, cached under the listing version, the day and `key`:
+    only for selections of the index's own columns (its copied fields and service types)."""
+    cache_key = f"opendata:listing-count:{version()}:{timezone.localdate()}:{key}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = count()
+        cache.set(cache_key, value, COUNT_TIMEOUT)
+    return value
 
 
 def areas_refreshed(sender, actor_ids, **kwargs):
@@ -71,11 +123,20 @@ def services_changed(sender, instance, action, reverse, pk_set, **kwargs):  # no
         refresh(getattr(instance, "_actors_before_clear", []) if reverse else [instance.pk])
 
 
+def rows_deleted(sender, **kwargs):
+    """An actor or a service type deleted took its rows along (CASCADE): the counts are old."""
+    _changed()
+
+
 def connect():
     from actors import areas
-    from actors.models import Actor
+    from actors.models import Actor, ServiceType
 
     areas.refreshed.connect(areas_refreshed, dispatch_uid="opendata.listings.areas_refreshed")
+    for model in (Actor, ServiceType):
+        post_delete.connect(
+            rows_deleted, sender=model, dispatch_uid=f"opendata.listings.{model.__name__}"
+        )
     m2m_changed.connect(
         services_changed, sender=Actor.services.through, dispatch_uid="opendata.listings.services"
     )

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -25,3 +26,11 @@ class HSDSPagination(PageNumberPagination):
                 "contents": data,
             }
         )
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator given its count (cached elsewhere) instead of counting."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property

@@ -6,6 +6,7 @@ Each endpoint runs a fixed number of queries, whatever the page size.
 """
 
 import math
+from functools import partial
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -23,8 +24,9 @@ from keko.models import Status
 
 from . import identifiers, profile, vocabularies
 from .filters import HSDSFilter, flag
+from .listings import cached_count
 from .models import ServiceListing
-from .pagination import HSDSPagination
+from .pagination import HSDSPagination, KnownCountPaginator
 from .serializers import (
     OrganizationSerializer,
     ServiceAtLocationSerializer,
@@ -174,6 +176,14 @@ class ServiceList(HSDSView):
             listings = listings.filter(actor_id__in=hsds_filter.actors().values("pk"))
         return hsds_filter.services(listings).order_by("name", "actor_id", "servicetype_id")
 
+    def count_key(self):
+        """The key of the list's count in opendata.listings' cache, if the index's own
+        columns decide it (no filter on the actors), else None."""
+        hsds_filter = HSDSFilter(self.request.query_params)
+        if hsds_filter.narrows_actors() or hsds_filter.term is not None:
+            return None
+        return f"services:include_ended={hsds_filter.include_ended}"
+
     def get_queryset(self):
         # The page's ids come from the index alone; then `rows` loads those.
         return self.listings().values_list("pk", flat=True)
@@ -183,6 +193,10 @@ class ServiceList(HSDSView):
         return services_for_list(ServiceListing.objects.filter(pk__in=ids), full)
 
     def paginate_queryset(self, queryset):
+        key = self.count_key()
+        if key is not None:
+            count = cached_count(key, queryset.count)
+            self.paginator.django_paginator_class = partial(KnownCountPaginator, count=count)
         ids = super().paginate_queryset(queryset)
         return sorted(self.rows(ids), key=lambda row: ids.index(row.pk))
 
@@ -255,6 +269,9 @@ class ServiceAtLocationList(ServiceList):
 
     def listings(self):
         return super().listings().exclude(actor__street_address="")
+
+    def count_key(self):
+        return None  # the address is the actor's, not the index's
 
     def rows(self, ids):
         return at_locations(super().rows(ids))

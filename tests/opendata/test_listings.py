@@ -97,3 +97,38 @@ def test_services_come_in_the_actors_name_order_without_drafts_or_ended_ones(cli
         [("Cederberg ry", "Ohjaus"), ("Cederberg ry", "Työhönvalmennus")],
         2,
     )
+
+
+def test_an_edit_that_changes_no_copied_field_rewrites_nothing():
+    actor = make_actor(services=[make_service()])
+    before = listings.version()
+    row = ServiceListing.objects.get()
+    actor.description = "Uusi kuvaus."
+    actor.save()
+    assert ServiceListing.objects.get().pk == row.pk  # not deleted and inserted again
+    assert listings.version() == before
+    actor.name = "Uusi nimi ry"
+    actor.save()
+    assert listings.version() != before
+
+
+def test_the_cached_count_follows_every_change(client, django_assert_num_queries):
+    service, other = make_service(), make_service()
+    actor = make_actor(services=[service])
+
+    def total(**params):
+        return get(client, "services", **params)["total_items"]
+
+    assert total() == 1
+    with django_assert_num_queries(2):  # the page ids and their rows: the count is cached
+        assert total() == 1
+    actor.services.add(other)
+    assert total() == 2
+    make_actor(services=[service], status=Status.DRAFT)
+    assert total() == 2
+    Actor.objects.filter(pk=actor.pk).update(active_until=datetime.date(2020, 1, 1))
+    assert total() == 0 and total(include_ended="1") == 2
+    actor.delete()
+    assert total(include_ended="1") == 0
+    other.delete()
+    assert total() == 0
