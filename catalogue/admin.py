@@ -23,6 +23,7 @@ from .models import (
     CatalogueRecord,
     FieldProvenance,
     ImportConflict,
+    Source,
     UnreviewedImport,
 )
 
@@ -58,6 +59,24 @@ class MissingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EndedInRegisterFilter(admin.SimpleListFilter):
+    """Companies the business register (YTJ) says have ended, are bankrupt or in liquidation:
+    for curators to check; nothing unpublishes them automatically."""
+
+    title = _("Päättynyt kaupparekisterissä")
+    parameter_name = "paattynyt"
+
+    def lookups(self, request, model_admin):
+        return [("kylla", _("päättynyt")), ("ei", _("ei päättynyt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "kylla":
+            return queryset.filter(ended_in_register=True)
+        if self.value() == "ei":
+            return queryset.filter(ended_in_register=False)
+        return queryset
+
+
 class ActorLinkMixin:
     @admin.display(description=_("toimija"), ordering="actor__name")
     def actor_link(self, obj):
@@ -67,10 +86,18 @@ class ActorLinkMixin:
 
 @admin.register(CatalogueRecord)
 class CatalogueRecordAdmin(ActorLinkMixin, admin.ModelAdmin):
-    """Every imported organisation, with its texts in every language."""
+    """Every imported organisation, with its texts in every language, and the business
+    register's view of the actors with a Y-tunnus (filter "Päättynyt kaupparekisterissä")."""
 
-    list_display = ["actor_link", "source", "external_id", "fetched_at", "missing_since"]
-    list_filter = ["source", MissingFilter, RegionFilter]
+    list_display = [
+        "actor_link",
+        "source",
+        "external_id",
+        "register_status",
+        "fetched_at",
+        "missing_since",
+    ]
+    list_filter = ["source", EndedInRegisterFilter, MissingFilter, RegionFilter]
     search_fields = ["actor__name", "external_id"]
     list_select_related = ["actor"]
     readonly_fields = [
@@ -83,6 +110,10 @@ class CatalogueRecordAdmin(ActorLinkMixin, admin.ModelAdmin):
         "first_imported_at",
         "fetched_at",
         "missing_since",
+        "company_form",
+        "register_status",
+        "ended_in_register",
+        "register_ended_on",
         "reviewed_at",
         "reviewed_by",
     ]
@@ -130,6 +161,8 @@ class UnreviewedImportAdmin(ActorLinkMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(reviewed_at__isnull=True, actor__status=Status.DRAFT)
+            # The register only enriches actors: it brings in no drafts to review.
+            .exclude(source=Source.YTJ)
         )
 
     def has_add_permission(self, request):

@@ -401,40 +401,10 @@ class _Writer:
         return False
 
     def _remember(self, actor, name, known, value):
-        """Record the value the import wrote or found equal; only the fetch time otherwise."""
-        if known is None:
-            if value is not None:
-                FieldProvenance.objects.create(
-                    actor=actor,
-                    field=name,
-                    source=SOURCE,
-                    imported_value=value,
-                    fetched_at=self.now,
-                )
-            return
-        if value is not None:
-            known.imported_value = value
-        known.fetched_at = self.now
-        known.save(update_fields=["imported_value", "fetched_at"])
+        remember(actor, name, known, value, source=SOURCE, now=self.now)
 
     def _conflict(self, actor, name, current, incoming):
-        """Record (or refresh) the open conflict of this field; 1 if it is new."""
-        open_conflict = ImportConflict.objects.filter(
-            actor=actor, field=name, source=SOURCE, resolution=""
-        ).first()
-        if open_conflict is None:
-            ImportConflict.objects.create(
-                actor=actor,
-                field=name,
-                source=SOURCE,
-                current_value=current,
-                incoming_value=incoming,
-            )
-            return 1
-        if (open_conflict.current_value, open_conflict.incoming_value) != (current, incoming):
-            open_conflict.current_value, open_conflict.incoming_value = current, incoming
-            open_conflict.save(update_fields=["current_value", "incoming_value"])
-        return 0
+        return record_conflict(actor, name, current, incoming, source=SOURCE)
 
     def mark_missing(self, seen):
         """Flag the records this area's full list used to have and no longer has."""
@@ -463,6 +433,41 @@ class _Writer:
         if name in ptv_mapping.LINK_FIELDS:
             return [self.lookups[name][key] for key in value]
         return value
+
+
+def remember(actor, name, known, value, *, source, now):
+    """Record the value an import wrote or found equal (`known` is the field's provenance of
+    `source`, or None); only the fetch time when `value` is None."""
+    if known is None:
+        if value is not None:
+            FieldProvenance.objects.create(
+                actor=actor, field=name, source=source, imported_value=value, fetched_at=now
+            )
+        return
+    if value is not None:
+        known.imported_value = value
+    known.fetched_at = now
+    known.save(update_fields=["imported_value", "fetched_at"])
+
+
+def record_conflict(actor, name, current, incoming, *, source):
+    """Record (or refresh) the open conflict of this field and source; 1 if it is new."""
+    open_conflict = ImportConflict.objects.filter(
+        actor=actor, field=name, source=source, resolution=""
+    ).first()
+    if open_conflict is None:
+        ImportConflict.objects.create(
+            actor=actor,
+            field=name,
+            source=source,
+            current_value=current,
+            incoming_value=incoming,
+        )
+        return 1
+    if (open_conflict.current_value, open_conflict.incoming_value) != (current, incoming):
+        open_conflict.current_value, open_conflict.incoming_value = current, incoming
+        open_conflict.save(update_fields=["current_value", "incoming_value"])
+    return 0
 
 
 def current_value(actor, name):

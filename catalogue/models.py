@@ -3,7 +3,9 @@
 The actor itself stays an `actors.Actor`; here are the catalogue's id and texts for it
 (`CatalogueRecord`), where each imported value came from and when (`FieldProvenance`), the
 values a curator had changed when the catalogue changed them too (`ImportConflict`), and the
-runs of the import (`CatalogueImport`).
+runs of the import (`CatalogueImport`). The business register (YTJ) only enriches actors that
+have a Y-tunnus: its records (source "ytj", the Y-tunnus as id) carry the company form and
+whether the company has ended.
 """
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from actors.models import Actor
 
 class Source(models.TextChoices):
     PTV = "ptv", _("Suomi.fi-palvelutietovaranto (PTV)")
+    YTJ = "ytj", _("Yritys- ja yhteisötietojärjestelmä (YTJ)")
 
 
 class CatalogueRecord(models.Model):
@@ -52,6 +55,19 @@ class CatalogueRecord(models.Model):
         related_name="+",
         verbose_name=_("tarkistaja"),
     )
+    # What the business register (YTJ) says of the company; empty for other sources.
+    company_form = models.CharField(_("yritysmuoto"), max_length=100, blank=True)
+    register_status = models.CharField(_("tila kaupparekisterissä"), max_length=200, blank=True)
+    ended_in_register = models.BooleanField(
+        _("päättynyt kaupparekisterissä"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "Yritys on lakannut, konkurssissa tai selvitystilassa. Toimijaa ei poisteta eikä "
+            "piiloteta automaattisesti."
+        ),
+    )
+    register_ended_on = models.DateField(_("päättymispäivä"), null=True, blank=True)
 
     class Meta:
         ordering = ["actor__name"]

@@ -166,6 +166,13 @@ PTV_REQUEST_DELAY = float(os.environ.get("PTV_REQUEST_DELAY", "").strip() or 0.2
 PTV_TIMEOUT = env_int("PTV_TIMEOUT", 30)
 PTV_RETRIES = env_int("PTV_RETRIES", 4)
 
+# Enriching actors from the business register's open data (YTJ, catalogue/ytj.py,
+# docs/catalogue.md): the same four knobs as PTV's.
+YTJ_API_URL = os.environ.get("YTJ_API_URL", "https://avoindata.prh.fi/opendata-ytj-api/v3")
+YTJ_REQUEST_DELAY = float(os.environ.get("YTJ_REQUEST_DELAY", "").strip() or 0.5)
+YTJ_TIMEOUT = env_int("YTJ_TIMEOUT", 30)
+YTJ_RETRIES = env_int("YTJ_RETRIES", 4)
+
 # The cache must be one that every process serving the site shares: cached pages and the
 # directory version that edits move on (keko/cache.py) live there (the rate limits count in
 # the database, keko/ratelimit.py). Redis through CACHE_URL for several machines; otherwise

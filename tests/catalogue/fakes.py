@@ -1,4 +1,5 @@
-"""A transport for catalogue.ptv.PTVClientV11 that answers from tests/catalogue/responses/."""
+"""Transports for catalogue.ptv.PTVClientV11 and catalogue.ytj.YTJClientV3 that answer from
+tests/catalogue/responses/."""
 
 import copy
 import json
@@ -8,6 +9,7 @@ import requests
 
 RESPONSES = Path(__file__).resolve().parent / "responses"
 BASE_URL = "https://ptv.example.org/api/v11/"
+YTJ_BASE_URL = "https://ytj.example.org/opendata-ytj-api/v3/"
 
 
 class FakeResponse:
@@ -26,6 +28,8 @@ class RecordedTransport:
     """Answer GETs from the recorded files; `bodies` can be changed between runs, and
     `queue(path, …)` puts one-off answers (errors) in front of a path's recorded one."""
 
+    base_url = BASE_URL
+
     def __init__(self):
         self.bodies = {}
         self.queued = {}
@@ -34,8 +38,8 @@ class RecordedTransport:
             self.bodies[path.stem] = json.loads(path.read_text(encoding="utf-8"))
 
     def get(self, url, params=None, timeout=None):
-        assert url.startswith(BASE_URL), url
-        path = url.removeprefix(BASE_URL)
+        assert url.startswith(self.base_url), url
+        path = url.removeprefix(self.base_url)
         params = params or {}
         self.calls.append((path, dict(params)))
         waiting = self.queued.get(path)
@@ -68,6 +72,21 @@ class RecordedTransport:
         if parts[0] == "ServiceChannel":
             return f"channel-{parts[1]}"
         return path
+
+
+class YTJRecordedTransport(RecordedTransport):
+    """YTJ's `companies?businessId=<id>` from `ytj-<id>.json`; an id without a file is a 404."""
+
+    base_url = YTJ_BASE_URL
+
+    @staticmethod
+    def file_name(path, params):
+        assert path == "companies", path
+        return f"ytj-{params['businessId']}"
+
+    def company(self, business_id):
+        """The recorded company of a Y-tunnus, to change between runs."""
+        return self.bodies[f"ytj-{business_id}"]["companies"][0]
 
 
 class Unreachable:
