@@ -2,7 +2,9 @@
 
 Lists of "every model of the directory" are never written by hand: a domain app declares
 itself with `ContentAppConfig`, and whatever must cover every such model (the page cache's
-invalidation, backups, the curators' permissions) asks here. Apps subclass it as
+invalidation, backups, the curators' permissions) asks here. So with outside data: an app that
+imports it names the sources in use with a `data_sources()` method of its AppConfig, and the
+open data's attribution asks `data_sources()` here. Apps subclass it as
 `registry.ContentAppConfig`: Django takes the only AppConfig class named in an apps.py as the
 app's, so the base class is not imported by name.
 """
@@ -46,4 +48,15 @@ def directory_models():
         if getattr(config, "directory_content", False)
         for model in config.get_models()
         if not issubclass(model, HistoricalChanges) and not getattr(model, "derived_data", False)
+    ]
+
+
+def data_sources():
+    """Return the outside sources whose data the published directory holds: the dicts
+    (title, path, attribution) that apps' `AppConfig.data_sources()` give."""
+    return [
+        source
+        for config in apps.get_app_configs()
+        if hasattr(config, "data_sources")
+        for source in config.data_sources()
     ]

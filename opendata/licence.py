@@ -1,5 +1,10 @@
 """The terms of the directory's open data: its licence, attribution and sources (the data
-package, the profile, the OpenAPI description and the "Avoin data" page name them alike)."""
+package, the profile, the OpenAPI description and the "Avoin data" page name them alike).
+
+The outside catalogues whose data published actors hold (keko.registry.data_sources: PTV,
+YTJ once imported) are carried along, with their own attribution."""
+
+from keko import registry
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -17,3 +22,14 @@ SOURCES = [
         "path": "https://stat.fi/fi/luokitukset/",
     },
 ]
+
+
+def sources():
+    """The sources of the published data: the directory, Statistics Finland, and the outside
+    catalogues in use."""
+    return [*SOURCES, *({"title": s["title"], "path": s["path"]} for s in registry.data_sources())]
+
+
+def attribution():
+    """The attribution text, with the outside catalogues' in use."""
+    return " ".join([ATTRIBUTION, *(s["attribution"] for s in registry.data_sources())])

@@ -7,7 +7,7 @@ import functools
 import json
 from pathlib import Path
 
-from .licence import ATTRIBUTION, LICENSE
+from .licence import LICENSE, attribution
 
 SOURCE = Path(__file__).resolve().parent / "hsds" / "openapi.json"
 SERVICE_AT_LOCATION = (
@@ -40,7 +40,7 @@ def document(api_url):
         "description": "Kuvaus tietojen vastaavuudesta: docs/open-data.md. Parametrit region, "
         "municipality, kind, service, target_group ja include_ended ovat hakemiston omia "
         "laajennuksia. Parametreja format, minimal, full_service, postcode ja proximity ei "
-        f"tueta; format on aina json. Tiedot: {ATTRIBUTION} Tämä kuvaus perustuu Open "
+        f"tueta; format on aina json. Tiedot: {attribution()} Tämä kuvaus perustuu Open "
         "Referralin HSDS 3.0 -kuvaukseen (CC BY-SA 4.0).",
         # The data's licence; the description's own is HSDS's, named above.
         "license": {"name": LICENSE["title"], "identifier": LICENSE["name"]},

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from actors.models import Region
 from keko.cache import cache_public_page
 
-from .licence import ATTRIBUTION, LICENSE
+from .licence import LICENSE, attribution, sources
 
 
 @cache_public_page
@@ -34,7 +34,8 @@ def open_data(request):
             "example_feed": absolute("opendata_site:region_feed", example_region),
             "regions": regions,
             "licence": LICENSE,
-            "attribution": ATTRIBUTION,
+            "attribution": attribution(),
+            "sources": sources(),
             "rate_limit": settings.API_RATE_LIMIT,
             "rate_minutes": max(1, settings.API_RATE_PERIOD // 60),
         },

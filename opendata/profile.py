@@ -15,7 +15,7 @@ from pathlib import Path
 from django.urls import reverse
 
 from . import vocabularies
-from .licence import ATTRIBUTION, LICENSE, SOURCES
+from .licence import LICENSE, attribution, sources
 
 HSDS_VERSION = "3.0"
 PATCHES = Path(__file__).resolve().parent / "hsds" / "profile"
@@ -50,7 +50,7 @@ def document(request):
         "api": request.build_absolute_uri(reverse("opendata:root")),
         "taxonomies": vocabularies.taxonomies(),
         "license": LICENSE,
-        "attribution": ATTRIBUTION,
-        "sources": SOURCES,
+        "attribution": attribution(),
+        "sources": sources(),
         "credits": "Open Referral Human Services Data Specification 3.0 (CC BY-SA 4.0)",
     }

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from actors.models import Actor
 
 from . import vocabularies
-from .licence import ATTRIBUTION, LICENSE, SOURCES
+from .licence import LICENSE, attribution, sources
 from .profile import HSDS_VERSION
 from .serializers import OrganizationSerializer, ServiceAtLocationSerializer, ServiceSerializer
 from .views import organizations_for_detail
@@ -164,6 +164,7 @@ class Tables:
 def descriptor(origin, built_at, counts):
     """The package's datapackage.json: what it is, its licence and sources, and each CSV's
     columns as HSDS describes them."""
+    own, *others = sources()
     resources = []
     for table in TABLES:
         hsds = hsds_tables()[table]
@@ -210,8 +211,8 @@ def descriptor(origin, built_at, counts):
         "profile_url": f"{origin}/api/hsds/profile",
         "language": "fi",
         "licenses": [LICENSE],
-        "attribution": ATTRIBUTION,
-        "sources": [{**SOURCES[0], "path": f"{origin}/"}, *SOURCES[1:]],
+        "attribution": attribution(),
+        "sources": [{**own, "path": f"{origin}/"}, *others],
         "resources": resources,
     }
 
