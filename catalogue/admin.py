@@ -44,37 +44,36 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset.filter(actor__in=Actor.objects.serving_regions(regions).values("pk"))
 
 
-class MissingFilter(admin.SimpleListFilter):
-    title = _("lähteessä")
-    parameter_name = "lahteessa"
+class TwoWayFilter(admin.SimpleListFilter):
+    """A filter of two answers, `yes` and `no`, each a lookup on the records."""
+
+    yes = no = ("", "", {})  # (value in the URL, label, lookup)
 
     def lookups(self, request, model_admin):
-        return [("puuttuu", _("puuttuu lähteestä")), ("on", _("löytyy lähteestä"))]
+        return [(value, label) for value, label, _lookup in (self.yes, self.no)]
 
     def queryset(self, request, queryset):
-        if self.value() == "puuttuu":
-            return queryset.filter(missing_since__isnull=False)
-        if self.value() == "on":
-            return queryset.filter(missing_since__isnull=True)
+        for value, _label, lookup in (self.yes, self.no):
+            if self.value() == value:
+                return queryset.filter(**lookup)
         return queryset
 
 
-class EndedInRegisterFilter(admin.SimpleListFilter):
+class MissingFilter(TwoWayFilter):
+    title = _("lähteessä")
+    parameter_name = "lahteessa"
+    yes = ("puuttuu", _("puuttuu lähteestä"), {"missing_since__isnull": False})
+    no = ("on", _("löytyy lähteestä"), {"missing_since__isnull": True})
+
+
+class EndedInRegisterFilter(TwoWayFilter):
     """Companies the business register (YTJ) says have ended, are bankrupt or in liquidation:
     for curators to check; nothing unpublishes them automatically."""
 
     title = _("Päättynyt kaupparekisterissä")
     parameter_name = "paattynyt"
-
-    def lookups(self, request, model_admin):
-        return [("kylla", _("päättynyt")), ("ei", _("ei päättynyt"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "kylla":
-            return queryset.filter(ended_in_register=True)
-        if self.value() == "ei":
-            return queryset.filter(ended_in_register=False)
-        return queryset
+    yes = ("kylla", _("päättynyt"), {"ended_in_register": True})
+    no = ("ei", _("ei päättynyt"), {"ended_in_register": False})
 
 
 class ActorLinkMixin:

@@ -198,3 +198,34 @@ def test_a_regional_editor_cannot_start_imports(areas, client):
     editor = User.objects.create_user("toimittaja", password="salasana-123", is_staff=True)
     client.force_login(editor)
     assert client.get(reverse("admin:catalogue_catalogueimport_add")).status_code == 403
+
+
+def test_the_two_way_filters_split_the_records(areas):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from catalogue.admin import EndedInRegisterFilter, MissingFilter
+    from catalogue.models import CatalogueRecord
+    from tests.factories import make_actor
+
+    now = timezone.now()
+    gone = CatalogueRecord.objects.create(
+        source="ptv", external_id="a", actor=make_actor(), fetched_at=now, missing_since=now
+    )
+    ended = CatalogueRecord.objects.create(
+        source="ytj", external_id="b", actor=make_actor(), fetched_at=now, ended_in_register=True
+    )
+    records = CatalogueRecord.objects.all()
+    model_admin = site._registry[CatalogueRecord]
+
+    def pick(filter_class, value):
+        request = RequestFactory().get("/", {filter_class.parameter_name: value})
+        params = dict(request.GET.lists())
+        chosen = filter_class(request, params, CatalogueRecord, model_admin)
+        return set(chosen.queryset(request, records))
+
+    assert pick(MissingFilter, "puuttuu") == {gone}
+    assert pick(MissingFilter, "on") == {ended}
+    assert pick(EndedInRegisterFilter, "kylla") == {ended}
+    assert pick(EndedInRegisterFilter, "ei") == {gone}
