@@ -219,9 +219,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Finnish first; Swedish and English follow through the translation catalogues.
+# Every page is in Finnish, whatever the browser asks for: the page's `lang`, its
+# Content-Language and Django's own messages must name the language the text is in
+# (WCAG 2.1, 3.1.1). Swedish and English join this list with their URL prefixes and
+# catalogues; until then a browser's sv or en would only mislabel Finnish text.
 LANGUAGE_CODE = "fi"
-LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+LANGUAGES = [("fi", "suomi")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
