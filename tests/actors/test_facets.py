@@ -1,0 +1,152 @@
+"""The facet table (actors/facets.py, PostgreSQL only): its rows follow every kind of write, and
+the list's facet counts read from it equal those counted through the link tables."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from actors.models import Actor, ActorKind
+from directory.filters import ActorDirectoryFilter
+from keko.models import Status
+from tests.factories import (
+    make_actor,
+    make_funding_source,
+    make_municipality,
+    make_project_funding,
+    make_region,
+    make_service,
+    make_target_group,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the facet table is PostgreSQL's only"
+    ),
+]
+
+# What actors_facets_refresh() writes, computed afresh from the tables it copies.
+EXPECTED_ROWS = """
+    SELECT a.id, a.kind, a.status, a.active_from, a.active_until, a.is_national,
+        ARRAY(SELECT area_id FROM actors_actorregion WHERE actor_id = a.id ORDER BY 1),
+        ARRAY(SELECT area_id FROM actors_actormunicipality WHERE actor_id = a.id ORDER BY 1),
+        ARRAY(SELECT servicetype_id FROM actors_actor_services WHERE actor_id = a.id ORDER BY 1),
+        ARRAY(SELECT targetgroup_id FROM actors_actor_target_groups
+              WHERE actor_id = a.id ORDER BY 1)
+    FROM actors_actor a ORDER BY a.id
+"""
+TABLE_ROWS = "SELECT * FROM actors_actorfacets ORDER BY actor_id"
+
+
+def rows(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def assert_table_current():
+    assert rows(TABLE_ROWS) == rows(EXPECTED_ROWS)
+
+
+@pytest.fixture
+def directory():
+    north, south = make_region(slug="pohjoinen"), make_region(slug="etela")
+    towns = [
+        make_municipality(slug=f"kunta-{n}", region=region)
+        for n, region in enumerate([north, north, south, south])
+    ]
+    services = [make_service(slug=f"palvelu-{n}") for n in range(3)]
+    groups = [make_target_group(slug=f"ryhma-{n}") for n in range(3)]
+    kinds = [ActorKind.ASSOCIATION, ActorKind.FOUNDATION, ActorKind.MUNICIPALITY]
+    actors = []
+    for n in range(24):
+        actors.append(
+            make_actor(
+                name=f"Toimija {n:02}",
+                kind=kinds[n % 3],
+                municipality=towns[n % 4] if n % 5 else None,
+                served_municipalities=[towns[(n + 1) % 4]] if n % 4 == 0 else [],
+                served_regions=[south] if n % 7 == 0 else [],
+                services=services[: n % 4],
+                target_groups=[groups[n % 3]] if n % 2 else [],
+                is_national=n in (5, 17),
+                active_until=datetime.date(2020, 1, 1) if n % 6 == 1 else None,
+                status=Status.DRAFT if n == 11 else Status.PUBLISHED,
+            )
+        )
+    funder = make_funding_source(slug="rahoittaja")
+    make_project_funding(funding_source=funder, project=actors[3])
+    make_project_funding(funding_source=funder, project=actors[8])
+    return {"regions": [north, south], "towns": towns, "services": services, "groups": groups}
+
+
+def test_rows_follow_every_write(directory):
+    assert_table_current()
+    actor = Actor.objects.get(name="Toimija 03")
+    actor.kind = ActorKind.PROJECT
+    actor.save()
+    actor.services.add(directory["services"][2])
+    actor.target_groups.clear()
+    actor.served_regions.add(directory["regions"][0])
+    assert_table_current()
+    directory["services"][0].actors.remove(Actor.objects.get(name="Toimija 01"))
+    directory["groups"][1].actors.clear()
+    town = directory["towns"][0]
+    town.region = directory["regions"][1]
+    town.save()
+    assert_table_current()
+    Actor.objects.filter(name__startswith="Toimija 1").update(is_national=True)
+    Actor.objects.filter(name="Toimija 20").update(status=Status.DRAFT)
+    Actor.objects.filter(name="Toimija 21").delete()
+    Actor.objects.bulk_create([Actor(name="Uusi", slug="uusi", municipality=town)])
+    assert_table_current()
+    assert len(rows(TABLE_ROWS)) == Actor.objects.count()
+
+
+def selections(directory):
+    """Selections of one to three filters, with and without the ended and national actors."""
+    region, town = directory["regions"][0].slug, directory["towns"][2].slug
+    service, group = directory["services"][1].slug, directory["groups"][1].slug
+    single = [
+        ("alue", region),
+        ("kunta", town),
+        ("tyyppi", "yhdistys"),
+        ("palvelu", service),
+        ("kohderyhma", group),
+        ("rahoitus", "rahoittaja"),
+        ("q", "Toimija"),
+    ]
+    chosen = [[]] + [[pair] for pair in single]
+    chosen += [list(pair) for pair in itertools.combinations(single, 2)]
+    chosen += [[single[0], single[2], single[4]], [single[1], single[3], single[5]]]
+    extras = [[], [("voimassa", "0")], [("valtakunnalliset", "0")]]
+    return [pairs + extra for pairs in chosen for extra in extras]
+
+
+def test_counts_from_the_table_equal_the_counts_through_the_link_tables(directory, monkeypatch):
+    for pairs in selections(directory):
+        data = QueryDict(mutable=True)
+        for name, value in pairs:
+            data.appendlist(name, value)
+        from_table = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+        assert from_table.facets_from_table()
+        through_links = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+        monkeypatch.setattr(through_links, "facets_from_table", lambda: False)
+        assert from_table.facet_counts() == through_links.facet_counts(), pairs
+
+
+def test_all_facets_are_one_query_and_funders_one_more(directory, django_assert_num_queries):
+    data = QueryDict("alue=pohjoinen&tyyppi=yhdistys&rahoitus=rahoittaja")
+    filterset = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+    with django_assert_num_queries(2):
+        counts = filterset.facet_counts()
+    assert counts["tyyppi"]["yhdistys"] == filterset.filtered().count()
+
+
+def test_another_queryset_is_counted_through_the_link_tables(directory):
+    drafts = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.filter(status="draft"))
+    assert not drafts.facets_from_table()
+    assert sum(drafts.facet_counts()["tyyppi"].values()) == 1
