@@ -10,6 +10,7 @@ urlpatterns = [
     path("alueet/", views.RegionListView.as_view(), name="regions"),
     path("alueet/<slug:slug>/", views.region_detail, name="region"),
     path("kunnat/", views.municipality_search, name="municipality_search"),
+    path("kunnat/ehdotukset/", views.municipality_suggestions, name="municipality_suggestions"),
     path("kunnat/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("toimijat/", views.ActorListView.as_view(), name="actors"),
     path("toimijat/<slug:slug>/", views.ActorDetailView.as_view(), name="actor"),

@@ -5,18 +5,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from actors.filters import order_actors
 from actors.models import Actor, ActorKind, Municipality, Region
+from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
 from keko.cache import cache_public_page, cached
@@ -32,6 +35,10 @@ from .forms import MunicipalitySearchForm
 from .print_rendering import print_urls
 
 SEARCH_GROUP_SIZE = 10
+# The municipality box's suggestions: how many at most, and how long browsers and proxies may
+# keep them (the names of places change seldom).
+SUGGESTIONS_SHOWN = 10
+SUGGESTIONS_MAX_AGE = 3600
 MAP_PATH = Path(settings.BASE_DIR) / "fixtures" / "reference" / "regions.svg"
 
 
@@ -65,9 +72,12 @@ def home(request):
 def site_search(request):
     """Search actors, practices, funding and terms at once; show the best of each kind."""
     form = SearchForm(request.GET or None)
-    groups = []
+    groups, places = [], []
     if form.is_valid():
         text = form.cleaned_data["q"]
+        # A region or a municipality the text names ("Oulussa") is offered first: its page
+        # lists the area's actors better than any text match.
+        places = places_named(text, all_places())
         groups = [
             {
                 "kind": "actors",
@@ -107,12 +117,24 @@ def site_search(request):
         "directory/search.html",
         {
             "form": form,
+            "places": places,
+            "places_title": places_title(places),
             "groups": groups,
             "total": sum(group["count"] for group in groups),
             "total_capped": any(group["capped"] for group in groups),
             "search_cap": search_cap(),
         },
     )
+
+
+def places_title(places):
+    """Return the heading of the areas a search names: "Alue", "Kunta", or both kinds."""
+    regions = sum(place.is_region for place in places)
+    if regions == len(places):
+        return ngettext("Alue", "Alueet", regions)
+    if not regions:
+        return ngettext("Kunta", "Kunnat", len(places))
+    return _("Alueet ja kunnat")
 
 
 # The way out of an empty list that shows ended actors too (ActorFilter.widenings).
@@ -171,7 +193,8 @@ class ActorListView(CachedPaginationMixin, FilterView):
         chips = self._chips(filterset)
         context.update(
             notices=[{"text": text, "links": []} for text in filterset.notices]
-            + self._conflict_notices(filterset),
+            + self._conflict_notices(filterset)
+            + self._place_notices(filterset),
             chips=chips,
             chosen_count=len(chips),
             suggestions=[],
@@ -281,6 +304,30 @@ class ActorListView(CachedPaginationMixin, FilterView):
             ]
             notices.append({"text": text, "links": links})
         return notices
+
+    def _place_notices(self, filterset):
+        """Point to the page of a region or a municipality the search text names, read from
+        the filters' options (their Finnish names), so without a query of its own."""
+        text = filterset.form.cleaned_data.get("q")
+        if not text:
+            return []
+        options = filterset.options
+        places = [Place(Place.REGION, o.value, o.label) for o in options["alue"]] + [
+            Place(Place.MUNICIPALITY, o.value, o.label) for o in options["kunta"]
+        ]
+        links = [
+            {
+                "label": (
+                    _("Katso maakunnan %(name)s sivu")
+                    if place.is_region
+                    else _("Katso kunnan %(name)s sivu")
+                )
+                % {"name": place.name},
+                "url": place.url,
+            }
+            for place in places_named(text, places)
+        ]
+        return [{"text": _("Etsitkö aluetta?"), "links": links}] if links else []
 
     def _suggestions(self, filterset, widenings):
         """Return links to the selections with one filter less that list some actors."""
@@ -401,21 +448,47 @@ def municipality_detail(request, slug):
 
 
 def municipality_search(request):
-    """Find a municipality by name from the home page's search box."""
+    """Find a region or a municipality by name, also inflected, from the home page's box."""
     form = MunicipalitySearchForm(request.GET)
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    matches = Municipality.objects.none()
+    found = None
     if text:
-        matches = Municipality.objects.filter(
-            Q(name_fi__istartswith=text) | Q(name_sv__istartswith=text)
-        ).select_related("region")
-        exact = [m for m in matches if text.lower() in (m.name_fi.lower(), m.name_sv.lower())]
-        if len(exact) == 1:
-            return redirect(exact[0])
-        if len(matches) == 1:
-            return redirect(matches[0])
+        found = find_place(text, all_places())
+        if found.place:
+            return redirect(found.place.url)
     return render(
         request,
         "directory/municipality_search.html",
-        {"form": form, "q": text, "matches": matches, "title": _("Kuntahaku")},
+        {
+            "form": form,
+            "q": text,
+            # Sent, but blank: the page says what to write.
+            "asked_nothing": "q" in request.GET and form.is_valid() and not text,
+            "found": found,
+            "title": _("Kuntahaku"),
+        },
+    )
+
+
+@cache_control(public=True, max_age=SUGGESTIONS_MAX_AGE)
+@cache_public_page(params=("q",))
+def municipality_suggestions(request):
+    """Return, as JSON, the regions and municipalities whose name begins with the text typed
+    (or its base form): the suggestions of the municipality box (static/js/place-suggest.js).
+    """
+    form = MunicipalitySearchForm(request.GET)
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    places = places_starting(text, all_places())[:SUGGESTIONS_SHOWN] if text else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": place.name,
+                    "region": place.region,
+                    "kind": _("maakunta") if place.is_region else _("kunta"),
+                    "url": place.url,
+                }
+                for place in places
+            ]
+        }
     )

@@ -199,17 +199,19 @@ def is_postgresql():
 
 
 def text_filter(fields, text):
-    """Return a Q matching rows whose `fields` contain every search term (SQLite fallback).
+    """Return a Q matching rows whose `fields` contain every search term at a word's start
+    (SQLite fallback).
 
-    SQLite folds the case of ASCII letters only, so a capitalised form is matched as well
-    ("ääni" finds "Ääni").
+    A term found inside a word is no match ("Oulu" is not in "koulutus"), as on PostgreSQL,
+    whose full-text search matches word prefixes. Django runs `iregex` on SQLite through
+    Python's `re`, which folds the case of every letter, ä, ö and å included.
     """
     condition = Q()
     for term in search_terms(text):
+        starts_a_word = r"(^|\W)" + re.escape(term)
         any_field = Q()
         for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
-            any_field |= Q(**{f"{name}__contains": term.capitalize()})
+            any_field |= Q(**{f"{name}__iregex": starts_a_word})
         condition &= any_field
     return condition
 

@@ -2,7 +2,14 @@ import pytest
 from django.urls import reverse
 
 from keko.models import Status
-from tests.factories import make_actor, make_funding_source, make_practice, make_term
+from tests.factories import (
+    make_actor,
+    make_funding_source,
+    make_municipality,
+    make_practice,
+    make_region,
+    make_term,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +124,69 @@ def test_cached_search_follows_edits(client):
     first.name = "Verstas Alfa"
     first.save()
     assert search(client, "työpaja").context["total"] == 1
+
+
+def test_search_offers_the_page_of_a_municipality_it_names_first(client):
+    town = make_municipality(name_fi="Oulu", name_sv="Uleåborg")
+    make_actor(name="Oulun Työpaja", municipality=town)
+
+    response = search(client, "työpajat Oulussa")
+
+    assert [place.name for place in response.context["places"]] == ["Oulu"]
+    html = response.content.decode()
+    assert '<h2 id="results-places">Kunta</h2>' in html
+    link = f'<a href="{town.get_absolute_url()}">Kunnan Oulu sivu</a>'
+    assert link in html
+    # Above every other group of results.
+    assert html.index(link) < html.index('id="results-actors"')
+
+
+@pytest.mark.parametrize("text", ["Pirkanmaalla", "pirkanmaa", "Birkaland", "Tampereen"])
+def test_search_offers_region_and_municipality_pages_in_any_form(client, text):
+    region = make_region(name_fi="Pirkanmaa", name_sv="Birkaland")
+    town = make_municipality(name_fi="Tampere", name_sv="Tammerfors", region=region)
+
+    response = search(client, text)
+
+    area = town if text == "Tampereen" else region
+    assert [place.url for place in response.context["places"]] == [area.get_absolute_url()]
+    assert ("Alue" if area == region else "Kunta") == response.context["places_title"]
+
+
+def test_search_naming_no_area_shows_no_area_block(client):
+    make_municipality(name_fi="Oulu")
+    response = search(client, "koulutus")
+    assert response.context["places"] == []
+    assert "results-places" not in response.content.decode()
+
+
+def test_search_finds_word_starts_only_on_every_database(client):
+    workshop = make_actor(name="Oulun Työpaja")
+    make_actor(name="Ammatillinen koulutus")
+
+    response = search(client, "Oulu")
+
+    assert list(groups_of(response)["actors"]["first"]) == [workshop]
+
+
+def test_actor_list_search_naming_an_area_links_to_its_page(client):
+    town = make_municipality(name_fi="Oulu")
+    make_actor(name="Oulun Työpaja", municipality=town)
+
+    response = client.get(reverse("directory:actors"), {"q": "Oulussa"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="{town.get_absolute_url()}">Katso kunnan Oulu sivu</a>' in html
+    assert {
+        "text": "Etsitkö aluetta?",
+        "links": [{"label": "Katso kunnan Oulu sivu", "url": town.get_absolute_url()}],
+    } in response.context["notices"]
+    # The list itself searches as before.
+    assert [actor.name for actor in response.context["object_list"]] == ["Oulun Työpaja"]
+
+
+def test_actor_list_search_naming_no_area_has_no_area_notice(client):
+    make_municipality(name_fi="Oulu")
+    response = client.get(reverse("directory:actors"), {"q": "koulutus"})
+    assert "Katso kunnan" not in response.content.decode()

@@ -51,3 +51,27 @@ def test_stored_search_vector_follows_edits_on_postgresql():
     actor.save()
     assert list(Actor.objects.search("muutettu")) == [actor]
     assert not Actor.objects.search("alkuperäinen").exists()
+
+
+def test_search_matches_word_starts_not_letters_inside_words():
+    workshop = make_actor(name="Oulun Työpaja")
+    located = make_actor(name="Verstas", description="Toimii Oulussa.")
+    make_actor(name="Ammatillinen koulutus", description="Koulutusta aikuisille.")
+    assert set(Actor.objects.search("Oulu")) == {workshop, located}
+    assert set(Actor.objects.search("oulussa")) == {workshop, located}
+
+
+def test_word_start_match_folds_the_case_of_nordic_letters():
+    aland = make_actor(name="Ålands Arbetsverkstad")
+    voice = make_actor(name="Äänityöpaja Öljy")
+    make_actor(name="Kaupunki", description="Sanat väänä ja ööljy.")
+    assert list(Actor.objects.search("åland")) == [aland]
+    assert list(Actor.objects.search("äänityö")) == [voice]
+    assert list(Actor.objects.search("ÖLJY")) == [voice]
+
+
+def test_every_term_must_match_at_a_word_start():
+    both = make_actor(name="Oulun Nuorten Työpaja")
+    make_actor(name="Oulun Verstas")
+    make_actor(name="Nuorten koulutuspaja")
+    assert list(Actor.objects.search("oulu työpaja")) == [both]
