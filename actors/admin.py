@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -10,7 +12,14 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from keko.admin import CuratedAdmin, ScopedHistoryAdmin, ScopedInline, VerifiedFilter
+from keko.admin import (
+    CuratedAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+    VerboseNameExportForm,
+    VerifiedFilter,
+    format_day,
+)
 
 from . import importing
 from .models import (
@@ -24,7 +33,7 @@ from .models import (
     TargetGroup,
     TypicalService,
 )
-from .resources import ActorResource, ContactResource, ContactWithPrivateResource
+from .resources import CODE_LISTS, ActorResource, ContactResource, ContactWithPrivateResource
 
 # Permissions that the curation app defines with its regional editors (curation/models.py).
 REGIONS_UNLIMITED = "curation.edit_all_regions"
@@ -116,16 +125,27 @@ class AreaFilter(admin.SimpleListFilter):
         return queryset.without_area() if self.value() == self.WITHOUT else queryset
 
 
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data, content_type, file_name):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
 @admin.register(Actor)
 class ActorAdmin(ImportExportMixin, CuratedAdmin):
     resource_classes = [ActorResource]
+    export_form_class = VerboseNameExportForm
     list_display = [
         "name",
         "kind",
         "municipality",
         "status",
         "freshness",
-        "active_until",
+        "ended",
         "public_link",
     ]
     list_filter = [
@@ -148,6 +168,61 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
     filter_horizontal = ["services", "target_groups"]
     inlines = [ContactInline, NetworkMembershipInline]
     list_select_related = ["municipality"]
+    # Name and kind first; where, what and how to reach; the contact persons (the inlines,
+    # drawn before the last fieldset by the template); publication and source last.
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "slug", "business_id", "seen_version"]}),
+        (
+            _("Missä toimija palvelee"),
+            {
+                "fields": [
+                    "municipality",
+                    "served_municipalities",
+                    "served_regions",
+                    "is_national",
+                ],
+                "description": _(
+                    "Toimija näkyy alueiden sivuilla kotikuntansa sekä palvelemiensa kuntien ja "
+                    "maakuntien mukaan. Jos kotikuntaa, palveltuja kuntia tai maakuntia ei ole "
+                    "valittu eikä toimija ole valtakunnallinen, se ei näy millään alueen "
+                    "sivulla."
+                ),
+            },
+        ),
+        (_("Mitä toimija tekee"), {"fields": ["services", "target_groups", "description"]}),
+        (
+            _("Yhteystiedot"),
+            {
+                "fields": [
+                    "website",
+                    "email",
+                    "phone",
+                    "street_address",
+                    "postal_code",
+                    "post_office",
+                ]
+            },
+        ),
+        (
+            _("Toiminta-aika ja suhteet muihin toimijoihin"),
+            {"fields": ["active_from", "active_until", "parent", "successors"]},
+        ),
+        (
+            _("Julkaisu ja lähde"),
+            {
+                "fields": [
+                    "status",
+                    "source",
+                    "source_url",
+                    "verified_on",
+                    "verified_by",
+                    "created",
+                    "updated",
+                ]
+            },
+        ),
+    ]
+    change_form_template = "admin/actors/actor/change_form.html"
 
     # The import (django-import-export), made safe: see actors/importing.py.
     import_form_class = ActorImportForm
@@ -157,6 +232,51 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
 
     def get_import_formats(self):
         return [base_formats.CSV, base_formats.XLSX]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        downloads = [
+            path(
+                f"import/{importing.TEMPLATE_NAME}.<extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{prefix}_import_template",
+            ),
+            path(
+                "import/koodit-<slug:name>.csv",
+                self.admin_site.admin_view(self.code_list_view),
+                name=f"{prefix}_code_list",
+            ),
+        ]
+        return downloads + super().get_urls()
+
+    def import_template_view(self, request, extension):
+        """The file to fill in: the importable columns and one example row, as CSV that
+        Finnish Excel opens in columns, or as XLSX."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        rows = importing.template_rows(ActorResource())
+        if extension == "csv":
+            return _download(importing.excel_csv(rows), CSV, f"{importing.TEMPLATE_NAME}.csv")
+        if extension == "xlsx":
+            data = importing.xlsx(rows, str(_("Toimijat")))
+            return _download(data, XLSX, f"{importing.TEMPLATE_NAME}.xlsx")
+        raise Http404
+
+    def code_list_view(self, request, name):
+        """A code list (municipalities, regions, kinds, services…) with the codes and names
+        an import may use, as CSV for Finnish Excel."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if name not in CODE_LISTS:
+            raise Http404
+        _title, rows = CODE_LISTS[name]
+        return _download(importing.excel_csv(rows()), CSV, f"koodit-{name}.csv")
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            **super().get_import_context_data(**kwargs),
+            "code_lists": [(name, title) for name, (title, _rows) in CODE_LISTS.items()],
+        }
 
     def import_action(self, request, **kwargs):
         """Read the uploaded file within the limits, then dry-run it here (at most
@@ -282,6 +402,25 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context, status=status)
 
+    @admin.display(description=_("toiminta päättyi"), ordering="active_until")
+    def ended(self, obj):
+        return format_day(obj.active_until)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the areas are saved: the same rule as the admin index's "Ei aluetta" list.
+        if Actor.objects.filter(pk=form.instance.pk).without_area().exists():
+            self.message_user(
+                request,
+                _(
+                    "”%(name)s” ei näy millään alueen sivulla: sillä ei ole kotikuntaa, "
+                    "palveltuja kuntia tai maakuntia, eikä sitä ole merkitty "
+                    "valtakunnalliseksi. Lisää ainakin yksi niistä."
+                )
+                % {"name": form.instance},
+                messages.WARNING,
+            )
+
     def has_import_permission(self, request):
         # Imports may create actors anywhere: only users free of region limits may import.
         return super().has_import_permission(request) and request.user.has_perms(
@@ -319,6 +458,7 @@ class ContactAdmin(ExportMixin, ScopedHistoryAdmin):
     autocomplete_fields = ["actor"]
     list_select_related = ["actor", "role"]
     resource_classes = [ContactResource, ContactWithPrivateResource]
+    export_form_class = VerboseNameExportForm
 
     def get_export_resource_classes(self, request):
         if request.user.has_perm(EXPORT_PRIVATE_CONTACTS):

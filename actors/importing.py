@@ -6,10 +6,12 @@
   uploaded it (`sign_file_name`); a name that is not one this server signed for this user, or
   whose file is gone, is refused (`file_name_from_token`), and nothing outside the folder is
   ever opened or deleted. Pages never show a path.
-- **What is read.** Only CSV (UTF-8) and XLSX, at most `IMPORT_MAX_BYTES` bytes and
-  `IMPORT_MAX_ROWS` rows; rows are read one by one and reading stops at the limit, so a file
-  that unpacks into millions of rows never fills the memory (`read_dataset`). Every problem
-  is an `ImportFileError` with a Finnish message, never a traceback.
+- **What is read.** Only CSV and XLSX. A CSV may be saved as Finnish Excel saves it: `;`
+  between cells (the delimiter is read from the header line: `;`, `,` or a tab), Windows-1252
+  or ISO-8859-15 when it is not UTF-8 (with or without a byte order mark). At most
+  `IMPORT_MAX_BYTES` bytes and `IMPORT_MAX_ROWS` rows are read, row by row, stopping at the
+  limit, so a file that unpacks into millions of rows never fills the memory (`read_dataset`).
+  Every problem is an `ImportFileError` with a Finnish message, never a traceback.
 - **Large files** (more than `IMPORT_INLINE_MAX_ROWS` rows) are handed to the import queue
   that `curation` registers (`register_import_queue`): this layer does not know the queue.
 """
@@ -28,11 +30,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.tmp_storages import MediaStorage
 
+from keko.spreadsheets import as_text_cell
+
 FILE_NAME = re.compile(r"[0-9a-f]{32}")
 # A name signed for a user is good for as long as a curator may reasonably take to confirm.
 FILE_MAX_AGE = 24 * 3600
 SIGNING_SALT = "actors.importing.file"
 REQUIRED_COLUMNS = ("slug", "name")
+CSV_DELIMITERS = (";", ",", "\t")
 
 
 class ImportFileError(Exception):
@@ -191,21 +196,37 @@ def read_dataset(data, extension, *, max_rows, stop_after=None):
 
 
 def _csv_rows(data):
+    text = decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _(
-                "Tiedoston merkistö ei ole UTF-8. Tallenna CSV-tiedosto taulukko-ohjelmassa "
-                "muodossa ”CSV UTF-8” ja lataa se uudelleen."
-            )
-        ) from None
-    try:
-        yield from csv.reader(io.StringIO(text))
+        yield from reader
     except csv.Error:
         raise ImportFileError(
             _("Tiedostoa ei voitu lukea CSV-tiedostona. Tarkista tiedoston muoto.")
         ) from None
+
+
+def decode_csv(data):
+    """Return the text of a CSV file: UTF-8 with or without a byte order mark, or else
+    Windows-1252 (what Excel's plain "CSV" writes on a Finnish Windows), or ISO-8859-15."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("iso-8859-15")  # defines every byte
+
+
+def csv_delimiter(text):
+    """Return the delimiter the header line uses: `;` (Finnish Excel), `,` or a tab; the one
+    that occurs most often outside quotes, a comma when none does."""
+    header = text.split("\n", 1)[0]
+    unquoted = "".join(header.split('"')[::2])
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in CSV_DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _xlsx_rows(data):
@@ -309,3 +330,55 @@ def register_import_queue(queue):
 
 def import_queue():
     return _import_queue
+
+
+# --- What the import page offers for download: a template and the code lists -------------------
+
+TEMPLATE_NAME = "actor-import-template"
+# One row that shows how each column is written; marked so that nobody imports it by mistake.
+TEMPLATE_EXAMPLE = {
+    "slug": "esimerkki-poista-tama-rivi",
+    "name": "Esimerkkiyhdistys ry (ESIMERKKI – poista tämä rivi)",
+    "kind": "Yhdistys tai järjestö",
+    "business_id": "",
+    "description": "Esimerkkirivi: kirjoita omat tietosi tämän rivin tilalle.",
+    "website": "https://esimerkki.fi",
+    "email": "info@esimerkki.fi",
+    "phone": "040 123 4567",
+    "municipality": "Oulu",
+    "served_municipalities": "Oulu; Kempele",
+    "served_regions": "",
+    "services": "Työpajat; Työhönvalmennus",
+    "target_groups": "Nuoret",
+    "status": "Luonnos",
+    "verified_on": "15.1.2026",
+}
+
+
+def template_rows(resource):
+    """The template's rows: the importable columns, then the example row."""
+    columns = [field.column_name for field in resource.get_import_fields()]
+    return [columns, [TEMPLATE_EXAMPLE.get(column, "") for column in columns]]
+
+
+def excel_csv(rows):
+    """Return `rows` as a CSV that Excel on a Finnish Windows opens in columns: `;` between
+    cells, CRLF, UTF-8 with a byte order mark; no cell that a spreadsheet would run."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([as_text_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx(rows, title):
+    """Return `rows` as an XLSX workbook of one sheet named `title`."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for row in rows:
+        sheet.append([as_text_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -5,13 +5,14 @@ from django.db import models
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.search import BoundedSearchQuery
 
-from .validators import validate_business_id
+from .validators import RESERVED_ACTOR_SLUGS, validate_actor_slug, validate_business_id
 
 
 class Region(models.Model):
@@ -199,6 +200,17 @@ class ActorQuerySet(CuratedQuerySet):
     search_fields_b = ("description",)
     search_vector_field = "search_vector"
 
+    def free_slug(self, name, fallback="toimija"):
+        """Return a slug made of `name` that no actor has and that is not reserved for a
+        page of the site: `name`, then `name-2`, `name-3`, …"""
+        max_length = self.model._meta.get_field("slug").max_length
+        base = (slugify(name) or fallback)[: max_length - 6].strip("-")
+        slug, n = base, 1
+        while slug in RESERVED_ACTOR_SLUGS or self.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
     def active(self, on=None):
         """Return actors whose active period includes `on` (today by default)."""
         on = on or timezone.localdate()
@@ -382,14 +394,46 @@ class Actor(CuratedModel):
     """An organisation, project or network that promotes employment."""
 
     name = models.CharField(_("nimi"), max_length=250)
-    slug = models.SlugField(_("tunniste"), max_length=120, unique=True)
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("tyyppi"), max_length=20, choices=ActorKind.choices, db_index=True)
-    business_id = models.CharField(
-        _("Y-tunnus"), max_length=9, blank=True, validators=[validate_business_id]
+    slug = models.SlugField(
+        _("tunniste"),
+        max_length=120,
+        unique=True,
+        validators=[validate_actor_slug],
+        help_text=_(
+            "Toimijan sivun osoitteen loppu, täytetään nimestä. Älä muuta julkaistun toimijan "
+            "tunnistetta: vanhat linkit lakkaavat toimimasta."
+        ),
     )
-    description = models.TextField(_("kuvaus"), blank=True)
-    website = models.URLField(_("verkkosivut"), max_length=500, blank=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(
+        _("tyyppi"),
+        max_length=20,
+        choices=ActorKind.choices,
+        db_index=True,
+        help_text=_("Millainen toimija on; hakemiston sivut ryhmittelevät toimijat tyypin mukaan."),
+    )
+    business_id = models.CharField(
+        _("Y-tunnus"),
+        max_length=9,
+        blank=True,
+        validators=[validate_business_id],
+        help_text=_(
+            "Muodossa 1234567-8. Tyhjä, jos toimijalla ei ole omaa Y-tunnusta (esim. hanke)."
+        ),
+    )
+    description = models.TextField(
+        _("kuvaus"),
+        blank=True,
+        help_text=_(
+            "Muutama lause siitä, mitä toimija tekee ja kenelle. Näkyy toimijan sivulla ja haussa."
+        ),
+    )
+    website = models.URLField(
+        _("verkkosivut"),
+        max_length=500,
+        blank=True,
+        help_text=_("Koko osoite, esim. https://esimerkki.fi."),
+    )
     email = models.EmailField(_("sähköposti"), blank=True)
     phone = models.CharField(_("puhelin"), max_length=50, blank=True)
     street_address = models.CharField(_("käyntiosoite"), max_length=200, blank=True)
@@ -402,31 +446,51 @@ class Actor(CuratedModel):
         blank=True,
         related_name="based_actors",
         verbose_name=_("kotikunta"),
+        help_text=_(
+            "Kunta, jossa toimijan kotipaikka tai toimipiste on. Toimija näkyy tämän kunnan ja "
+            "sen maakunnan sivulla."
+        ),
     )
-    is_national = models.BooleanField(_("valtakunnallinen"), default=False)
+    is_national = models.BooleanField(
+        _("valtakunnallinen"),
+        default=False,
+        help_text=_(
+            "Valitse, jos toimija palvelee koko maata: se näkyy silloin jokaisella alueella."
+        ),
+    )
     served_municipalities = models.ManyToManyField(
         Municipality,
         blank=True,
         related_name="serving_actors",
         verbose_name=_("palvelee kuntia"),
+        help_text=_(
+            "Muut kunnat, joiden asukkaita toimija palvelee; toimija näkyy niiden sivuilla. "
+            "Kotikuntaa ei tarvitse valita uudelleen."
+        ),
     )
     served_regions = models.ManyToManyField(
         Region,
         blank=True,
         related_name="serving_actors",
         verbose_name=_("palvelee maakuntia"),
+        help_text=_(
+            "Maakunnat, joita toimija palvelee kokonaan; toimija näkyy maakunnan ja sen "
+            "jokaisen kunnan sivulla."
+        ),
     )
     services = models.ManyToManyField(
         ServiceType,
         blank=True,
         related_name="actors",
         verbose_name=_("palvelut"),
+        help_text=_("Mitä toimija tarjoaa; hakemiston haku ja suodattimet käyttävät näitä."),
     )
     target_groups = models.ManyToManyField(
         TargetGroup,
         blank=True,
         related_name="actors",
         verbose_name=_("kohderyhmät"),
+        help_text=_("Keitä toimija palvelee; hakemiston suodattimet käyttävät näitä."),
     )
     parent = models.ForeignKey(
         "self",
@@ -437,8 +501,18 @@ class Actor(CuratedModel):
         verbose_name=_("hallinnoija tai emo-organisaatio"),
         help_text=_("Esim. hankkeen hallinnoija tai organisaatio, jonka osa toimija on."),
     )
-    active_from = models.DateField(_("toiminta alkoi"), null=True, blank=True)
-    active_until = models.DateField(_("toiminta päättyi"), null=True, blank=True)
+    active_from = models.DateField(
+        _("toiminta alkoi"),
+        null=True,
+        blank=True,
+        help_text=_("Esim. hankkeen alkupäivä. Tyhjä, jos ei tiedossa."),
+    )
+    active_until = models.DateField(
+        _("toiminta päättyi"),
+        null=True,
+        blank=True,
+        help_text=_("Päättynyt toimija ei näy alueiden listoissa. Tyhjä, jos toiminta jatkuu."),
+    )
     # Who vouched for the data on `verified_on`: the organisation itself answering the yearly
     # e-mail (curation/confirmations.py) or a curator; empty when not recorded.
     verified_by = models.CharField(
@@ -516,9 +590,18 @@ class Contact(models.Model):
     )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.ForeignKey(
-        ContactRole, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("rooli")
+        ContactRole,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("rooli"),
+        help_text=_("Missä tehtävässä henkilö on alueen toimijoiden tarkistuslistalla."),
     )
-    name = models.CharField(_("nimi"), max_length=200, blank=True)
+    name = models.CharField(
+        _("nimi"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tyhjä, jos yhteystieto on rooliin (esim. yhteinen sähköposti)."),
+    )
     title = models.CharField(_("tehtävänimike"), max_length=200, blank=True)
     email = models.EmailField(_("sähköposti"), blank=True)
     phone = models.CharField(_("puhelin"), max_length=50, blank=True)

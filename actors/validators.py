@@ -25,3 +25,17 @@ def validate_business_id(value):
         raise ValidationError(
             _("Y-tunnuksen tarkistusmerkki ei täsmää."), code="business_id_check_digit"
         )
+
+
+# Path words under /toimijat/ that are pages of their own (directory/urls.py), not actors: an
+# actor with such a slug could never be opened.
+RESERVED_ACTOR_SLUGS = frozenset({"tulosta"})
+
+
+def validate_actor_slug(value):
+    if value in RESERVED_ACTOR_SLUGS:
+        raise ValidationError(
+            _("Tunniste ”%(slug)s” on sivuston oman sivun osoite. Valitse toinen tunniste."),
+            code="reserved_slug",
+            params={"slug": value},
+        )

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, Municipality, Region, ServiceType, TargetGroup
@@ -322,7 +321,7 @@ class _Writer:
 
     def _create(self, incoming):
         actor = Actor(
-            slug=_free_slug(incoming["name"]),
+            slug=Actor.objects.free_slug(incoming["name"]),
             status=Status.DRAFT,
             source=SOURCE_LABEL,
             **{f: self._model_value(f, incoming[f]) for f in ptv_mapping.SCALAR_FIELDS},
@@ -496,15 +495,6 @@ def set_value(actor, name, value, *, user=None, reason=CHANGE_REASON):
 
 def _is_empty(value):
     return value in ("", None, [], False)
-
-
-def _free_slug(name):
-    base = (slugify(name) or "toimija")[:110].strip("-")
-    slug, n = base, 1
-    while Actor.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _parse_datetime(value):

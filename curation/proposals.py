@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, Contact, ContactRole
@@ -41,16 +40,6 @@ def _json(value):
     return value
 
 
-def unique_slug(name):
-    max_length = Actor._meta.get_field("slug").max_length
-    base = slugify(name)[: max_length - 6].strip("-") or "organisaatio"
-    slug, n = base, 1
-    while Actor.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _submitter(submitter):
     return {
         "submitter_name": submitter.cleaned_data["submitter_name"],
@@ -65,7 +54,7 @@ def submit_new(*, form, contacts, submitter, ip_hash=""):
     `submitter` form) and its proposal for curators. Return the proposal."""
     actor = form.save(commit=False)
     actor.status = Status.DRAFT
-    actor.slug = unique_slug(actor.name)
+    actor.slug = Actor.objects.free_slug(actor.name)
     actor.source = f"{NEW_SOURCE} {timezone.localdate():%d.%m.%Y}"
     actor._change_reason = NEW_SOURCE
     actor.full_clean()

@@ -10,13 +10,16 @@ this version" form without any code of ours.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scope, services
@@ -27,6 +30,21 @@ CONFLICT_MESSAGE = _(
     "tallennusta ei tehty. Syöttämäsi tiedot ovat yhä lomakkeella: kopioi muutoksesi "
     "talteen, avaa sivu uudelleen nähdäksesi toisen tekemät muutokset ja tee omasi niiden päälle."
 )
+
+
+# Dates in the admin, everywhere in one format (list columns, read-only fields, history).
+DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = "j.n.Y H.i"
+
+
+def format_day(value):
+    """Return a date as the admin shows dates: 5.3.2026; an empty value as "–"."""
+    return format_date(value, DATE_FORMAT) if value else "–"
+
+
+def format_datetime(value):
+    """Return a moment in the local time as the admin shows it: 5.3.2026 14.05."""
+    return format_date(timezone.localtime(value), DATETIME_FORMAT) if value else "–"
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -54,6 +72,14 @@ class VerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no label points at: the admin draws a label for every field of
+    its fieldsets, and a label for a hidden control is invalid HTML."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class VersionedModelForm(forms.ModelForm):
     """Refuse to save over a version the editor never saw (optimistic locking).
 
@@ -63,7 +89,9 @@ class VersionedModelForm(forms.ModelForm):
     on the re-rendered form. Values outside the user's scope (keko.scope) are form errors too.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label=_("avattu versio"), widget=UnlabelledHiddenInput, required=False
+    )
 
     # Set by CuratedAdmin.get_form: the user saving the form.
     request_user = None
@@ -174,14 +202,55 @@ class ScopedHistoryAdmin(ScopedLinksMixin, SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+# The workflow fields every curated entry has (keko.models.CuratedModel): on the forms they
+# come after what the entry is, and they get help texts here rather than on the abstract model
+# (which would need a migration in every app).
+WORKFLOW_FIELDS = ["status", "source", "source_url", "verified_on"]
+WORKFLOW_HELP = {
+    "status": _(
+        "Luonnos näkyy vain ylläpidolle. Julkaistu näkyy kaikille hakemistossa; julkaise, kun "
+        "tiedot on tarkistettu."
+    ),
+    "source_url": _("Lähteen osoite, jos tieto on verkosta, esim. https://esimerkki.fi/sivu."),
+    "verified_on": _(
+        "Päivä, jona tiedot viimeksi todettiin ajantasaisiksi. Yli 12 kuukautta vanha merkitään "
+        "vanhentuneeksi ylläpidon etusivulla."
+    ),
+}
+
+
 class CuratedAdmin(ScopedHistoryAdmin):
-    """Draft → published workflow, freshness, history with revert and optimistic locking."""
+    """Draft → published workflow, freshness, history with revert and optimistic locking.
+
+    The form starts with what the entry is and ends with its workflow (status, source,
+    verified): a model admin without its own `fieldsets` gets two fieldsets in that order. The
+    list shows drafts first, newest first: a curator finds what they just added.
+    """
 
     form = VersionedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish", "unpublish", "mark_verified"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created", "updated"]
     history_list_display = ["status", "verified_on"]
+    object_history_list_template = "admin/simple_history/curated_history_list.html"
+    # "draft" sorts before "published" (keko.models.Status).
+    ordering = ["status", "-created_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            return self.fieldsets
+        fields = self.get_fields(request, obj)
+        workflow = [name for name in [*WORKFLOW_FIELDS, *self.readonly_fields] if name in fields]
+        return [
+            (None, {"fields": [name for name in fields if name not in workflow]}),
+            (_("Julkaisu ja lähde"), {"fields": workflow}),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in WORKFLOW_HELP and not db_field.help_text:
+            formfield.help_text = WORKFLOW_HELP[db_field.name]
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -193,6 +262,14 @@ class CuratedAdmin(ScopedHistoryAdmin):
             obj.version = (form.cleaned_data.get("seen_version") or obj.version) + 1
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("luotu"), ordering="created_at")
+    def created(self, obj):
+        return format_datetime(obj.created_at)
+
+    @admin.display(description=_("muokattu"), ordering="updated_at")
+    def updated(self, obj):
+        return format_datetime(obj.updated_at)
+
     @admin.display(description=_("julkisella sivulla"))
     def public_link(self, obj):
         label = _("Näytä") if obj.is_published else _("Esikatsele")
@@ -202,7 +279,7 @@ class CuratedAdmin(ScopedHistoryAdmin):
     def freshness(self, obj):
         if obj.verified_on is None:
             return _("ei koskaan")
-        verified = format_date(obj.verified_on, "j.n.Y")
+        verified = format_day(obj.verified_on)
         if obj.verified_on < stale_cutoff():
             return _("%(date)s (vanhentunut)") % {"date": verified}
         return verified
@@ -262,3 +339,57 @@ class CuratedAdmin(ScopedHistoryAdmin):
                 % {"n": n}
             ),
         )
+
+
+# --- Exports: the columns to choose by their Finnish names -----------------------------------
+
+
+class VerboseNameExportForm(SelectableFieldsExportForm):
+    """django-import-export's form for choosing the exported columns, labelling each with the
+    model field's verbose name ("Nimi", "Tyyppi") instead of its Python name ("Name", "Kind");
+    the file's column headers stay as they are, for the import to read them back."""
+
+    def _get_field_label(self, resource, field_name):
+        try:
+            field = resource._meta.model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return super()._get_field_label(resource, field_name)
+        return capfirst(field.verbose_name)
+
+
+# --- The login lockout's records (django-axes) in Finnish ---------------------------------------
+# axes names its records in English ("Attempted Access: …"), and the changelist reads that name
+# to each row's checkbox: its admins are registered again with a Finnish one.
+
+
+def _lockout_admin(base):
+    class LockoutRecordAdmin(base):
+        def action_checkbox(self, obj):
+            time = format_date(timezone.localtime(obj.attempt_time), "j.n.Y H.i")
+            label = f"{obj.username or '—'}, {time}"
+            attrs = {
+                "class": "action-select",
+                "aria-label": format_html(_("Select this object for an action - {}"), label),
+            }
+            checkbox = forms.CheckboxInput(attrs, lambda value: False)
+            return checkbox.render(admin.helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+
+    return LockoutRecordAdmin
+
+
+def register_lockout_admins():
+    # Importing axes.admin registers axes' own admins (if its admin is enabled) first.
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model, base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+            admin.site.register(model, _lockout_admin(base))
+
+
+register_lockout_admins()

@@ -66,3 +66,12 @@ def test_serving_municipalities_includes_actors_covering_the_whole_region():
     found = set(Actor.objects.serving_municipalities([municipality]))
     assert serves_region in found
     assert neighbour not in found
+
+
+def test_an_actor_cannot_take_the_slug_of_a_page_under_toimijat(db):
+    actor = Actor(name="Tulosta", slug="tulosta", kind="association")
+    with pytest.raises(ValidationError) as error:
+        actor.full_clean()
+    assert "on sivuston oman sivun osoite" in str(error.value)
+    assert Actor.objects.free_slug("Tulosta") == "tulosta-2"
+    assert Actor.objects.free_slug("") == "toimija"

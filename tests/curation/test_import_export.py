@@ -128,11 +128,14 @@ def test_bad_rows_are_reported_by_row_column_and_reason_and_nothing_imports(
     errors = {row.number: row.field_specific_errors for row in result.invalid_rows}
     assert set(errors) == {2, 3, 4, 5}
     assert "kind" in errors[2]
-    assert "Tuntematon kunta: 999" in errors[3]["municipality"][0]
+    assert errors[3]["municipality"] == [
+        "Kuntaa ”999” ei löydy. Tarkista nimi tai käytä kuntanumeroa."
+    ]
     assert "tarkistusmerkki" in errors[4]["business_id"][0]
-    assert "tyopajat;x" in errors[5]["services"][0]
+    assert "Palvelua ”x” ei löydy" in errors[5]["services"][0]
     html = response.content.decode()
-    assert "Tuntematon kunta: 999" in html
+    assert "Rivi 3, sarake municipality: Kuntaa ”999” ei löydy." in html
+    assert "Rivi 4, sarake business_id: " in html
     assert Actor.objects.count() == 0
 
 
@@ -182,5 +185,5 @@ def test_a_served_municipality_read_as_a_number_is_its_zero_padded_code():
     widget = ActorResource().fields["served_municipalities"].widget
     assert widget.clean(91.0) == [helsinki]
     assert widget.clean("091, ") == [helsinki]
-    with pytest.raises(ValueError, match="Tuntemattomat arvot: 092"):
+    with pytest.raises(ValueError, match="Kuntaa ”092” ei löydy"):
         widget.clean(92)

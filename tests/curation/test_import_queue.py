@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 IMPORT = reverse("admin:actors_actor_import")
 HEADER = "slug,name,kind,municipality,served_regions\n"
 ROWS = 80
+MISSING_999 = "Kuntaa ”999” ei löydy. Tarkista nimi tai käytä kuntanumeroa."
 
 
 @pytest.fixture(autouse=True)
@@ -147,10 +148,10 @@ def test_a_large_file_with_a_bad_row_imports_nothing_and_shows_the_row_error(
     run_queued_tasks()
     job = ImportJob.objects.get()
     assert job.status == "invalid" and job.error_count == 1
-    assert job.errors == [{"row": 61, "column": "municipality", "message": "Tuntematon kunta: 999"}]
+    assert job.errors == [{"row": 61, "column": "municipality", "message": MISSING_999}]
     html = client.get(job_url(job)).content.decode()
     assert "Virheitä, ei tuotu" in html
-    assert "<td>61</td><td>municipality</td><td>Tuntematon kunta: 999</td>" in html
+    assert f"<td>61</td><td>municipality</td><td>{MISSING_999}</td>" in html
     assert "Vahvista tuonti" not in html
     assert 'http-equiv="refresh"' not in html
     # No confirmation is possible, and nothing was imported.
