@@ -2,7 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import ActorKind, ServiceType
+from actors.models import ActorKind, ServiceType, TargetGroup
+
+from .printing import COMPACT, FULL
 
 
 class FlagInput(forms.CheckboxInput):
@@ -52,6 +54,10 @@ class IncludedUnlessZeroField(FlagField):
 class PrintOptionsForm(forms.Form):
     """What a workshop print of an area's actors contains, from the print page's GET query."""
 
+    # The options of the chosen actors, as opposed to the selection itself: the only ones
+    # the actor list's print takes (ListPrintOptionsForm).
+    print_only = ("yhteystiedot", "asettelu", "tarkistuslista", "tyopajapaketti")
+
     # Kinds by their Finnish URL values (ActorKind.url_slug), as on the actor list; cleaned
     # to the kinds themselves.
     tyyppi = forms.MultipleChoiceField(
@@ -67,12 +73,33 @@ class PrintOptionsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    kohderyhma = forms.ModelMultipleChoiceField(
+        label=_("Kohderyhmät"),
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     # National actors serve every area, so an area's print lists them after its own.
     valtakunnalliset = IncludedUnlessZeroField(label=_("Valtakunnalliset toimijat"))
     yhteystiedot = FlagField(label=_("Julkiset yhteyshenkilöt"))
     paattyneet = FlagField(label=_("Myös päättyneet toimijat"))
     tarkistuslista = FlagField(
         label=_("Tarkistuslista ”Tunnetko alueesi toimijat?” omalle sivulleen")
+    )
+    asettelu = forms.ChoiceField(
+        label=_("Asettelu"),
+        choices=[
+            (FULL, _("Täydet tiedot")),
+            (COMPACT, _("Tiivis: nimi, tyyppi, kunta ja yhteystiedot, yli 20 toimijaa sivulle")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    tyopajapaketti = FlagField(
+        label=_(
+            "Työpajapaketti: tarkistuslista, taulukko uusista toimijoista ja alueen hyvät käytännöt"
+        )
     )
 
     def __init__(self, *args, **kwargs):
@@ -81,6 +108,31 @@ class PrintOptionsForm(forms.Form):
 
     def clean_tyyppi(self):
         return [ActorKind.from_url_slug(slug).value for slug in self.cleaned_data["tyyppi"]]
+
+    def clean_asettelu(self):
+        return self.cleaned_data["asettelu"] or FULL
+
+
+class ListPrintOptionsForm(PrintOptionsForm):
+    """The print options of a selection of the actor list: the list's own filters
+    (actors.filters.ActorFilter) choose the actors, so this form takes only how to print
+    them. The checklist describes an area, so it needs one chosen (`area_chosen`); the
+    workshop pack is an area print's own."""
+
+    tyyppi = palvelu = kohderyhma = valtakunnalliset = paattyneet = tyopajapaketti = None
+
+    def __init__(self, *args, area_chosen=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_chosen = area_chosen
+
+    def clean_tarkistuslista(self):
+        wanted = self.cleaned_data["tarkistuslista"]
+        if wanted and not self.area_chosen:
+            raise ValidationError(
+                _("Tarkistuslista kuvaa alueen: valitse listalta ensin maakunta tai kunta."),
+                code="no_area",
+            )
+        return wanted
 
 
 class MunicipalitySearchForm(forms.Form):

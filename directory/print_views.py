@@ -1,6 +1,8 @@
-"""Workshop prints of a region's or a municipality's actors: a print page, its PDF and a CSV.
+"""Workshop prints of a region's or a municipality's actors, or of a selection of the actor
+list: a print page, its PDF and a CSV.
 
-The URL patterns pass `scope="region"` or `scope="municipality"`; everything else is shared.
+The URL patterns pass `scope` ("region", "municipality" or print_rendering.LIST) and, for the
+list, an empty `slug`; everything else is shared.
 """
 
 import functools
@@ -19,9 +21,8 @@ from keko.middleware import client_ip
 
 from . import print_jobs
 from .filters import english_kinds_redirect
-from .forms import PrintOptionsForm
 from .models import PrintRender
-from .print_rendering import TEMPLATE, area_actors, print_context, print_urls, sheet_pdf
+from .print_rendering import TEMPLATE, load_selection, print_context, sheet_pdf
 from .printing import PrintOptions, actors_csv, selected_actors
 
 STATUS_TEMPLATE = "directory/print/pdf_status.html"
@@ -66,26 +67,29 @@ def print_pdf(request, slug, scope):
     version, which any edit of published data moves on (keko.cache). The key is the cleaned
     options, so that parameters the form does not know, or the same ones in another order,
     find the same PDF (and the same render in the queue); it is looked up before the
-    selection is queried.
+    selection's actors are queried. (A list's selection is named by its cleaned filters,
+    which takes reading the filters' options first.)
     """
-    form = PrintOptionsForm(request.GET)
+    selection = load_selection(request, scope, slug)
+    form = selection.options_form(request.GET)
     if not form.is_valid():
-        return _invalid(request, print_context(request, scope, slug, form=form)[0])
-    options = PrintOptions.from_form(form)
-    key = directory_key("print-pdf", scope, slug, request.get_host(), options.cache_key())
+        return _invalid(
+            request, print_context(request, scope, slug, form=form, selection=selection)[0]
+        )
+    options = selection.adjust(PrintOptions.from_form(form))
+    key = directory_key("print-pdf", scope, selection.key, request.get_host(), options.cache_key())
     pdf = cache.get(key)
     if pdf is not None:
-        return _pdf_response(pdf, slug)
-    selection = area, _region, actors = area_actors(scope, slug)
+        return _pdf_response(pdf, selection.filename)
     job = print_jobs.existing_job(key)
     if job is not None:
         if job.status == PrintRender.Status.FAILED:
             print_jobs.forget(job)  # asking again starts afresh
-            return _status_page(request, area, job, failed=True)
+            return _status_page(request, selection, job, failed=True)
         if job.status != PrintRender.Status.DONE:
-            return _status_page(request, area, job)
+            return _status_page(request, selection, job)
         print_jobs.forget(job)  # done, but its PDF has left the cache: make it again
-    count = selected_actors(actors, options).count()
+    count = selected_actors(selection.actors, options).count()
     context, valid = print_context(
         request, scope, slug, qr="pdf", form=form, selection=selection, count=count
     )
@@ -93,11 +97,11 @@ def print_pdf(request, slug, scope):
         return _invalid(request, context)
     limit_key = _render_limit_key(request)
     if not _may_start_render(limit_key):
-        return _too_many(request, area, limit_key)
+        return _too_many(request, selection, limit_key)
     if count <= settings.PDF_INLINE_MAX_ACTORS:
         pdf = sheet_pdf(request, context).pdf
         cache.set(key, pdf, TIMEOUT)
-        return _pdf_response(pdf, slug)
+        return _pdf_response(pdf, selection.filename)
     job = print_jobs.start_job(
         key,
         scope=scope,
@@ -106,7 +110,7 @@ def print_pdf(request, slug, scope):
         origin=request.build_absolute_uri("/").rstrip("/"),
         actor_count=count,
     )
-    return _status_page(request, area, job)
+    return _status_page(request, selection, job)
 
 
 def _render_limit_key(request):
@@ -129,11 +133,11 @@ def _pdf_response(pdf, slug):
     return response
 
 
-def _status_page(request, area, job, *, failed=False):
+def _status_page(request, selection, job, *, failed=False):
     """ "PDF valmistuu…", refreshing itself (202), or why it could not be made (200)."""
     context = {
-        "area": area,
-        "print_urls": print_urls(area),
+        "selection": selection,
+        "print_urls": selection.urls,
         "job": job,
         "failed": failed,
         "refresh_seconds": REFRESH_SECONDS,
@@ -142,10 +146,10 @@ def _status_page(request, area, job, *, failed=False):
     return render(request, STATUS_TEMPLATE, context, status=200 if failed else 202)
 
 
-def _too_many(request, area, limit_key):
+def _too_many(request, selection, limit_key):
     context = {
-        "area": area,
-        "print_urls": print_urls(area),
+        "selection": selection,
+        "print_urls": selection.urls,
         "too_many": True,
         "query": request.GET.urlencode(),
     }
@@ -162,6 +166,7 @@ def print_csv(request, slug, scope):
     if not valid:
         return _invalid(request, context)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, _filename(slug, "csv"))
+    filename = _filename(context["selection"].filename, "csv")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     actors_csv(response, context["sheet"], context["options"])
     return response

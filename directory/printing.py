@@ -1,4 +1,5 @@
-"""What a workshop print of an area's actors contains: the selection, the checklist and the CSV.
+"""What a workshop print of actors contains: the selection, the checklist, the workshop pack
+and the CSV.
 
 Every function runs a fixed number of queries whatever the number of actors.
 """
@@ -7,17 +8,28 @@ import csv
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import CharField, Prefetch, Value
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
 from keko.spreadsheets import as_text_cell
+from practices.models import Practice
 
 from .areas import NATIONAL, KindGroup, checklist
+
+# The layouts of a print (`asettelu`): full entries, or compact ones of two lines.
+FULL, COMPACT = "taysi", "tiivis"
+# A short description is the first sentence of the actor's description, at most this long.
+SHORT_DESCRIPTION_CHARS = 160
+# The workshop pack's table of new actors to fill in by hand: this many empty rows.
+BLANK_ROWS = 10
+# The workshop pack lists this many of the region's good practices, on the same page.
+PACK_PRACTICES = 8
 
 
 @dataclass
@@ -26,11 +38,18 @@ class PrintOptions:
 
     kinds: list = field(default_factory=list)
     services: list = field(default_factory=list)
+    target_groups: list = field(default_factory=list)
     contacts: bool = False
     include_ended: bool = False
     checklist: bool = False
     # National actors serve every area: listed after the area's own unless left out.
     national: bool = True
+    layout: str = FULL
+    workshop_pack: bool = False
+
+    @property
+    def compact(self):
+        return self.layout == COMPACT
 
     @property
     def kind_labels(self):
@@ -40,8 +59,10 @@ class PrintOptions:
     def cache_key(self):
         """Return the options as text that is the same for the same selection."""
         services = sorted(service.slug for service in self.services)
+        target_groups = sorted(group.slug for group in self.target_groups)
         flags = (self.contacts, self.include_ended, self.checklist, self.national)
-        return f"{sorted(self.kinds)}:{services}:{flags}"
+        pack = (self.layout, self.workshop_pack)
+        return f"{sorted(self.kinds)}:{services}:{target_groups}:{flags}:{pack}"
 
     @classmethod
     def from_form(cls, form):
@@ -49,19 +70,23 @@ class PrintOptions:
         return cls(
             kinds=list(data.get("tyyppi") or []),
             services=list(data.get("palvelu") or []),
+            target_groups=list(data.get("kohderyhma") or []),
             contacts=data.get("yhteystiedot", False),
             include_ended=data.get("paattyneet", False),
             checklist=data.get("tarkistuslista", False),
             national=data.get("valtakunnalliset", True),
+            layout=data.get("asettelu") or FULL,
+            workshop_pack=data.get("tyopajapaketti", False),
         )
 
 
 @dataclass
 class PrintSheet:
-    """An area's actors grouped by kind, and the checklist when asked for.
+    """Actors grouped by kind, the checklist when asked for, and the rest of the workshop
+    pack (`practices`: the region's good practices) when that was asked for.
 
     A sheet may be one of the parts of a longer one (sheet_parts): the first part carries
-    the heading, the last one the source line.
+    the heading, the last one the checklist, the pack and the source line.
     """
 
     groups: list
@@ -70,6 +95,12 @@ class PrintSheet:
     printed_on: object
     first_part: bool = True
     last_part: bool = True
+    workshop_pack: bool = False
+    practices: list = field(default_factory=list)
+
+    @property
+    def blank_rows(self):
+        return range(BLANK_ROWS) if self.workshop_pack else range(0)
 
 
 def sheet_parts(sheet, size):
@@ -77,8 +108,9 @@ def sheet_parts(sheet, size):
     out side by side (keko.pdf). Each part starts a page.
 
     A kind may run over into the next part; its heading is repeated there, marked
-    `continued`. The checklist is a part of its own when the entries take more than one, and
-    stays with them otherwise, so that a short sheet is laid out in one go.
+    `continued`. The checklist and the workshop pack are a part of their own when the entries
+    take more than one, and stay with them otherwise, so that a short sheet is laid out in
+    one go.
     """
     entries = [(group, actor) for group in sheet.groups for actor in group.actors]
     parts = []
@@ -88,10 +120,10 @@ def sheet_parts(sheet, size):
             run = list(run)
             group, actors = run[0][0], [actor for _group, actor in run]
             groups.append(replace(group, actors=actors, continued=actors[0] is not group.actors[0]))
-        parts.append(replace(sheet, groups=groups, checklist=[]))
+        parts.append(replace(sheet, groups=groups, checklist=[], workshop_pack=False, practices=[]))
     if len(parts) == 1:
         parts = [sheet]
-    elif sheet.checklist:
+    elif sheet.checklist or sheet.workshop_pack:
         parts.append(replace(sheet, groups=[]))
     for number, part in enumerate(parts):
         part.first_part = number == 0
@@ -106,22 +138,25 @@ def area_actors(actors, options):
     return actors if options.national else actors.filter(is_national=False)
 
 
-def selected_actors(actors, options, *, target_groups=False):
-    """Return `actors` narrowed to the chosen kinds and services, with what an entry shows.
+def selected_actors(actors, options):
+    """Return `actors` narrowed to the chosen kinds, services and target groups, with what an
+    entry shows.
 
-    Contacts are prefetched only when asked for, and then only the public ones. The names
-    of services and target groups (`target_groups`: the CSV has a column for them, the print
-    does not) are attached by print_selection().
+    Contacts are prefetched only when asked for (never in the compact layout), and then only
+    the public ones. The names of services and target groups are attached by
+    print_selection().
     """
     actors = area_actors(actors, options)
     if options.kinds:
         actors = actors.filter(kind__in=options.kinds)
     if options.services:
         actors = actors.linked_to_any("services", options.services)
-    # Services and target groups are read by attach_names() in one query each: a prefetch
+    if options.target_groups:
+        actors = actors.linked_to_any("target_groups", options.target_groups)
+    # Services and target groups are read by attach_names() in one query: a prefetch
     # builds a queryset per actor, which costs more than the query with 2 000 actors.
     prefetches = []
-    if options.contacts:
+    if options.contacts and not options.compact:
         prefetches.append(
             Prefetch(
                 "contacts",
@@ -170,38 +205,79 @@ def print_checklist(actors, options):
     return checklist(groups, area)
 
 
-def attach_names(actors, field_name, attribute):
-    """Set `attribute` of each of `actors` to the names of its linked `field_name` entries
-    (services, target groups), sorted: one query for all of them."""
-    field = Actor._meta.get_field(field_name)
-    through = field.remote_field.through
-    names = {actor.pk: [] for actor in actors}
-    links = through.objects.filter(**{f"{field.m2m_field_name()}__in": list(names)})
-    target = field.m2m_reverse_field_name()
-    for actor_id, name in links.values_list(field.m2m_column_name(), f"{target}__name").order_by(
-        f"{target}__name"
-    ):
-        names[actor_id].append(name)
+def attach_names(actors, attributes):
+    """Set each attribute of `attributes` ({many-to-many field name: attribute}) of each of
+    `actors` to the names of its linked entries (services, target groups), sorted: one
+    query for all of them, a UNION of the link tables."""
+    names = {attribute: {actor.pk: [] for actor in actors} for attribute in attributes.values()}
+    pks = [actor.pk for actor in actors]
+    links = []
+    for field_name, attribute in attributes.items():
+        field = Actor._meta.get_field(field_name)
+        target = field.m2m_reverse_field_name()
+        links.append(
+            field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": pks})
+            .order_by()
+            .values_list(field.m2m_column_name(), f"{target}__name", Value(attribute, CharField()))
+        )
+    rows = links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]
+    for actor_id, name, attribute in sorted(rows, key=lambda row: row[1]):
+        names[attribute][actor_id].append(name)
     for actor in actors:
-        setattr(actor, attribute, names[actor.pk])
+        for attribute in attributes.values():
+            setattr(actor, attribute, names[attribute][actor.pk])
 
 
-def print_selection(actors, options, *, target_groups=False):
-    """Build the print sheet of the published `actors` of an area according to `options`."""
-    entries = list(selected_actors(actors, options, target_groups=target_groups))
-    attach_names(entries, "services", "service_names")
-    if target_groups:
-        attach_names(entries, "target_groups", "target_group_names")
-    groups = group_by_kind([actor for actor in entries if not actor.is_national])
-    national = [actor for actor in entries if actor.is_national]
-    if national:
-        groups.append(national_group(national))
+NAMED_LINKS = {"services": "service_names", "target_groups": "target_group_names"}
+
+
+def print_selection(actors, options, *, nationals_apart=True, checklist_actors=None, region=None):
+    """Build the print sheet of the published `actors` according to `options`.
+
+    `nationals_apart`: the national actors are listed after the others, in a group of their
+    own (an area's print), rather than by kind among them. `checklist_actors`: the area's
+    actors the checklist describes (default: `actors`); `region`: whose good practices the
+    workshop pack lists.
+    """
+    entries = list(selected_actors(actors, options))
+    attach_names(entries, NAMED_LINKS)
+    if nationals_apart:
+        groups = group_by_kind([actor for actor in entries if not actor.is_national])
+        national = [actor for actor in entries if actor.is_national]
+        if national:
+            groups.append(national_group(national))
+    else:
+        groups = group_by_kind(entries)
+    area = actors if checklist_actors is None else checklist_actors
     return PrintSheet(
         groups=groups,
         total=sum(group.count for group in groups),
-        checklist=print_checklist(actors, options) if options.checklist else [],
+        checklist=print_checklist(area, options)
+        if options.checklist or options.workshop_pack
+        else [],
         printed_on=timezone.localdate(),
+        workshop_pack=options.workshop_pack,
+        practices=region_practices(region) if options.workshop_pack and region else [],
     )
+
+
+def region_practices(region):
+    """Return the first PACK_PRACTICES published good practices of `region` (one query)."""
+    return list(
+        Practice.objects.published()
+        .filter(regions=region)
+        .only("title", "slug", "summary")
+        .order_by("title", "pk")[:PACK_PRACTICES]
+    )
+
+
+def short_description(text):
+    """Return the first sentence of `text`, cut to SHORT_DESCRIPTION_CHARS characters."""
+    text = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        if end in text:
+            text = text[: text.index(end) + 1]
+    return Truncator(text).chars(SHORT_DESCRIPTION_CHARS)
 
 
 def qr_svg(url):
@@ -219,32 +295,49 @@ def qr_img(url):
 QR_FORMATS = {"svg": qr_svg, "pdf": qr_img}
 
 
-def prepare_entries(sheet, absolute_url, *, qr=None):
+def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
     """Give every listed actor what its entry shows beyond its fields.
 
     `live_url`: the absolute URL of its live page (`absolute_url(path)` is e.g.
     request.build_absolute_uri). For a printed sheet, where `qr` names the format of the QR
     codes ("svg" for the page, "pdf" for the PDF), also `qr_code`, a QR code of it, and
-    `entry_lines`, the lines under its name; the CSV (no `qr`) has columns instead.
+    `entry_lines`, the lines under its name (`compact`: one line); the CSV (no `qr`) has
+    columns instead. The workshop pack's practices get their `live_url` too.
     """
     make_qr = QR_FORMATS.get(qr)
+    lines = compact_lines if compact else entry_lines
     for group in sheet.groups:
         for actor in group.actors:
             actor.live_url = absolute_url(actor.get_absolute_url())
             if make_qr:
                 actor.qr_code = make_qr(actor.live_url)
-                actor.entry_lines = entry_lines(actor)
+                actor.entry_lines = lines(actor)
+    for practice in sheet.practices:
+        practice.live_url = absolute_url(practice.get_absolute_url())
+        practice.short_summary = short_description(practice.summary)
+
+
+def compact_lines(actor):
+    """The one line of an actor's compact entry under its name: kind, town, phone, e-mail."""
+    town = actor.municipality.name_fi if actor.municipality else ""
+    kind = actor.get_kind_display()
+    if actor.is_national:
+        kind = f"{kind}, {_('valtakunnallinen')}"
+    items = [("", kind), ("", town), (_("Puh."), actor.phone), ("", actor.email)]
+    line = [(label, text) for label, text in items if text]
+    return [line] if line else []
 
 
 def entry_lines(actor):
-    """The lines of an actor's printed entry under its name: where, what it offers, how to
-    reach it. Each line is a list of (label, text) items; missing ones are left out, and so
-    is a line with none."""
+    """The lines of an actor's printed entry under its name: what it does, where, what it
+    offers and to whom, how to reach it. Each line is a list of (label, text) items; missing
+    ones are left out, and so is a line with none."""
     town = actor.municipality.name_fi if actor.municipality else ""
     # Listed apart from its kind in a print, a national actor names its kind itself.
     national = f"{actor.get_kind_display()}, {_('valtakunnallinen')}" if actor.is_national else ""
     ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
     services = ", ".join(_names(actor, "services", "service_names"))
+    target_groups = ", ".join(_names(actor, "target_groups", "target_group_names"))
     website = actor.website.removeprefix("https://").removeprefix("http://")
     if actor.verified_on:
         verified = _("Tarkistettu %(date)s") % {
@@ -253,12 +346,14 @@ def entry_lines(actor):
     else:
         verified = _("Tarkistuspäivä ei tiedossa")
     lines = [
+        [("", short_description(actor.description))],
         [
             ("", town if town != actor.name else ""),
             ("", national),
             (_("Päättynyt"), ended),
             (_("Tarjoaa:"), services),
         ],
+        [(_("Kenelle:"), target_groups)],
         [(_("S-posti"), actor.email), (_("Puh."), actor.phone), (_("Verkossa"), website)],
         [(_("Osoite"), _address(actor)), ("", verified)],
     ]

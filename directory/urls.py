@@ -4,6 +4,8 @@ from . import print_views, views
 
 app_name = "directory"
 
+LIST_PRINT = {"scope": "list", "slug": ""}
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("haku/", views.site_search, name="search"),
@@ -13,6 +15,10 @@ urlpatterns = [
     path("kunnat/ehdotukset/", views.municipality_suggestions, name="municipality_suggestions"),
     path("kunnat/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("toimijat/", views.ActorListView.as_view(), name="actors"),
+    # Workshop prints of the actor list's selection, before the actor pages' <slug>.
+    path("toimijat/tulosta/", print_views.print_page, LIST_PRINT, name="list_print"),
+    path("toimijat/tulosta.pdf", print_views.print_pdf, LIST_PRINT, name="list_print_pdf"),
+    path("toimijat/toimijat.csv", print_views.print_csv, LIST_PRINT, name="list_csv"),
     path("toimijat/<slug:slug>/", views.ActorDetailView.as_view(), name="actor"),
     path("rahoitus/<slug:slug>/", views.FundingSourceDetailView.as_view(), name="funding_source"),
     # Workshop prints of an area's actors (directory/print_views.py).

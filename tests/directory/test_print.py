@@ -20,8 +20,10 @@ from tests.factories import (
     make_contact,
     make_contact_role,
     make_municipality,
+    make_practice,
     make_region,
     make_service,
+    make_target_group,
 )
 
 pytestmark = pytest.mark.django_db
@@ -484,3 +486,81 @@ def test_print_urls_take_finnish_kind_values_and_redirect_the_english_ones(clien
     # The area page offers the print by the same values.
     region_page = client.get(area["region"].get_absolute_url()).content.decode()
     assert 'name="tyyppi" value="hanke"' in region_page
+
+
+# Target groups, the entry, the compact layout and the workshop pack
+
+
+def test_print_honours_the_target_group(client, area):
+    partly_able = make_target_group(name="Osatyökykyiset", slug="osatyokykyiset")
+    area["project"].target_groups.add(partly_able)
+    response = client.get(url("region_print", "pirkanmaa"), {"kohderyhma": "osatyokykyiset"})
+    names = [a.name for g in response.context["sheet"].groups for a in g.actors]
+    assert names == ["Osallisuushanke"]
+    assert "kohderyhmät: Osatyökykyiset" in response.content.decode()
+    header, *rows = csv_rows(
+        client.get(url("region_csv", "pirkanmaa"), {"kohderyhma": "osatyokykyiset"})
+    )
+    assert [row[0] for row in rows] == ["Osallisuushanke"]
+    bad = client.get(url("region_print", "pirkanmaa"), {"kohderyhma": "ei-ole"})
+    assert bad.status_code == 400
+
+
+def test_region_page_offers_every_kind_service_and_target_group(client, area):
+    make_target_group(name="Nuoret", slug="nuoret")
+    html = client.get(area["region"].get_absolute_url()).content.decode()
+    for kind in ActorKind:  # not only the kinds found in the area
+        assert f'name="tyyppi" value="{kind.url_slug}"' in html
+    assert 'name="palvelu" value="tyohonvalmennus"' in html
+    assert 'name="kohderyhma" value="nuoret"' in html
+    assert 'name="asettelu" value="tiivis"' in html
+    assert 'name="tyopajapaketti" value="1"' in html
+
+
+def test_entry_shows_a_short_description_and_target_groups(area):
+    association = area["association"]
+    association.description = "Autamme työttömiä löytämään työtä. Toinen lause jää pois."
+    association.target_groups.add(make_target_group(name="Nuoret"))
+    lines = entry_lines(association)
+    assert lines[0] == [("", "Autamme työttömiä löytämään työtä.")]
+    assert [("Kenelle:", "Nuoret")] in lines
+    association.description = "sana " * 100
+    assert len(entry_lines(association)[0][0][1]) <= 160
+
+
+def test_compact_layout_fits_more_than_20_entries_on_a_page(client, area):
+    make_actors(28, municipality=area["town"], phone="+358 40 000 0000")
+    response = client.get(url("region_print_pdf", "pirkanmaa"), {"asettelu": "tiivis"})
+    assert response.status_code == 200
+    first_page = pdf_pages(response.content)[0]
+    full = pdf_pages(client.get(url("region_print_pdf", "pirkanmaa")).content)[0]
+    actors = Actor.objects.published().active().serving_regions([area["region"]])
+    on_first = sum(actor.name in first_page for actor in actors)
+    assert actors.count() == 30
+    assert on_first >= 20
+    assert sum(actor.name in full for actor in actors) <= 11
+    html = client.get(
+        url("region_print", "pirkanmaa"), {"asettelu": "tiivis", "yhteystiedot": "1"}
+    ).content.decode()
+    assert 'class="sheet compact"' in html and "Julkinen Jaana" not in html  # contacts off
+
+
+def test_workshop_pack_has_checklist_table_and_the_regions_practices(client, area):
+    make_practice(
+        title="Työkokeilumalli", summary="Kokeilu toimi. Lisää tekstiä.", regions=[area["region"]]
+    )
+    make_practice(title="Muun maakunnan malli", regions=[make_region()])
+    make_practice(title="Luonnosmalli", regions=[area["region"]], status=Status.DRAFT)
+    for name in ("region_print", "municipality_print"):
+        slug = "pirkanmaa" if name == "region_print" else "tampere"
+        html = client.get(url(name, slug), {"tyopajapaketti": "1"}).content.decode()
+        assert "Tunnetko alueesi toimijat? – tarkistuslista" in html
+        assert "Uudet toimijat, joita emme vielä tunteneet" in html
+        assert html.count("<tr><td></td><td></td><td></td><td></td></tr>") == 10
+        assert "Työkokeilumalli</b> – Kokeilu toimi." in html
+        assert "Muun maakunnan malli" not in html and "Luonnosmalli" not in html
+    pdf = client.get(url("region_print_pdf", "pirkanmaa"), {"tyopajapaketti": "1"})
+    pages = pdf_pages(pdf.content)
+    assert "Uudet toimijat, joita emme vielä tunteneet" in pages[-1]
+    assert "Kuka ottaa yhteyttä" in pages[-1] and "Työkokeilumalli" in pages[-1]
+    assert "tarkistuslista" in " ".join(pages[1:-1])
