@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "keko.apps.TaskQueueConfig",  # django_tasks_db, named in Finnish
     "keko",
     "actors",
     "funding",
