@@ -63,6 +63,7 @@ PARAMETERS = {
     "glossary": ["q", "luokka"],
     "search": ["q"],
     "municipality_search": ["q"],
+    "municipality_suggestions": ["q"],
     "calendar": ["kuukausi", "q"],
     "calendar_ics": ["q"],
     "regions": ["q", "page"],
@@ -80,6 +81,9 @@ for name in (
     "municipality_print_pdf",
 ):
     PARAMETERS[name] = PRINT_PARAMETERS
+# A print of the list's selection takes the list's filters too.
+for name in ("list_print", "list_csv", "list_print_pdf"):
+    PARAMETERS[name] = [*PARAMETERS["actors"], *PRINT_PARAMETERS, "asettelu"]
 
 # Text a URL can carry: any code point but lone surrogates (not encodable as UTF-8).
 any_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
@@ -193,7 +197,7 @@ def test_hostile_query_strings_never_cause_a_server_error(client, directory, nam
     run_hostile_queries(client, directory, name, EXAMPLES)
 
 
-@pytest.mark.parametrize("name", ["region_print_pdf", "municipality_print_pdf"])
+@pytest.mark.parametrize("name", ["region_print_pdf", "municipality_print_pdf", "list_print_pdf"])
 def test_hostile_query_strings_never_break_the_pdf(client, directory, name):
     # WeasyPrint makes each valid request take a moment: fewer examples.
     run_hostile_queries(client, directory, name, PDF_EXAMPLES)

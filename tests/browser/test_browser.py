@@ -166,6 +166,7 @@ PAGE_TYPES = [
     ("glossary:detail", ("verkosto",)),
     ("directory:search", ()),
     ("directory:region_print", ("pirkanmaa",)),
+    ("directory:list_print", ()),
     ("accessibility_statement", ()),
     ("opendata_site:page", ()),
 ]
