@@ -226,3 +226,25 @@ def test_print_button_stays_hidden_without_javascript(browser, live_server, dire
     page.goto(url(live_server, "directory:region_print", "pirkanmaa"))
     expect(page.get_by_role("button", name="Tulosta", exact=True)).to_have_count(0)
     context.close()
+
+
+def test_a_long_list_of_choices_narrows_as_one_types_on_a_phone(browser, live_server, directory):
+    for n, name in enumerate(["Akaa", "Hämeenkyrö", "Ikaalinen", "Juupajoki", "Kangasala"] * 3):
+        town = make_municipality(name_fi=f"{name} {n}", region=directory["region"])
+        make_actor(name=f"Toimija {n}", municipality=town)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(url(live_server, "directory:actors"))
+    panel = page.locator("details.filter-panel")
+    expect(panel).not_to_have_attribute("open", "")  # folded on a phone, results first
+    panel.locator("summary").click()
+    narrow = page.get_by_label("Etsi listasta: Kunta")
+    narrow.fill("tamp")
+    municipalities = page.locator("fieldset", has=narrow)
+    expect(municipalities.locator("li:visible")).to_have_count(1)
+    municipalities.get_by_label(re.compile(r"^Tampere \(\d+\)$")).check()
+    narrow.fill("")
+    expect(municipalities.locator("li:visible")).to_have_count(16)
+    page.get_by_role("button", name="Näytä").click()
+    expect(page.get_by_role("heading", name="3 toimijaa")).to_be_visible()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
