@@ -226,6 +226,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", "suomi")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as "3.12.2026" everywhere (keko/formats/fi/formats.py).
+FORMAT_MODULE_PATH = ["keko.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -11,7 +11,7 @@ from django.urls import reverse
 from actors.models import Actor
 from keko.models import Status
 from tests.curation.admin_post import admin_form_data
-from tests.factories import make_actor, make_curator, make_municipality
+from tests.factories import make_actor, make_correction, make_curator, make_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,17 @@ def test_dates_have_one_format_in_the_list_the_form_and_the_history(curator_clie
     assert re.search(r"<td>\d{1,2}\.\d{1,2}\.\d{4} \d{2}\.\d{2}</td>", html)
     for text in ("kello", "klo 1", "maaliskuuta", "tammikuuta", "helmikuuta"):
         assert text not in listing + form.content.decode() + html, text
+
+
+def test_dates_have_the_same_format_in_the_lists_that_show_them_unformatted(curator_client):
+    correction = make_correction()
+    type(correction).objects.filter(pk=correction.pk).update(
+        created_at=datetime.datetime(2026, 1, 9, 12, 30, tzinfo=datetime.UTC)
+    )
+    html = curator_client.get(reverse("admin:curation_correctionrequest_changelist"))
+    html = html.content.decode()
+    assert "9.1.2026 14.30" in html  # Helsinki time
+    assert "tammikuuta" not in html and "klo" not in html
 
 
 def test_the_admin_loads_its_stylesheet_and_the_stale_counts_wrap_by_words(curator_client):
