@@ -392,6 +392,11 @@ class ActorFilter(django_filters.FilterSet):
                 everywhere = n
             else:
                 by_area[area] = n
+        return self.with_national(name, by_area, everywhere)
+
+    def with_national(self, name, by_area, everywhere):
+        """Return the counts of the area options of `name` from the actors serving each area
+        (`by_area`) and the national ones (`everywhere`), who serve every area."""
         return {
             option.key: by_area.get(option.key, 0) + everywhere for option in self.options[name]
         }
@@ -453,9 +458,8 @@ class ActorFilter(django_filters.FilterSet):
                     base.append(condition[0])
                     base_params += condition[1]
         counts, everywhere = facets.count(chosen, " AND ".join(base), base_params)
-        for name, extra in everywhere.items():
-            by_area = counts[name]
-            counts[name] = {o.key: by_area.get(o.key, 0) + extra for o in self.options[name]}
+        for name, national in everywhere.items():
+            counts[name] = self.with_national(name, counts[name], national)
         return counts
 
     def conflicts(self):
