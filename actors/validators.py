@@ -27,9 +27,9 @@ def validate_business_id(value):
         )
 
 
-# Path words under /toimijat/ that are pages of their own (directory/urls.py), not actors: an
-# actor with such a slug could never be opened.
-RESERVED_ACTOR_SLUGS = frozenset({"tulosta"})
+# Path words under /toimijat/ (/sv/aktorer/, /en/actors/) that are pages of their own
+# (directory/urls.py), not actors: an actor with such a slug could never be opened.
+RESERVED_ACTOR_SLUGS = frozenset({"tulosta", "utskrift", "print"})
 
 
 def validate_actor_slug(value):

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -8,6 +9,6 @@ urlpatterns = [
     path("", views.FundingSourceListView.as_view(), name="list"),
     # A source's own page is drawn by the directory (directory/urls.py), which includes these
     # first, so that the calendar is never taken for a source's slug.
-    path("kalenteri/", views.calendar, name="calendar"),
-    path("kalenteri.ics", views.calendar_ics, name="calendar_ics"),
+    path(_("kalenteri/"), views.calendar, name="calendar"),
+    path(_("kalenteri.ics"), views.calendar_ics, name="calendar_ics"),
 ]

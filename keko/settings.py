@@ -40,6 +40,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: its admin classes extend the admin's (content in three languages).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -219,15 +221,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Every page is in Finnish, whatever the browser asks for: the page's `lang`, its
-# Content-Language and Django's own messages must name the language the text is in
-# (WCAG 2.1, 3.1.1). Swedish and English join this list with their URL prefixes and
-# catalogues; until then a browser's sv or en would only mislabel Finnish text.
+# Finnish at the site's root, Swedish under /sv/ and English under /en/ (i18n_patterns in
+# keko/urls.py). The page's language comes from its URL alone, never from the browser, so that
+# `lang`, Content-Language, Django's own messages and the page cache's key always agree
+# (WCAG 2.1, 3.1.1); the admin and the API, outside the prefixes, are always Finnish.
 LANGUAGE_CODE = "fi"
-LANGUAGES = [("fi", "suomi")]
+LANGUAGES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates as "3.12.2026" everywhere (keko/formats/fi/formats.py).
 FORMAT_MODULE_PATH = ["keko.formats"]
+# Content in three languages (django-modeltranslation): a field's Swedish or English value
+# falls back to the Finnish one, which the templates then mark lang="fi".
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -3,16 +3,17 @@ directory's URLs: the "Avoin data" page and the areas' Atom feeds of changes, wh
 the area pages (/alueet/<slug>/, /kunnat/<slug>/) whose changes they follow."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import feeds, pages
 
 app_name = "opendata_site"
 
 urlpatterns = [
-    path("avoin-data/", pages.open_data, name="page"),
-    path("alueet/<slug:slug>/muutokset.atom", feeds.RegionChangesFeed(), name="region_feed"),
+    path(_("avoin-data/"), pages.open_data, name="page"),
+    path(_("alueet/<slug:slug>/muutokset.atom"), feeds.RegionChangesFeed(), name="region_feed"),
     path(
-        "kunnat/<slug:slug>/muutokset.atom",
+        _("kunnat/<slug:slug>/muutokset.atom"),
         feeds.MunicipalityChangesFeed(),
         name="municipality_feed",
     ),

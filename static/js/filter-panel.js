@@ -20,7 +20,7 @@ for (const fieldset of document.querySelectorAll(".filter-panel fieldset")) {
   field.className = "narrow-list";
   const label = document.createElement("label");
   label.htmlFor = id;
-  label.textContent = `Etsi listasta: ${legend}`;
+  label.textContent = interpolate(gettext("Etsi listasta: %s"), [legend]);
   const box = document.createElement("input");
   box.type = "search";
   box.id = id;

@@ -11,9 +11,13 @@
   let instances = 0;
 
   function countText(count) {
-    if (count === 0) return "Ei ehdotuksia.";
-    if (count === 1) return "1 ehdotus. Valitse nuolinäppäimillä.";
-    return count + " ehdotusta. Valitse nuolinäppäimillä.";
+    if (count === 0) return gettext("Ei ehdotuksia.");
+    const text = ngettext(
+      "%s ehdotus. Valitse nuolinäppäimillä.",
+      "%s ehdotusta. Valitse nuolinäppäimillä.",
+      count,
+    );
+    return interpolate(text, [count]);
   }
 
   function enhance(input) {

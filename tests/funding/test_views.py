@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -497,7 +498,10 @@ def test_calendar_is_an_accessible_table_that_links_to_the_feed(client):
     assert f"<code>http://testserver{ICS}</code>" in content
     assert "Google-kalenteri" in content and "Outlook" in content
     assert 'rel="alternate" type="text/calendar"' in content
-    assert "<script" not in content
+    # The calendar needs no script of its own; the site-wide language suggestion is the only one.
+    assert re.findall(r"<script[^>]*>", content) == [
+        f'<script src="{static("js/language-suggestion.js")}" defer>'
+    ]
     assert "style=" not in content
 
 
