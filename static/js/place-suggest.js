@@ -26,7 +26,7 @@
     list.id = id + "-list";
     list.className = "place-suggest-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Ehdotukset");
+    list.setAttribute("aria-label", gettext("Ehdotukset"));
     list.hidden = true;
     const status = document.createElement("p");
     status.className = "visually-hidden";
