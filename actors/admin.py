@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from keko.admin import (
-    CuratedAdmin,
     ScopedHistoryAdmin,
     ScopedInline,
+    TranslatedCuratedAdmin,
     VerboseNameExportForm,
     VerifiedFilter,
     format_day,
@@ -42,8 +43,8 @@ EXPORT_PRIVATE_CONTACTS = "curation.export_private_contacts"
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name_fi", "name_sv", "code"]
-    search_fields = ["name_fi", "name_sv", "code"]
+    list_display = ["name_fi", "name_sv", "name_en", "code"]
+    search_fields = ["name_fi", "name_sv", "name_en", "code"]
     prepopulated_fields = {"slug": ["name_fi"]}
 
 
@@ -57,17 +58,18 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceType, TargetGroup)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_sv", "name_en"]
+    # The slug from the Finnish name, whichever language the page is in.
+    prepopulated_fields = {"slug": ["name_fi"]}
 
 
 @admin.register(ContactRole)
-class ContactRoleAdmin(admin.ModelAdmin):
+class ContactRoleAdmin(TranslationAdmin):
     list_display = ["name", "checklist_order"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_sv", "name_en"]
+    prepopulated_fields = {"slug": ["name_fi"]}
 
 
 @admin.register(TypicalService)
@@ -77,7 +79,7 @@ class TypicalServiceAdmin(admin.ModelAdmin):
     list_select_related = ["service"]
 
 
-class ContactInline(ScopedInline):
+class ContactInline(TranslationTabularInline, ScopedInline):
     model = Contact
     extra = 0
     fields = ["role", "name", "title", "email", "phone", "public"]
@@ -136,7 +138,7 @@ def _download(data, content_type, file_name):
 
 
 @admin.register(Actor)
-class ActorAdmin(ImportExportMixin, CuratedAdmin):
+class ActorAdmin(ImportExportMixin, TranslatedCuratedAdmin):
     resource_classes = [ActorResource]
     export_form_class = VerboseNameExportForm
     list_display = [
@@ -156,8 +158,8 @@ class ActorAdmin(ImportExportMixin, CuratedAdmin):
         "is_national",
         AreaFilter,
     ]
-    search_fields = ["name", "slug", "business_id"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_sv", "name_en", "slug", "business_id"]
+    prepopulated_fields = {"slug": ["name_fi"]}
     autocomplete_fields = [
         "municipality",
         "served_municipalities",

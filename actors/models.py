@@ -6,9 +6,11 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subq
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.search import BoundedSearchQuery
 
@@ -22,6 +24,7 @@ class Region(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_fi = models.CharField(_("nimi suomeksi"), max_length=100)
     name_sv = models.CharField(_("nimi ruotsiksi"), max_length=100)
+    name_en = models.CharField(_("nimi englanniksi"), max_length=100, blank=True)
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
 
     class Meta:
@@ -34,6 +37,17 @@ class Region(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:region", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        """The name in the active language (Statistics Finland's), else the Finnish one."""
+        return getattr(self, f"name_{self.name_language}")
+
+    @property
+    def name_language(self):
+        """The language `name` is in, for the `lang` of the element that shows it."""
+        language = get_language()
+        return language if language in ("sv", "en") and getattr(self, f"name_{language}") else "fi"
 
 
 class Municipality(models.Model):
@@ -62,14 +76,27 @@ class Municipality(models.Model):
     def get_absolute_url(self):
         return reverse("directory:municipality", kwargs={"slug": self.slug})
 
+    @property
+    def name(self):
+        """The name in the active language: Swedish in Swedish, else the Finnish one (a
+        municipality's English name is its Finnish one)."""
+        return getattr(self, f"name_{self.name_language}")
 
-class ServiceType(models.Model):
+    @property
+    def name_language(self):
+        """The language `name` is in, for the `lang` of the element that shows it."""
+        return "sv" if get_language() == "sv" and self.name_sv else "fi"
+
+
+class ServiceType(FinnishOriginalMixin, models.Model):
     """A service area of employment support, from the handbook's service table."""
 
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nimi"), max_length=200)
     description = models.TextField(_("kuvaus"), blank=True)
+
+    objects = FinnishColumnsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -80,10 +107,12 @@ class ServiceType(models.Model):
         return self.name
 
 
-class TargetGroup(models.Model):
+class TargetGroup(FinnishOriginalMixin, models.Model):
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("nimi"), max_length=200)
+
+    objects = FinnishColumnsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -171,7 +200,7 @@ class TypicalService(models.Model):
         return f"{self.get_kind_display()}: {self.service}"
 
 
-class ContactRole(models.Model):
+class ContactRole(FinnishOriginalMixin, models.Model):
     """A role to know in a region; those with a checklist order form the handbook's checklist."""
 
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
@@ -186,6 +215,8 @@ class ContactRole(models.Model):
     # "the region's projects"); kept as a short list because it is only read in Python.
     actor_kinds = models.JSONField(_("roolin täyttävät toimijatyypit"), default=list, blank=True)
 
+    objects = FinnishColumnsQuerySet.as_manager()
+
     class Meta:
         ordering = ["checklist_order", "name"]
         verbose_name = _("yhteyshenkilön rooli")
@@ -195,7 +226,7 @@ class ContactRole(models.Model):
         return self.name
 
 
-class ActorQuerySet(CuratedQuerySet):
+class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
     search_fields_a = ("name",)
     search_fields_b = ("description",)
     search_vector_field = "search_vector"
@@ -390,7 +421,7 @@ def _filters_of(queryset):
     return str(query)
 
 
-class Actor(CuratedModel):
+class Actor(FinnishOriginalMixin, CuratedModel):
     """An organisation, project or network that promotes employment."""
 
     name = models.CharField(_("nimi"), max_length=250)
@@ -582,7 +613,7 @@ class Actor(CuratedModel):
         return self.active_until is not None and self.active_until < timezone.localdate()
 
 
-class Contact(models.Model):
+class Contact(FinnishOriginalMixin, models.Model):
     """A role-based contact person of an actor. Personal data: private unless marked public."""
 
     actor = models.ForeignKey(
@@ -611,6 +642,7 @@ class Contact(models.Model):
         help_text=_("Yhteystiedot ovat henkilötietoja: näytetään vain, jos tämä on valittu."),
     )
 
+    objects = FinnishColumnsQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

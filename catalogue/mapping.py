@@ -25,6 +25,11 @@ REGION_AREA_TYPES = {"Region", "Province"}  # v8+ and v7 names of a maakunta
 SCALAR_FIELDS = (
     "name",
     "description",
+    # The Swedish and English versions the catalogue has (the Finnish one is `name`).
+    "name_sv",
+    "name_en",
+    "description_sv",
+    "description_en",
     "kind",
     "business_id",
     "is_national",
@@ -190,6 +195,10 @@ def organisation(record, services, channels, mapping):
     values = {
         "name": _first(names)[:250],
         "description": _first(descriptions),
+        "name_sv": names.get("sv", "")[:250],
+        "name_en": names.get("en", "")[:250],
+        "description_sv": (descriptions or {}).get("sv", ""),
+        "description_en": (descriptions or {}).get("en", ""),
         "kind": kind,
         "business_id": business_id,
         "is_national": national,

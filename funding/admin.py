@@ -1,25 +1,26 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from keko.admin import CuratedAdmin, VerifiedFilter
+from keko.admin import TranslatedCuratedAdmin, VerifiedFilter
 
 from .models import ApplicantType, ApplicationWindow, FundingSource, ProjectFunding
 
 
 @admin.register(ApplicantType)
-class ApplicantTypeAdmin(admin.ModelAdmin):
+class ApplicantTypeAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_sv", "name_en"]
+    prepopulated_fields = {"slug": ["name_fi"]}
 
 
-class ApplicationWindowInline(admin.TabularInline):
+class ApplicationWindowInline(TranslationTabularInline):
     model = ApplicationWindow
     extra = 0
     fields = ["name", "start_month", "start_day", "end_month", "end_day", "notes"]
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(CuratedAdmin):
+class FundingSourceAdmin(TranslatedCuratedAdmin):
     list_display = [
         "name",
         "category",
@@ -30,8 +31,8 @@ class FundingSourceAdmin(CuratedAdmin):
         "public_link",
     ]
     list_filter = ["status", VerifiedFilter, "category", "scope", "regions"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_sv", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_fi"]}
     autocomplete_fields = ["administrator", "regions"]
     filter_horizontal = ["applicant_types"]
     inlines = [ApplicationWindowInline]

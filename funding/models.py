@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, ActorKind, Region
+from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
@@ -17,11 +18,13 @@ DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
 VALID_MONTHS = range(1, 13)
 
 
-class ApplicantType(models.Model):
+class ApplicantType(FinnishOriginalMixin, models.Model):
     """Who may apply for funding: associations, foundations, municipalities …"""
 
     slug = models.SlugField(_("tunniste"), max_length=100, unique=True)
     name = models.CharField(_("nimi"), max_length=200)
+
+    objects = FinnishColumnsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -32,7 +35,7 @@ class ApplicantType(models.Model):
         return self.name
 
 
-class FundingSourceQuerySet(CuratedQuerySet):
+class FundingSourceQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
     search_fields_a = ("name",)
     search_fields_b = ("description", "grant_forms")
 
@@ -60,7 +63,7 @@ class FundingSourceQuerySet(CuratedQuerySet):
         )
 
 
-class FundingSource(CuratedModel):
+class FundingSource(FinnishOriginalMixin, CuratedModel):
     class Category(models.TextChoices):
         PUBLIC = "public", _("Julkinen rahoitus")
         OWN_ACTIVITY = "own_activity", _("Oma toiminta")
@@ -138,7 +141,7 @@ WRAPS_YEAR = Q(end_month__lt=models.F("start_month")) | Q(
 )
 
 
-class ApplicationWindowQuerySet(models.QuerySet):
+class ApplicationWindowQuerySet(FinnishColumnsQuerySet):
     def open_in_month(self, month):
         """Return windows open on some day of `month`, including windows spanning New Year.
 
@@ -151,7 +154,7 @@ class ApplicationWindowQuerySet(models.QuerySet):
         )
 
 
-class ApplicationWindow(models.Model):
+class ApplicationWindow(FinnishOriginalMixin, models.Model):
     """A yearly recurring application period, e.g. STEA's new grants in April–May."""
 
     funding_source = models.ForeignKey(

@@ -3,16 +3,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet
 
 
-class TermQuerySet(CuratedQuerySet):
+class TermQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
     search_fields_a = ("term", "abbreviation")
     search_fields_b = ("definition",)
     search_title_field = "term"
 
 
-class Term(CuratedModel):
+class Term(FinnishOriginalMixin, CuratedModel):
     class Category(models.TextChoices):
         COLLABORATION = "collaboration", _("Yhteistyön muodot")
         PEOPLE_AND_ORGANISATIONS = "people_and_organisations", _("Ihmiset ja organisaatiot")

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.forms import SelectableFieldsExportForm
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scope, services
@@ -339,6 +340,19 @@ class CuratedAdmin(ScopedHistoryAdmin):
                 % {"n": n}
             ),
         )
+
+
+class TranslatedCuratedAdmin(TranslationAdmin, CuratedAdmin):
+    """A curated entry whose texts are in three languages (django-modeltranslation): each
+    translated field is edited as its Finnish, Swedish and English fields one after the other
+    ("nimi [fi]", "nimi [sv]", "nimi [en]"), the Finnish one required where the field is; the
+    form keeps CuratedAdmin's fieldsets."""
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            # The declared ones, each translated field replaced by its languages' fields.
+            return super().get_fieldsets(request, obj)
+        return CuratedAdmin.get_fieldsets(self, request, obj)
 
 
 # --- Exports: the columns to choose by their Finnish names -----------------------------------

@@ -17,10 +17,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI
 from django.db.models.sql.where import WhereNode
+from django.utils.translation import get_language
 
+from .content_languages import translated_fields
 from .registry import directory_models
 
 MAX_TERMS = 8
+# PostgreSQL's text search configuration for each language of the site: its stemmer and stop
+# words. Finnish is the content's own language; Swedish and English search their columns too.
+SEARCH_CONFIGS = {"fi": "finnish", "sv": "swedish", "en": "english"}
 # A search lists, ranks and counts at most this many matches (and tells whether there were
 # more): ranking or counting every one of 20 000 matches of a common word costs more than a
 # page, and nobody reads past the first few hundred.
@@ -247,24 +252,35 @@ class SearchableQuerySet(models.QuerySet):
         """Return rows matching `text`, best matches first: at most SEARCH_CAP + 1 of them.
 
         PostgreSQL: Finnish full-text search (prefix-matched stems, so inflected forms match)
-        or a trigram match on the title; ranked. SQLite: a case-insensitive match of the stems.
+        or a trigram match on the title; ranked. On a Swedish or English page the fields'
+        columns in that language are searched too, with that language's stemmer. SQLite: a
+        case-insensitive match of the stems.
         """
         if not search_terms(text):
             return self
+        local_a = self._in_page_language(self.search_fields_a)
+        local_b = self._in_page_language(self.search_fields_b)
         if not is_postgresql():
-            return self._bound(
-                self.filter(text_filter([*self.search_fields_a, *self.search_fields_b], text))
-            )
+            fields = [*self.search_fields_a, *self.search_fields_b, *local_a, *local_b]
+            return self._bound(self.filter(text_filter(fields, text)))
         query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
         if self.search_vector_field:
             vector = F(self.search_vector_field)
             matches_text = Q(**{self.search_vector_field: query})
         else:
-            vector = SearchVector(*self.search_fields_a, weight="A", config="finnish")
-            if self.search_fields_b:
-                vector += SearchVector(*self.search_fields_b, weight="B", config="finnish")
+            vector = self._vector(self.search_fields_a, self.search_fields_b, "finnish")
             matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
             matches_text = Q(pk__in=matching)
+        rank = SearchRank(vector, query)
+        if local_a or local_b:
+            config = SEARCH_CONFIGS[get_language()]
+            local_query = SearchQuery(
+                " & ".join(f"{word}:*" for word in words(text)), search_type="raw", config=config
+            )
+            local_vector = self._vector(local_a, local_b, config)
+            matching = self.model.objects.annotate(v=local_vector).filter(v=local_query)
+            matches_text |= Q(pk__in=matching.values("pk"))
+            rank += SearchRank(local_vector, local_query)
         title = self.search_title_field
         # Every word must be close to a word of the title, so that one typo is forgiven but
         # a second, unrelated word still narrows the results.
@@ -272,12 +288,26 @@ class SearchableQuerySet(models.QuerySet):
         for word in words(text):
             similar_title &= Q(**{f"{title}__trigram_word_similar": word})
         return self._bound(
-            self.annotate(
-                search_rank=SearchRank(vector, query) + TrigramWordSimilarity(text, title)
-            )
+            self.annotate(search_rank=rank + TrigramWordSimilarity(text, title))
             .filter(matches_text | similar_title)
             .order_by("-search_rank", title)
         )
+
+    def _in_page_language(self, fields):
+        """The columns of `fields` in the page's language (`name_sv`), where it is not
+        Finnish and they are translated: the Finnish ones are the original columns."""
+        language = get_language()
+        if language == "fi" or language not in SEARCH_CONFIGS:
+            return ()
+        translated = translated_fields(self.model)
+        return tuple(f"{name}_{language}" for name in fields if name in translated)
+
+    @staticmethod
+    def _vector(fields_a, fields_b, config):
+        vector = SearchVector(*fields_a, weight="A", config=config)
+        if fields_b:
+            vector += SearchVector(*fields_b, weight="B", config=config)
+        return vector
 
     @staticmethod
     def _bound(results):

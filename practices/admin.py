@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from keko.admin import CuratedAdmin, ScopedInline, VerifiedFilter
+from keko.admin import ScopedInline, TranslatedCuratedAdmin, VerifiedFilter
 
 from .models import Participation, Practice
 
@@ -12,7 +12,7 @@ class ParticipationInline(ScopedInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(CuratedAdmin):
+class PracticeAdmin(TranslatedCuratedAdmin):
     list_display = [
         "title",
         "partner_type",
@@ -23,8 +23,8 @@ class PracticeAdmin(CuratedAdmin):
         "public_link",
     ]
     list_filter = ["status", VerifiedFilter, "partner_type", "regions"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "title_sv", "title_en", "summary"]
+    prepopulated_fields = {"slug": ["title_fi"]}
     autocomplete_fields = ["funding_sources", "regions", "contact"]
     filter_horizontal = ["target_groups"]
     inlines = [ParticipationInline]

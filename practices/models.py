@@ -6,10 +6,11 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Contact, Region, TargetGroup
 from funding.models import FundingSource
+from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 
 
-class PracticeQuerySet(CuratedQuerySet):
+class PracticeQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
     search_fields_a = ("title",)
     search_fields_b = ("summary", "what_was_done", "results")
     search_title_field = "title"
@@ -33,7 +34,7 @@ class PracticeQuerySet(CuratedQuerySet):
         )
 
 
-class Practice(CuratedModel):
+class Practice(FinnishOriginalMixin, CuratedModel):
     """A good-practice case of collaboration."""
 
     class PartnerType(models.TextChoices):

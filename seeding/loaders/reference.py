@@ -43,6 +43,7 @@ def seed_reference(seeder):
             defaults={
                 "name_fi": row["name_fi"],
                 "name_sv": row["name_sv"],
+                "name_en": row["name_en"],
                 "slug": slugify(row["name_fi"]),
             },
         )

@@ -63,5 +63,5 @@ def test_admin_works_under_the_policy(page, live_server, admin_user, actor, viol
     page.goto(live_server.url + reverse("admin:actors_actor_change", args=[actor.pk]))
     expect(page.locator("#actor_form")).to_be_visible()
     # The admin's own scripts (collapsible fieldsets, inlines, selectors) run under the policy.
-    expect(page.locator("#id_name")).to_have_value("Tampereen Työpaja ry")
+    expect(page.locator("#id_name_fi")).to_have_value("Tampereen Työpaja ry")
     assert violations == []

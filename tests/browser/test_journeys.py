@@ -273,13 +273,13 @@ def test_curator_adds_an_actor_in_the_admin(page, live_server, directory):
     first_fields = page.evaluate(
         """[...document.querySelectorAll(
             '#actor_form fieldset :is(input, select, textarea):not([type=hidden])')]
-            .slice(0, 2).map(e => e.name)"""
+            .slice(0, 4).map(e => e.name)"""
     )
-    assert first_fields == ["name", "kind"]
+    assert first_fields == ["name_fi", "name_sv", "name_en", "kind"]
     check_page(page, exclude=DJANGO_ADMIN_WIDGETS)
 
     # No home municipality, no area, not national: saved, with a warning to add one.
-    page.locator("#id_name").fill("Uusi kumppani ry")
+    page.locator("#id_name_fi").fill("Uusi kumppani ry")
     page.locator("#id_slug").fill("uusi-kumppani")
     page.locator("#id_kind").select_option(label="Yhdistys tai järjestö")
     page.locator("input[name=_save]").click()

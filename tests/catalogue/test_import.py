@@ -63,6 +63,11 @@ def test_a_region_arrives_as_drafts_from_every_page(areas, transport):
     assert record.texts["name"] == {"fi": "Esimerkkiyhdistys ry", "sv": "Exempelföreningen rf"}
     assert record.texts["description"]["sv"] == "Exempelföreningen hjälper arbetssökande."
     assert record.listed_in == ["Province:97"]
+    # The Swedish versions fill the actor's Swedish columns, which a Swedish page shows.
+    assert association.name_fi == "Esimerkkiyhdistys ry"
+    assert association.name_sv == "Exempelföreningen rf"
+    assert association.description_sv == "Exempelföreningen hjälper arbetssökande."
+    assert association.name_en == ""
 
 
 def test_swedish_only_and_english_only_names_are_kept(areas, transport):

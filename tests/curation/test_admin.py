@@ -159,7 +159,7 @@ def test_admin_index_counts_stale_actors_per_region(curator_client, django_asser
 def test_history_records_who_changed_what_and_revert_restores_it(curator_client):
     actor = make_actor(name="Vanha nimi", municipality=make_municipality())
     page = curator_client.get(change(actor))
-    response = curator_client.post(change(actor), admin_form_data(page, name="Uusi nimi"))
+    response = curator_client.post(change(actor), admin_form_data(page, name_fi="Uusi nimi"))
     assert response.status_code == 302
     actor.refresh_from_db()
     assert actor.name == "Uusi nimi"
@@ -186,9 +186,9 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_input(curator_c
     first_page = curator_client.get(change(actor))
     second_page = curator_client.get(change(actor))
 
-    first = curator_client.post(change(actor), admin_form_data(first_page, name="Ensimmäinen"))
+    first = curator_client.post(change(actor), admin_form_data(first_page, name_fi="Ensimmäinen"))
     assert first.status_code == 302
-    second = curator_client.post(change(actor), admin_form_data(second_page, name="Toinen"))
+    second = curator_client.post(change(actor), admin_form_data(second_page, name_fi="Toinen"))
 
     assert second.status_code == 200
     html = second.content.decode()

@@ -37,14 +37,18 @@ def test_the_actor_form_starts_with_name_and_kind_and_ends_with_publication(cura
     order = positions(
         html,
         [
-            "name",
+            "name_fi",
+            "name_sv",
+            "name_en",
             "kind",
             "municipality",
             "served_municipalities",
             "is_national",
             "services",
             "target_groups",
-            "description",
+            "description_fi",
+            "description_sv",
+            "description_en",
             "contacts-TOTAL_FORMS",
             "status",
             "source",
@@ -70,7 +74,7 @@ def test_the_actor_form_explains_its_fields_and_the_area_rule(curator_client):
 
 def add_actor(client, **changes):
     page = client.get(ADD_ACTOR)
-    data = admin_form_data(page, name="Uusi toimija", slug="uusi-toimija", kind="association")
+    data = admin_form_data(page, name_fi="Uusi toimija", slug="uusi-toimija", kind="association")
     # An empty add form has no value for its lists; a browser sends none.
     many = ("served_municipalities", "served_regions", "services", "target_groups", "successors")
     data = {key: value for key, value in data.items() if key not in many}

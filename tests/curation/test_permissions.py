@@ -79,7 +79,7 @@ def test_editor_cannot_open_or_change_another_regions_actor(editor_client, area)
     elsewhere = make_actor(name="Espoolainen", municipality=area["espoo"])
     response = editor_client.get(change(elsewhere))
     assert response.status_code == 302  # "does not exist" back to the admin index
-    response = editor_client.post(change(elsewhere), {"name": "Kaapattu", "seen_version": 1})
+    response = editor_client.post(change(elsewhere), {"name_fi": "Kaapattu", "seen_version": 1})
     assert response.status_code == 302
     assert Actor.objects.get(pk=elsewhere.pk).name == "Espoolainen"
     history = reverse("admin:actors_actor_history", args=[elsewhere.pk])
@@ -94,20 +94,20 @@ def test_editor_changes_own_actor_but_cannot_move_it_outside_their_regions(edito
     page = editor_client.get(change(own))
     assert page.status_code == 200
     response = editor_client.post(
-        change(own), admin_form_data(page, name="Uusi nimi", municipality=area["espoo"].pk)
+        change(own), admin_form_data(page, name_fi="Uusi nimi", municipality=area["espoo"].pk)
     )
     assert response.status_code == 200
     assert "Voit valita vain omien maakuntiesi alueita" in response.content.decode()
     assert Actor.objects.get(pk=own.pk).name == "Oululainen"
 
-    response = editor_client.post(change(own), admin_form_data(page, name="Uusi nimi"))
+    response = editor_client.post(change(own), admin_form_data(page, name_fi="Uusi nimi"))
     assert response.status_code == 302
     assert Actor.objects.get(pk=own.pk).name == "Uusi nimi"
 
 
 def test_editor_adds_an_actor_of_their_region_only(editor_client, area):
     data = {
-        "name": "Uusi yhdistys",
+        "name_fi": "Uusi yhdistys",
         "slug": "uusi-yhdistys",
         "kind": ActorKind.ASSOCIATION,
         "status": Status.DRAFT,

@@ -134,7 +134,7 @@ def test_editor_changes_a_shared_actor_but_never_removes_another_region(editor_c
     assert list(shared.served_regions.all()) == [area["other"]]
 
     # What concerns their own region saves, and the other region stays.
-    response = editor_client.post(change(shared), admin_form_data(page, name="Uusi nimi"))
+    response = editor_client.post(change(shared), admin_form_data(page, name_fi="Uusi nimi"))
     assert response.status_code == 302
     shared.refresh_from_db()
     assert shared.name == "Uusi nimi"
