@@ -1,5 +1,6 @@
 """The workshop PDFs being made in the task queue, and the places they take turns for."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class PrintRender(models.Model):
     """A workshop PDF queued or being laid out, under the digest of its cache key: visitors
     asking for the same selection of the same data share one render (directory/print_jobs.py).
-    The PDF itself goes into the cache under that key; a row is kept only for a day."""
+    The PDF itself goes into the cache under that key; a row is kept only for a day.
+
+    `language`: the language of the page the PDF was asked from, which the key includes too;
+    the render, in a worker with no request, lays the PDF out in it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("jonossa")
@@ -19,6 +23,7 @@ class PrintRender(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     actor_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

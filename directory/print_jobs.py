@@ -6,6 +6,10 @@ identical requests (the same cleaned options of the same data version, i.e. the 
 key) share one PrintRender row and one queued task. The task waits for one of
 PDF_CONCURRENCY places (RenderSlot), lays the PDF out with a deadline (keko.pdf), and puts it
 into the cache under the key, where the view finds it on the visitor's next refresh.
+
+The key includes the language of the page asked from (keko.cache.directory_key), so a Finnish
+and a Swedish request never share a render; the job records the language, and the task, which
+runs with no request, lays the PDF out in it.
 """
 
 import datetime
@@ -18,7 +22,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -51,13 +55,15 @@ def existing_job(key):
     return job
 
 
-def start_job(key, *, scope, slug, query, origin, actor_count):
-    """Queue the render of a selection and return its PrintRender; if another request queued
-    the same one meanwhile, return that one instead."""
+def start_job(key, *, scope, slug, query, origin, actor_count, language):  # noqa: PLR0913
+    """Queue the render of a selection in `language` and return its PrintRender; if another
+    request queued the same one meanwhile, return that one instead."""
     PrintRender.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     try:
         with transaction.atomic():
-            job = PrintRender.objects.create(key=digest(key), actor_count=actor_count)
+            job = PrintRender.objects.create(
+                key=digest(key), actor_count=actor_count, language=language
+            )
     except IntegrityError:
         return PrintRender.objects.get(key=digest(key))
     render_print_pdf.enqueue(
@@ -94,7 +100,8 @@ def _release_slot(job):
 
 def print_request(origin, query):
     """A GET request for the print of `query` as the visitor's came, at `origin`
-    ("https://host"): the print's links and QR codes are absolute URLs of the site."""
+    ("https://host"), in the active language as LocaleMiddleware marks a request: the print's
+    links and QR codes are absolute URLs of the site."""
     parts = urlsplit(origin)
     request = HttpRequest()
     request.method = "GET"
@@ -108,19 +115,27 @@ def print_request(origin, query):
         # What the TLS proxy tells the site (settings.SECURE_PROXY_SSL_HEADER).
         request.META["HTTP_X_FORWARDED_PROTO"] = "https"
     request.user = AnonymousUser()
+    request.LANGUAGE_CODE = translation.get_language()
     return request
 
 
 @task()
 def render_print_pdf(*, job_id, key, scope, slug, query, origin):
-    """Lay out the PDF of a selection and keep it in the cache under `key`."""
+    """Lay out the PDF of a selection in the job's language and keep it in the cache under
+    `key`."""
     job = PrintRender.objects.filter(pk=job_id).first()
     if job is None:  # dropped meanwhile (a day old)
         return "dropped"
+    # Its texts, the links and QR codes (reverse()), and the failure messages it records.
+    with translation.override(job.language):
+        return _render(job, key=key, scope=scope, slug=slug, query=query, origin=origin)
+
+
+def _render(job, *, key, scope, slug, query, origin):
     if not _take_slot(job):
         run_after = timezone.now() + datetime.timedelta(seconds=RETRY_SECONDS)
         render_print_pdf.using(run_after=run_after).enqueue(
-            job_id=job_id, key=key, scope=scope, slug=slug, query=query, origin=origin
+            job_id=job.pk, key=key, scope=scope, slug=slug, query=query, origin=origin
         )
         return "waiting"
     PrintRender.objects.filter(pk=job.pk).update(

@@ -121,8 +121,8 @@ def load_selection(request, scope, slug):
     area, region, actors = area_actors(scope, slug)
     return Selection(
         scope=scope,
-        name=area.name_fi,
-        heading=_("%(area)s: työllisyyttä edistävät toimijat") % {"area": area.name_fi},
+        name=area.name,
+        heading=_("%(area)s: työllisyyttä edistävät toimijat") % {"area": area.name},
         key=slug,
         filename=slug,
         back_url=area.get_absolute_url(),

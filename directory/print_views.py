@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
@@ -64,11 +64,12 @@ def print_pdf(request, slug, scope):
     queued (print_jobs), answered at once with a page that refreshes itself until it is ready.
 
     Organisers print the same selection again and again: the PDF is kept under the directory
-    version, which any edit of published data moves on (keko.cache). The key is the cleaned
-    options, so that parameters the form does not know, or the same ones in another order,
-    find the same PDF (and the same render in the queue); it is looked up before the
-    selection's actors are queried. (A list's selection is named by its cleaned filters,
-    which takes reading the filters' options first.)
+    version, which any edit of published data moves on, and the page's language (keko.cache),
+    in which the queue lays it out too. The key is the cleaned options, so that parameters
+    the form does not know, or the same ones in another order, find the same PDF (and the
+    same render in the queue); it is looked up before the selection's actors are queried.
+    (A list's selection is named by its cleaned filters, which takes reading the filters'
+    options first.)
     """
     selection = load_selection(request, scope, slug)
     form = selection.options_form(request.GET)
@@ -109,6 +110,7 @@ def print_pdf(request, slug, scope):
         query=request.GET.urlencode(),
         origin=request.build_absolute_uri("/").rstrip("/"),
         actor_count=count,
+        language=translation.get_language(),
     )
     return _status_page(request, selection, job)
 

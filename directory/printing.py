@@ -8,8 +8,10 @@ import csv
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from django.db.models import CharField, Prefetch, Value
-from django.utils import dateformat, timezone
+from django.conf import settings
+from django.db.models import CharField, F, Prefetch, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -205,10 +207,22 @@ def print_checklist(actors, options):
     return checklist(groups, area)
 
 
+def name_in_language(model, lookup):
+    """The name of `model`, reached by `lookup` ("servicetype"), in the active language, or
+    the Finnish one where it has none: the original `name` column holds the Finnish name,
+    `name_sv` and `name_en` (django-modeltranslation) the others, empty if untranslated."""
+    column = f"name_{translation.get_language()}"
+    finnish = F(f"{lookup}__name")
+    translated = {field.name for field in model._meta.get_fields()}
+    if column == f"name_{settings.LANGUAGE_CODE}" or column not in translated:
+        return finnish
+    return Coalesce(NullIf(F(f"{lookup}__{column}"), Value("")), finnish)
+
+
 def attach_names(actors, attributes):
     """Set each attribute of `attributes` ({many-to-many field name: attribute}) of each of
-    `actors` to the names of its linked entries (services, target groups), sorted: one
-    query for all of them, a UNION of the link tables."""
+    `actors` to the names of its linked entries (services, target groups) in the active
+    language, sorted: one query for all of them, a UNION of the link tables."""
     names = {attribute: {actor.pk: [] for actor in actors} for attribute in attributes.values()}
     pks = [actor.pk for actor in actors]
     links = []
@@ -218,7 +232,11 @@ def attach_names(actors, attributes):
         links.append(
             field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": pks})
             .order_by()
-            .values_list(field.m2m_column_name(), f"{target}__name", Value(attribute, CharField()))
+            .values_list(
+                field.m2m_column_name(),
+                name_in_language(field.related_model, target),
+                Value(attribute, CharField()),
+            )
         )
     rows = links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]
     for actor_id, name, attribute in sorted(rows, key=lambda row: row[1]):
@@ -319,7 +337,7 @@ def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
 
 def compact_lines(actor):
     """The one line of an actor's compact entry under its name: kind, town, phone, e-mail."""
-    town = actor.municipality.name_fi if actor.municipality else ""
+    town = actor.municipality.name if actor.municipality else ""
     kind = actor.get_kind_display()
     if actor.is_national:
         kind = f"{kind}, {_('valtakunnallinen')}"
@@ -332,7 +350,7 @@ def entry_lines(actor):
     """The lines of an actor's printed entry under its name: what it does, where, what it
     offers and to whom, how to reach it. Each line is a list of (label, text) items; missing
     ones are left out, and so is a line with none."""
-    town = actor.municipality.name_fi if actor.municipality else ""
+    town = actor.municipality.name if actor.municipality else ""
     # Listed apart from its kind in a print, a national actor names its kind itself.
     national = f"{actor.get_kind_display()}, {_('valtakunnallinen')}" if actor.is_national else ""
     ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
@@ -413,7 +431,7 @@ def actors_csv(out, sheet, options):
             row = [
                 actor.name,
                 actor.get_kind_display(),
-                actor.municipality.name_fi if actor.municipality else "",
+                actor.municipality.name if actor.municipality else "",
                 _("kyllä") if actor.is_national else "",
                 ", ".join(_names(actor, "services", "service_names")),
                 ", ".join(_names(actor, "target_groups", "target_group_names")),

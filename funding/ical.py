@@ -8,6 +8,9 @@ for dates). Windows that wrap New Year (ApplicationWindow.wraps_year), e.g. 1.11
 15.3.–10.3., end in the following year, so the event covers the same days as
 ApplicationWindow.months and the calendar page.
 
+The feed is in the active language (the calendar page's): its name, the events' texts and the
+URLs, which `url_for` gives; PRODID names the language too, as RFC 5545 (§3.7.3) writes it.
+
 Text values are escaped (RFC 5545 §3.3.11), lines end in CRLF and are folded at 75 octets
 (§3.1) without splitting a UTF-8 character.
 """
@@ -15,7 +18,8 @@ Text values are escaped (RFC 5545 §3.3.11), lines end in CRLF and are folded at
 import calendar
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 LINE_OCTETS = 75
@@ -111,10 +115,11 @@ def _event(uid, first, last, summary, description, *, url, dtstamp):  # noqa: PL
 def calendar_feed(windows, *, url_for, now):
     """Return the iCalendar document of `windows`; `url_for(source)` gives absolute URLs."""
     today = timezone.localdate(now)
+    language = (translation.get_language() or settings.LANGUAGE_CODE).upper()
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//KeKo-hakemisto//Rahoituksen hakuajat//FI",
+        f"PRODID:-//KeKo-hakemisto//Rahoituksen hakuajat//{language}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(_('KeKo-hakemisto: rahoituksen hakuajat'))}",

@@ -1,5 +1,8 @@
 """Atom feeds of an area's changes: /alueet/<slug>/muutokset.atom, /kunnat/<slug>/muutokset.atom.
 
+A feed is in the language of its address (/sv/…, /en/…, Finnish at the root), as the area's page
+is: its texts, the area's name, and its links to the pages in that language.
+
 The published actors of the area (as its page selects them: based in it, serving it or a
 municipality of it, or its whole region) that are new, changed or ended, newest first, at most
 LIMIT. An entry is an actor in its present state, dated by its last save, or by the day its
@@ -14,6 +17,7 @@ import uuid
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -44,7 +48,8 @@ def change(actor):
 class AreaChangesFeed(Feed):
     feed_type = Atom1Feed
     model = None
-    author_name = "KeKo-hakemisto"
+    # The name of the feed's URL pattern (opendata.site_urls).
+    url_name = None
 
     def get_object(self, request, slug):
         return get_object_or_404(self.model, slug=slug)
@@ -52,19 +57,22 @@ class AreaChangesFeed(Feed):
     def serving(self, actors, area):
         raise NotImplementedError
 
+    def author_name(self):
+        return _("KeKo-hakemisto")
+
     def title(self, area):
-        return _("%(area)s: toimijoiden muutokset – KeKo-hakemisto") % {"area": area.name_fi}
+        return _("%(area)s: toimijoiden muutokset – KeKo-hakemisto") % {"area": area.name}
 
     def subtitle(self, area):
         return _(
             "Alueella %(area)s toimivat uudet, muuttuneet ja päättyneet toimijat, uusimmat ensin."
-        ) % {"area": area.name_fi}
+        ) % {"area": area.name}
 
     def link(self, area):
         return area.get_absolute_url()
 
     def feed_url(self, area):
-        return f"{area.get_absolute_url()}muutokset.atom"
+        return reverse(f"opendata_site:{self.url_name}", kwargs={"slug": area.slug})
 
     def items(self, area):
         today = timezone.localdate()
@@ -109,6 +117,7 @@ class AreaChangesFeed(Feed):
 
 class RegionChangesFeed(AreaChangesFeed):
     model = Region
+    url_name = "region_feed"
 
     def serving(self, actors, region):
         return actors.serving_regions([region])
@@ -116,6 +125,7 @@ class RegionChangesFeed(AreaChangesFeed):
 
 class MunicipalityChangesFeed(AreaChangesFeed):
     model = Municipality
+    url_name = "municipality_feed"
 
     def serving(self, actors, municipality):
         return actors.serving_municipalities([municipality])
