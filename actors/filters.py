@@ -236,10 +236,11 @@ class ActorFilter(django_filters.FilterSet):
     def load_options(self):
         """Return the options of every OptionFilter by name, read once per request."""
         return {
-            "alue": [Option(r.slug, r.name_fi, r.pk) for r in Region.objects.all()],
+            # Areas by their name in the page's language (Region.name), in the Finnish order.
+            "alue": [Option(r.slug, r.name, r.pk) for r in Region.objects.all()],
             "kunta": [
-                Option(m.slug, m.name_fi, m.pk, m.region_id)
-                for m in Municipality.objects.only("slug", "name_fi", "region_id")
+                Option(m.slug, m.name, m.pk, m.region_id)
+                for m in Municipality.objects.only("slug", "name_fi", "name_sv", "region_id")
             ],
             "tyyppi": [Option(kind.url_slug, kind.label, kind.value) for kind in ActorKind],
             "palvelu": [Option(s.slug, s.name, s.pk) for s in ServiceType.objects.all()],

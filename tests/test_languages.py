@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import make_actor, make_municipality
 from tests.pages import make_directory, public_pages
 
 HTML_PAGES = [
@@ -175,3 +176,17 @@ def test_the_catalogue_translates_every_message(language):
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
+
+
+def test_a_swedish_list_and_its_print_name_the_municipality_in_swedish(client, db):
+    town = make_municipality(name_fi="Helsinki", name_sv="Helsingfors", slug="helsinki")
+    make_actor(name="Helsingin paja ry", municipality=town)
+    with translation.override("sv"):
+        listing = reverse("directory:actors") + "?kunta=helsinki"
+        printout = reverse("directory:list_print") + "?kunta=helsinki"
+
+    listed = client.get(listing).content.decode()
+    printed = client.get(printout).content.decode()
+
+    assert re.search(r'value="helsinki"[^>]*>\s*<label[^>]*>Helsingfors \(1\)</label>', listed)
+    assert "Helsingfors" in printed and "Helsinki<" not in printed
