@@ -55,3 +55,21 @@ def test_english_and_swedish_stemming_find_other_forms_on_postgresql(client):
     assert "Työpaja ry" in listed_names(client, "en", "directory:actors", "unemployment")
     assert "Työpaja ry" in listed_names(client, "sv", "directory:actors", "ungdom")
     assert "Työpaja ry" not in listed_names(client, "fi", "directory:actors", "unemployment")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL")
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_search_in_swedish_or_english_can_use_its_index(language):
+    """The migration indexes exactly the expression the search compiles to: with sequential
+    scans discouraged, the plan reads the language's index."""
+    from actors.models import Actor
+
+    with override(language):
+        matches = Actor.objects.search("arbete")
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert f"actors_actor_search_{language}" in plan
