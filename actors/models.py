@@ -17,7 +17,23 @@ from keko.search import BoundedSearchQuery
 from .validators import RESERVED_ACTOR_SLUGS, validate_actor_slug, validate_business_id
 
 
-class Region(models.Model):
+class AreaName:
+    """A region's or municipality's name in the active language: Statistics Finland's
+    `name_sv`, and a region's `name_en`, else the Finnish one (a municipality's English name is
+    its Finnish one)."""
+
+    @property
+    def name(self):
+        return getattr(self, f"name_{self.name_language}")
+
+    @property
+    def name_language(self):
+        """The language `name` is in, for the `lang` of the element that shows it."""
+        language = get_language()
+        return language if getattr(self, f"name_{language}", "") else "fi"
+
+
+class Region(AreaName, models.Model):
     """A maakunta, as classified by Statistics Finland."""
 
     code = models.CharField(_("koodi"), max_length=2, unique=True)
@@ -38,19 +54,8 @@ class Region(models.Model):
     def get_absolute_url(self):
         return reverse("directory:region", kwargs={"slug": self.slug})
 
-    @property
-    def name(self):
-        """The name in the active language (Statistics Finland's), else the Finnish one."""
-        return getattr(self, f"name_{self.name_language}")
 
-    @property
-    def name_language(self):
-        """The language `name` is in, for the `lang` of the element that shows it."""
-        language = get_language()
-        return language if language in ("sv", "en") and getattr(self, f"name_{language}") else "fi"
-
-
-class Municipality(models.Model):
+class Municipality(AreaName, models.Model):
     """A kunta, as classified by Statistics Finland."""
 
     code = models.CharField(_("koodi"), max_length=3, unique=True)
@@ -75,17 +80,6 @@ class Municipality(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:municipality", kwargs={"slug": self.slug})
-
-    @property
-    def name(self):
-        """The name in the active language: Swedish in Swedish, else the Finnish one (a
-        municipality's English name is its Finnish one)."""
-        return getattr(self, f"name_{self.name_language}")
-
-    @property
-    def name_language(self):
-        """The language `name` is in, for the `lang` of the element that shows it."""
-        return "sv" if get_language() == "sv" and self.name_sv else "fi"
 
 
 class ServiceType(FinnishOriginalMixin, models.Model):
