@@ -203,6 +203,10 @@ class ActorFilter(django_filters.FilterSet):
         ],
     )
 
+    # Option filters of subclasses counted on PostgreSQL with the facet table's through a link
+    # table of the actors: {filter name: (table, actor column, option column)} (actors.facets).
+    linked_facets = {}
+
     # Single-valued parameters: the notice when their value is unknown.
     unknown_single = {
         "valtakunnalliset": _(
@@ -405,13 +409,18 @@ class ActorFilter(django_filters.FilterSet):
     def facet_counts(self):
         """Return, for every option of every OptionFilter, how many actors the list would
         show with that option chosen instead of the filter's current values: the filter's
-        count with every other filter applied.
+        count with every other filter applied."""
+        return self.counts()[1]
 
-        On PostgreSQL, the published actors' area, kind, service and target-group facets are
-        counted in one query of the facet table (actors.facets); otherwise, and for the
-        other filters, one query per filter.
+    def counts(self):
+        """Return (how many actors the list shows, or None when not counted here;
+        facet_counts()).
+
+        On PostgreSQL, the published actors' facets, and the list's own count with them,
+        come from one query of the facet table (actors.facets); otherwise one query per
+        filter, and the list counts its results itself.
         """
-        from_table = self.table_facet_counts() if self.facets_from_table() else {}
+        total, from_table = self.table_counts() if self.facets_from_table() else (None, {})
         counts = {}
         for name, options in self.options.items():
             if name in from_table:
@@ -419,7 +428,7 @@ class ActorFilter(django_filters.FilterSet):
             else:
                 by_key = self.count_facet(name, self.filtered(**{name: None}))
             counts[name] = {option.value: by_key.get(option.key, 0) for option in options}
-        return counts
+        return total, counts
 
     def facets_from_table(self):
         # The table holds every actor; its status column stands for the published() that
@@ -427,8 +436,9 @@ class ActorFilter(django_filters.FilterSet):
         published = Actor.objects.published().query.where
         return facets.available() and self.queryset.order_by().query.where == published
 
-    def table_facet_counts(self):
-        """The facets of actors.facets.COUNTED, by name: {option key: count}."""
+    def table_counts(self):
+        """Return (the number of actors listed, or None with a search; the facets of
+        actors.facets.COUNTED and of `linked_facets` by name: {option key: count})."""
         data = self.form.cleaned_data
         base, base_params = ["f.status = %s"], [Status.PUBLISHED.value]
         chosen = {}
@@ -458,10 +468,16 @@ class ActorFilter(django_filters.FilterSet):
                 else:
                     base.append(condition[0])
                     base_params += condition[1]
-        counts, everywhere = facets.count(chosen, " AND ".join(base), base_params)
+        counts, everywhere, total = facets.count(
+            chosen, " AND ".join(base), base_params, self.linked_facets
+        )
         for name, national in everywhere.items():
             counts[name] = self.with_national(name, counts[name], national)
-        return counts
+        if data.get("q"):
+            # Here a search keeps its first matches of all actors (keko.search), but in the
+            # list its first matches within the other filters: the list counts those itself.
+            total = None
+        return total, counts
 
     def conflicts(self):
         """Return (municipality, its region) Options for each chosen municipality outside

@@ -41,6 +41,10 @@ class ActorDirectoryFilter(ActorFilter):
     class Meta(ActorFilter.Meta):
         fields = []
 
+    linked_facets = {
+        "rahoitus": (ProjectFunding._meta.db_table, "project_id", "funding_source_id"),
+    }
+
     def load_options(self):
         return {
             **super().load_options(),

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -173,16 +174,30 @@ class ActorListView(CachedPaginationMixin, FilterView):
         """Fetch the actors of one page with everything the list shows (deferred join)."""
         return Actor.objects.filter(pk__in=pks).for_list()
 
+    @cached_property
+    def selection(self):
+        """The chosen filters, without the page and the order, as a cache key's part."""
+        return sorted(
+            (key, values)
+            for key, values in self.filterset.data.lists()
+            if key not in (self.page_kwarg, "jarjestys")
+        )
+
+    @cached_property
+    def counts(self):
+        """(the number of actors listed or None, the facets): counted once per selection,
+        whatever the page and the order (ActorFilter.counts)."""
+        return cached(("list-counts", self.selection), self.filterset.counts)
+
+    def result_count(self, queryset):
+        # Counted with the facets where they are (one query for both), else by the list.
+        total, _facets = self.counts
+        return super().result_count(queryset) if total is None else total
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        # Counted once per selection, whatever the page and the order.
-        selection = sorted(
-            (key, values)
-            for key, values in filterset.data.lists()
-            if key not in (self.page_kwarg, "jarjestys")
-        )
-        facets = cached(("list-facets", selection), filterset.facet_counts)
+        _total, facets = self.counts
         self._show_counts(filterset, facets)
         if "search_rank" in filterset.qs.query.annotations:
             # A ranked search (PostgreSQL) keeps its best matches first unless asked otherwise.
@@ -205,7 +220,7 @@ class ActorListView(CachedPaginationMixin, FilterView):
         )
         if not context["paginator"].count:
             context["suggestions"] = self._suggestions(
-                filterset, cached(("list-widenings", selection), filterset.widenings)
+                filterset, cached(("list-widenings", self.selection), filterset.widenings)
             )
         page = context["page_obj"]
         # An area's own actors, then the national ones (ActorFilter orders them so): the

@@ -22,7 +22,7 @@ class CachedPaginationMixin:
             return paginator, page, page.object_list, page.has_other_pages()
 
         selection = self._selection_key()
-        paginator.count = cached(("list-count", selection), queryset.count)
+        paginator.count = self.result_count(queryset)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         pks = cached(
             ("list-page", selection, page.number),
@@ -31,6 +31,10 @@ class CachedPaginationMixin:
         rows = {row.pk: row for row in self.page_rows(pks)}
         page.object_list = [rows[pk] for pk in pks if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def result_count(self, queryset):
+        """Return how many rows the list has, cached per selection."""
+        return cached(("list-count", self._selection_key()), queryset.count)
 
     def _selection_key(self):
         """Return this list and its filters (the page number left out) as text for a key."""

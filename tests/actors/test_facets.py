@@ -138,12 +138,37 @@ def test_counts_from_the_table_equal_the_counts_through_the_link_tables(director
         assert from_table.facet_counts() == through_links.facet_counts(), pairs
 
 
-def test_all_facets_are_one_query_and_funders_one_more(directory, django_assert_num_queries):
-    data = QueryDict("alue=pohjoinen&tyyppi=yhdistys&rahoitus=rahoittaja")
+def test_all_facets_and_the_lists_count_are_one_query(directory, django_assert_num_queries):
+    data = QueryDict("alue=etela&tyyppi=yhdistys&rahoitus=rahoittaja")
     filterset = ActorDirectoryFilter(data, queryset=Actor.objects.published())
-    with django_assert_num_queries(2):
-        counts = filterset.facet_counts()
-    assert counts["tyyppi"]["yhdistys"] == filterset.filtered().count()
+    with django_assert_num_queries(1):
+        total, counts = filterset.counts()
+    assert total == filterset.qs.count() == counts["tyyppi"]["yhdistys"]
+    assert total > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "tyyppi=yhdistys",
+        "kunta=kunta-1&palvelu=palvelu-2",
+        "valtakunnalliset=0&alue=etela",
+        "voimassa=0&kohderyhma=ryhma-1",
+    ],
+)
+def test_the_count_with_the_facets_is_the_lists_count(directory, query):
+    filterset = ActorDirectoryFilter(QueryDict(query), queryset=Actor.objects.published())
+    total, _facets = filterset.counts()
+    assert total == filterset.qs.count()
+
+
+def test_a_search_leaves_the_count_to_the_list(directory):
+    # The list bounds a search within its other filters; the facet query cannot.
+    filterset = ActorDirectoryFilter(QueryDict("q=Toimija"), queryset=Actor.objects.published())
+    total, counts = filterset.counts()
+    assert total is None
+    assert sum(counts["tyyppi"].values()) == filterset.qs.count()
 
 
 def test_another_queryset_is_counted_through_the_link_tables(directory):
