@@ -19,11 +19,16 @@ Kept up to date here:
 
 Apps that keep derived rows of their own listen to `refreshed`, sent after every refresh and
 rebuild, rather than repeat this list of write paths.
+
+A refresh also moves on the page cache of the areas the actors served before it and serve
+after it (keko.cache scopes), so that an actor who moves leaves its old area's page too.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import Signal
+
+from keko.cache import bump_directory_version, bump_scopes
 
 # The actor's fields copied into every membership row.
 COPIED_FIELDS = ("kind", "name", "status", "active_from", "active_until")
@@ -82,12 +87,45 @@ def memberships(actor_ids, *, apps=None):
     return regions, municipalities, values
 
 
+def region_scope(slug):
+    """The page cache's scope (keko.cache) of the region `slug`'s page."""
+    return f"region:{slug}"
+
+
+def municipality_scope(slug):
+    """The page cache's scope (keko.cache) of the municipality `slug`'s page."""
+    return f"municipality:{slug}"
+
+
+def area_scopes(actor_ids):
+    """Return the page cache's scopes of the areas the actors `actor_ids` serve."""
+    from .models import ActorMunicipality, ActorRegion
+
+    def slugs(memberships):
+        rows = memberships.objects.filter(actor_id__in=actor_ids).order_by()
+        return rows.values_list("area__slug", flat=True).distinct()
+
+    return {
+        *map(region_scope, slugs(ActorRegion)),
+        *map(municipality_scope, slugs(ActorMunicipality)),
+    }
+
+
 def refresh(actor_ids, *, apps=None):
     """Rebuild the membership rows of the actors `actor_ids` (deleted ones lose theirs)."""
     actor_ids = sorted({pk for pk in actor_ids if pk is not None})
+    # A migration's historical models: no listeners, no cache yet.
+    listened = apps is None and actor_ids
+    # A few actors move on their areas' pages, before and after; more, every page.
+    scoped = listened and len(actor_ids) <= BATCH
+    served_before = area_scopes(actor_ids) if scoped else set()
     for start in range(0, len(actor_ids), BATCH):
         _refresh(actor_ids[start : start + BATCH], apps=apps)
-    if apps is None and actor_ids:  # a migration's historical models: no listeners yet
+    if scoped:
+        bump_scopes(served_before | area_scopes(actor_ids))
+    elif listened:
+        bump_directory_version()
+    if listened:
         refreshed.send(sender=None, actor_ids=actor_ids)
 
 
@@ -99,6 +137,7 @@ def rebuild(*, apps=None):
         m.ActorMunicipality.objects.all().delete()
         _insert(*memberships(None, apps=apps), apps=apps)
     if apps is None:
+        bump_directory_version()
         refreshed.send(sender=None, actor_ids=None)
 
 

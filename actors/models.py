@@ -10,10 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from keko.cache import ACTORS, ALL_AREAS
 from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.search import BoundedSearchQuery
 
+from . import areas
 from .validators import RESERVED_ACTOR_SLUGS, validate_actor_slug, validate_business_id
 
 
@@ -589,6 +591,29 @@ class Actor(FinnishOriginalMixin, CuratedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        actor = super().from_db(db, field_names, values)
+        # Whether the stored row serves the whole country, before any edit (cache_scopes);
+        # None when not loaded.
+        actor._stored_national = actor.__dict__.get("is_national")
+        return actor
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._stored_national = self.is_national
+
+    def cache_scopes(self):
+        """Return what an edit of this actor makes stale in the page cache (keko.cache): every
+        list, search and actor page, the pages of the areas it serves, and every area's page
+        if it serves the whole country or did before the edit. (Saving also rebuilds its
+        area rows, which moves on the pages of the areas it served before: actors.areas.)"""
+        scopes = {ACTORS, *areas.area_scopes([self.pk])}
+        # Not loaded (None): perhaps national.
+        if self.is_national or getattr(self, "_stored_national", False) is not False:
+            scopes.add(ALL_AREAS)
+        return scopes
+
     def get_absolute_url(self):
         return reverse("directory:actor", kwargs={"slug": self.slug})
 
@@ -655,6 +680,10 @@ class Contact(FinnishOriginalMixin, models.Model):
 
     def __str__(self):
         return f"{self.name or self.role} ({self.actor})"
+
+    def cache_scopes(self):
+        # Shown on its actor's page and the pages of the actor's areas.
+        return self.actor.cache_scopes()
 
 
 class AreaMembershipQuerySet(models.QuerySet):

@@ -14,6 +14,9 @@ free loopback port; then draw, with a fixed seed, every region page, 40 municipa
    published actor lands every 40 requests (each edit makes the pages it touches cold again);
 2. **warm**: ask the same URLs twice more with no edits in between, and measure the second
    time (the cold pass's edits left most of what it stored stale);
+3. **after one edit**: one curator's edit of an actor, then each URL once more: the pages
+   that edit turned cold (its areas', the lists and searches) and those it left cached
+   (the other areas');
 
 beside 50 requests of the minimal one-query view (/bench/minimal/) in the same run. Prints
 p50/p95/max per kind of page and overall, and the ratio to the minimal view's p50.
@@ -185,6 +188,8 @@ def main():
     from django.core.cache import cache
     from django.db import connection
 
+    from actors.models import Actor
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     cache.clear()
@@ -200,13 +205,18 @@ def main():
         # more, then measure.
         run(server.address, urls, edits=False, rng=rng)
         warm, warm_errors = run(server.address, urls, edits=False, rng=rng)
+        # What one edit of an actor turns cold (keko.cache scopes): the same URLs once more.
+        curator_edit(rng, list(Actor.objects.published().values_list("pk", flat=True)[:5000]))
+        after_edit, edit_errors = run(server.address, urls, edits=False, rng=rng)
     print(f"{len(urls)} distinct URLs, one client, gunicorn 2 workers, default file cache")
     print(f"minimal one-query view: p50 {minimal_p50:.1f} ms, p95 {percentile(minimal, 0.95):.1f}")
     table(f"Cold: each URL once, a curator edit every {EDIT_EVERY} requests", cold, minimal_p50)
     table("Warm: the same URLs again, no edits", warm, minimal_p50)
-    for status, path in cold_errors + warm_errors:
+    table("After one curator edit of an actor's description", after_edit, minimal_p50)
+    errors = cold_errors + warm_errors + edit_errors
+    for status, path in errors:
         print(f"status {status}: {path}")
-    if cold_errors or warm_errors:
+    if errors:
         sys.exit(1)
 
 

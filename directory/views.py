@@ -18,12 +18,13 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from actors.areas import municipality_scope, region_scope
 from actors.filters import order_actors
 from actors.models import Actor, ActorKind, Municipality, Region
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
-from keko.cache import cache_public_page, cached
+from keko.cache import ALL_AREAS, cache_public_page, cached
 from keko.forms import SearchForm
 from keko.models import Status
 from keko.pagination import CachedPaginationMixin
@@ -437,7 +438,8 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
     )
 
 
-@cache_public_page
+# An area's page is stale after an edit of an actor serving it (or the whole country) alone.
+@cache_public_page(scopes=lambda slug: (ALL_AREAS, region_scope(slug)))
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     return _area_page(
@@ -450,7 +452,7 @@ def region_detail(request, slug):
     )
 
 
-@cache_public_page
+@cache_public_page(scopes=lambda slug: (ALL_AREAS, municipality_scope(slug)))
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
     return _area_page(

@@ -4,13 +4,21 @@ Cached values are keyed by a "directory version" kept in the cache itself. Savin
 any curated entry bumps the version, so every app server sees new keys on its next request and
 the old entries simply expire: nothing has to be found and deleted, and no server can keep
 serving stale data from a cache of its own. With several app servers the cache must be shared
-(Redis through CACHE_URL); a per-process cache would only invalidate the server that saved.
+(Redis through CACHE_URL); the default file-based cache is shared by the processes of one
+machine.
+
+Edits of actors, the most frequent, are finer: besides the directory version, every key
+includes the versions of the *scopes* its value shows, and an actor's save moves on only the
+scopes that show that actor (`cache_scopes()` of the model): ACTORS, which every list,
+search, count and actor page includes, and the pages of the areas it serves (actors.areas,
+before and after the edit), or every area's page when it serves the whole country. Another
+region's page stays cached. Any other write, and any delete, moves on the directory version.
 
 Only what every visitor sees is cached: published data, and whole pages of published data for
 anonymous visitors (`cache_public_page`). Signed-in users (staff previews of drafts) and forms
 are always rendered per request.
 
-The version is bumped from post_save/post_delete signal receivers rather than in each write
+The versions are bumped from post_save/post_delete signal receivers rather than in each write
 path: the admin, bulk actions, imports, the seed command and the shell all save through the
 ORM, and a write path that forgot to invalidate would serve stale pages until the timeout.
 Bulk writes that bypass signals (QuerySet.update, bulk_create) call bump_directory_version().
@@ -35,6 +43,11 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "keko:directory-version"
 TIMEOUT = 60 * 60  # a safety net: entries of an old version expire by themselves
+# The scope of every value that shows actors, unless it names narrower ones: any edit of an
+# actor moves it on.
+ACTORS = "actors"
+# The scope of every area's page: an edit of an actor serving the whole country moves it on.
+ALL_AREAS = "areas"
 
 
 def _new_version():
@@ -46,47 +59,73 @@ def _new_version():
 
 def directory_version():
     """Return the current directory version, starting one if the cache has none."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add() so that two servers starting at once agree on the first version.
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return versions(())[0]
 
 
-def _increment():
+def scope_key(scope):
+    return f"keko:scope:{scope}"
+
+
+def versions(scopes):
+    """Return [the directory version, the version of each of `scopes`], starting any the
+    cache lacks, in one round trip to the cache when it has them all."""
+    keys = [VERSION_KEY, *(scope_key(scope) for scope in scopes)]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # add() so that two servers starting at once agree on the first version; a version
+        # the cache lost (evicted, say) starts afresh, never again at a value seen before.
+        for key in missing:
+            cache.add(key, _new_version(), timeout=None)
+        found.update(cache.get_many(missing))
+    return [found.get(key) for key in keys]
+
+
+def _renew(keys):
     try:
-        cache.set(VERSION_KEY, _new_version(), timeout=None)
+        cache.set_many({key: _new_version() for key in keys}, timeout=None)
     except Exception:
         # The save itself succeeded; an unreachable cache must not turn it into an error.
         # Entries cached before the outage expire after TIMEOUT at the latest.
         logger.warning("Could not bump the directory version in the cache", exc_info=True)
 
 
+def _bump_now_and_at_commit(keys):
+    """Renew `keys` now, so that this request sees its own change; and at commit, because
+    another server may have cached the old data again in between, before the change was
+    visible to it."""
+    _renew(keys)
+    transaction.on_commit(lambda: _renew(keys))
+
+
 def bump_directory_version():
-    """Make every cached directory value stale, now and again when the transaction commits.
-
-    Now, so that this request sees its own change; at commit, because another server may
-    have cached the old data again in between, before the change was visible to it.
-    """
-    _increment()
-    transaction.on_commit(_increment)
+    """Make every cached directory value stale, now and again when the transaction commits."""
+    _bump_now_and_at_commit([VERSION_KEY])
 
 
-def directory_key(*parts):
-    """Return a cache key for `parts` under the current version, language and day.
+def bump_scopes(scopes):
+    """Make the cached values of `scopes` stale, now and again when the transaction commits."""
+    if scopes:
+        _bump_now_and_at_commit([scope_key(scope) for scope in sorted(set(scopes))])
+
+
+def directory_key(*parts, scopes=(ACTORS,)):
+    """Return a cache key for `parts` under the current versions of the directory and of
+    `scopes`, the language and the day.
 
     The day is part of the key because "active" depends on today's date. The parts may be
     any text (a visitor's query string, say): they are hashed to a key of fixed length.
     """
+    version = ".".join(str(v) for v in versions(scopes))
     text = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     day = timezone.localdate().isoformat()
-    return f"keko:dir:{directory_version()}:{translation.get_language()}:{day}:{text}"
+    return f"keko:dir:{version}:{translation.get_language()}:{day}:{text}"
 
 
-def cached(key_parts, compute, timeout=TIMEOUT):
-    """Return the cached value for `key_parts`, computing and storing it when missing."""
-    key = directory_key(*key_parts)
+def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,)):
+    """Return the cached value for `key_parts`, computing and storing it when missing, under
+    the versions of the directory and of `scopes` (by default: stale after any edit)."""
+    key = directory_key(*key_parts, scopes=scopes)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -94,30 +133,49 @@ def cached(key_parts, compute, timeout=TIMEOUT):
     return value
 
 
-def _bump(sender, **kwargs):
-    # m2m_changed fires before and after each change; after is enough.
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return
+def _saved(sender, instance, **kwargs):
+    # A model that knows which scopes show it moves on those alone.
+    cache_scopes = getattr(instance, "cache_scopes", None)
+    if cache_scopes is None:
+        bump_directory_version()
+    else:
+        bump_scopes(cache_scopes())
+
+
+def _deleted(sender, **kwargs):
+    # What a deleted row was shown on is no longer known: everything.
     bump_directory_version()
 
 
+def _linked(sender, instance, action, reverse, **kwargs):
+    # m2m_changed fires before and after each change; after is enough. A link changed from
+    # the side that knows its scopes (an actor's services) moves those on; from the other
+    # side (a service type's actors), everything.
+    if action.startswith("pre_"):
+        return
+    if reverse:
+        bump_directory_version()
+    else:
+        _saved(sender, instance)
+
+
 def connect_receivers():
-    """Bump the version whenever published directory data may have changed: a save or delete
-    of any directory model (keko.registry), or a change of any of their many-to-many links,
-    which changes neither side's row."""
+    """Bump the versions whenever published directory data may have changed: a save or
+    delete of any directory model (keko.registry), or a change of any of their many-to-many
+    links, which changes neither side's row."""
     for model in directory_models():
         label = model._meta.label
-        post_save.connect(_bump, sender=model, dispatch_uid=f"keko-cache-save-{label}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"keko-cache-delete-{label}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"keko-cache-save-{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"keko-cache-delete-{label}")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                _bump,
+                _linked,
                 sender=field.remote_field.through,
                 dispatch_uid=f"keko-cache-m2m-{label}.{field.name}",
             )
 
 
-def cache_public_page(view=None, *, params=()):
+def cache_public_page(view=None, *, params=(), scopes=(ACTORS,)):
     """Serve a GET page to anonymous visitors from the shared cache, under the directory version.
 
     For pages that show published data only and nothing about the visitor. Only 200 responses
@@ -129,9 +187,13 @@ def cache_public_page(view=None, *, params=()):
     find the same entry instead of rendering and storing the page again (a free way to
     bypass the cache and fill it), and since the view never sees the others, no link or
     form of the stored page carries them.
+
+    `scopes` names what of the directory the page shows beyond what the directory version
+    covers (see the module's docstring), or is a function of the view's arguments returning
+    them: by default every actor.
     """
     if view is None:
-        return functools.partial(cache_public_page, params=params)
+        return functools.partial(cache_public_page, params=params, scopes=scopes)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -139,7 +201,8 @@ def cache_public_page(view=None, *, params=()):
             return view(request, *args, **kwargs)
         request.GET = canonical_query(request.GET, params() if callable(params) else params)
         query = request.GET.urlencode()
-        key = directory_key("page", request.get_host(), request.path, query)
+        page_scopes = scopes(*args, **kwargs) if callable(scopes) else scopes
+        key = directory_key("page", request.get_host(), request.path, query, scopes=page_scopes)
         stored = cache.get(key)
         if stored is not None:
             content, content_type = stored

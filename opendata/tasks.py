@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from keko.cache import directory_version
+from keko.cache import ACTORS, versions
 
 from .models import DataPackage
 from .tabular import build_zip
@@ -29,7 +29,9 @@ FAILED_RETRY = datetime.timedelta(minutes=10)
 
 def data_stamp():
     """Return the stamp of the data a package built now would hold."""
-    return f"{directory_version()}:{timezone.localdate().isoformat()}"
+    # Every actor is in the package: any edit, of an actor or of anything else, moves it on.
+    stamp = ".".join(str(version) for version in versions([ACTORS]))
+    return f"{stamp}:{timezone.localdate().isoformat()}"
 
 
 def current_package():

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from keko.cache import bump_directory_version, cached, directory_version
+from keko.cache import ACTORS, bump_directory_version, cached, directory_version, versions
 from keko.models import Status
 from tests.factories import make_actor, make_municipality, make_term
 
@@ -39,11 +39,19 @@ def test_region_page_follows_an_edit(client):
     assert "Vanha nimi" not in page
 
 
+def actors_version():
+    return versions([ACTORS])[1]
+
+
 def test_a_many_to_many_change_bumps_the_version():
     town, other = make_municipality(), make_municipality()
     actor = make_actor(municipality=town)
-    before = directory_version()
+    before = actors_version()
     actor.served_municipalities.add(other)
+    assert actors_version() > before
+    # From the side of a model that does not know what shows it: everything.
+    before = directory_version()
+    other.serving_actors.remove(actor)
     assert directory_version() > before
 
 
@@ -64,11 +72,14 @@ def test_the_version_is_bumped_again_when_the_transaction_commits(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        before = directory_version()
+        before = directory_version(), actors_version()
+        make_term()
         make_actor()
-        during = directory_version()
-    assert during > before
-    assert directory_version() > during
+        during = directory_version(), actors_version()
+    assert during[0] > before[0]
+    assert during[1] > before[1]
+    assert directory_version() > during[0]
+    assert actors_version() > during[1]
 
 
 def test_public_page_is_served_from_the_cache_until_an_edit(client, django_assert_num_queries):

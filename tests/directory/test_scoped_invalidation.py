@@ -1,0 +1,131 @@
+"""An edit of an actor makes stale the cached pages that show it, not the other areas' pages
+(keko.cache scopes): its areas' pages before and after the edit, every area's page for a
+national actor, and the lists; any other edit makes every page stale."""
+
+import pytest
+from django.urls import reverse
+
+from actors.models import ActorKind
+from tests.factories import (
+    make_actor,
+    make_contact,
+    make_contact_role,
+    make_municipality,
+    make_service,
+    make_term,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def towns():
+    """Two municipalities in two regions, an actor in each; their pages cached."""
+    north, south = make_municipality(), make_municipality()
+    make_actor(municipality=north, name="Pohjoinen toimija")
+    make_actor(municipality=south, name="Eteläinen toimija")
+    return north, south
+
+
+def pages(town):
+    return [town.get_absolute_url(), town.region.get_absolute_url()]
+
+
+def served_from_cache(client, url, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cache(client, *towns):
+    for town in towns:
+        for url in pages(town):
+            assert client.get(url).status_code == 200
+
+
+def test_an_actors_edit_leaves_other_areas_pages_cached(client, towns, django_assert_num_queries):
+    north, south = towns
+    cache(client, north, south)
+    actor = make_actor(municipality=north, name="Vanha nimi")
+    cache(client, north)
+    actor.name = "Uusi nimi"
+    actor.save()
+    for url in pages(north):
+        page = client.get(url).content.decode()
+        assert "Uusi nimi" in page
+        assert "Vanha nimi" not in page
+    for url in pages(south):
+        assert "Eteläinen toimija" in served_from_cache(client, url, django_assert_num_queries)
+    # The lists show every actor: stale after any actor's edit.
+    assert "Uusi nimi" in client.get(reverse("directory:actors")).content.decode()
+
+
+def test_an_actor_moving_leaves_its_old_areas_pages(client, towns):
+    north, south = towns
+    actor = make_actor(municipality=north, name="Muuttaja")
+    cache(client, north, south)
+    actor.municipality = south
+    actor.save()
+    for url in pages(north):
+        assert "Muuttaja" not in client.get(url).content.decode()
+    for url in pages(south):
+        assert "Muuttaja" in client.get(url).content.decode()
+
+
+def test_a_national_actors_edit_reaches_every_areas_page(client, towns):
+    north, south = towns
+    actor = make_actor(municipality=north, name="Valtakunnallinen", is_national=True)
+    cache(client, north, south)
+    actor.name = "Koko maan toimija"
+    actor.save()
+    for url in pages(south):
+        assert "Koko maan toimija" in client.get(url).content.decode()
+    # And an actor that stops serving the whole country leaves every area's page.
+    actor.is_national = False
+    actor.save()
+    cache(client, south)
+    for url in pages(south):
+        assert "Koko maan toimija" not in client.get(url).content.decode()
+
+
+def test_a_contacts_edit_reaches_its_actors_areas(client, towns, django_assert_num_queries):
+    north, south = towns
+    contact = make_contact(
+        actor=make_actor(municipality=north),
+        role=make_contact_role(checklist_order=1, actor_kinds=[ActorKind.ASSOCIATION]),
+        name="Maija Meikäläinen",
+        public=True,
+    )
+    cache(client, north, south)
+    assert "Maija Meikäläinen" in client.get(north.region.get_absolute_url()).content.decode()
+    contact.name = "Maija Virtanen"
+    contact.save()
+    assert "Maija Virtanen" in client.get(north.region.get_absolute_url()).content.decode()
+    served_from_cache(client, south.region.get_absolute_url(), django_assert_num_queries)
+
+
+def test_a_link_changed_from_the_actors_side_reaches_its_areas(
+    client, towns, django_assert_num_queries
+):
+    north, south = towns
+    actor = make_actor(municipality=north)
+    service = make_service(name="Työhönvalmennus")
+    cache(client, north, south)
+    actor.services.add(service)
+    assert "Työhönvalmennus" in client.get(actor.get_absolute_url()).content.decode()
+    assert client.get(north.get_absolute_url()).context is not None  # rendered again
+    served_from_cache(client, south.get_absolute_url(), django_assert_num_queries)
+    # From the service's side: every page.
+    service.actors.remove(actor)
+    assert client.get(south.get_absolute_url()).context is not None
+
+
+def test_any_other_edit_makes_every_page_stale(client, towns):
+    north, south = towns
+    cache(client, north, south)
+    make_term()
+    for url in [*pages(north), *pages(south)]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context is not None  # rendered, not served from the cache
