@@ -1,10 +1,12 @@
 """What a region's or a municipality's page shows, in a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db import connection
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 
 from actors.models import Actor, ActorKind, Contact, ContactRole
 from funding.models import FundingSource
@@ -16,6 +18,8 @@ NATIONAL = "national"
 # An area page lists this many public contacts per checklist role, then their total; the
 # workshop print lists them all.
 CONTACTS_PER_ROLE = 10
+# The fields of those contacts and their actors that the page shows.
+SHOWN_CONTACT_FIELDS = ("name", "title", "email", "phone", "role", "actor__name", "actor__slug")
 
 
 @dataclass
@@ -52,26 +56,28 @@ class ChecklistItem:
         return bool(self.contacts or self.actors)
 
 
-def kind_groups(actors, first=FIRST_PER_KIND):
+def kind_groups(actors, first=FIRST_PER_KIND, *, rows=None):
     """Group `actors` by kind: the count of each kind and its first entries by name.
 
     A fixed number of queries whatever the number of actors. The published, active actors
-    of an area (`actors.area_memberships()`) are counted and listed from the membership
-    table's index: one count per kind, the first few keys of each kind, and those actors.
-    Any other selection: one count per kind, and one window-function query that numbers the
-    actors within their kind and keeps the first few of each.
+    of an area (`actors.area_memberships()`, or its `rows` when the caller has them) are
+    counted and listed from the membership table's index: the count and the first few keys
+    of each kind, and those actors. Any other selection: one count per kind, and one
+    window-function query that numbers the actors within their kind and keeps the first few
+    of each.
     """
-    rows = actors.area_memberships()
+    rows = actors.area_memberships() if rows is None else rows
     if rows is None:
         counts = dict(actors.order_by().values_list("kind").annotate(n=Count("pk")))
         firsts = actors.annotate(
             position=Window(RowNumber(), partition_by=[F("kind")], order_by=[F("name").asc()])
         ).filter(position__lte=first)
     else:
-        counts = dict(rows.order_by().values_list("kind").annotate(n=Count("*")))
-        firsts = Actor.objects.filter(pk__in=first_keys(rows, counts, first))
+        counts, keys = counts_and_first_keys(rows, first)
+        firsts = Actor.objects.filter(pk__in=keys)
     by_kind = {}
-    for actor in firsts.select_related("municipality").order_by("kind", "name"):
+    # Namesakes in the order they were chosen in.
+    for actor in firsts.select_related("municipality").order_by("kind", "name", "pk"):
         by_kind.setdefault(actor.kind, []).append(actor)
     return [
         KindGroup(kind, label, counts[kind], by_kind.get(kind, []))
@@ -80,38 +86,49 @@ def kind_groups(actors, first=FIRST_PER_KIND):
     ]
 
 
-def first_keys(rows, kinds, first):
-    """Return a subquery of the actor keys of the first `first` membership `rows` by name of
-    each of `kinds`.
+def counts_and_first_keys(rows, first):
+    """Return ({kind: count}, the actor keys of the first `first` by name of each kind, as a
+    list or a subquery) of the membership `rows`.
 
-    PostgreSQL: a UNION ALL of one short index range per kind (the index is ordered by
-    area, status, kind and name), so that a region of 30 000 actors reads a few dozen index
-    entries. SQLite allows no LIMIT inside a UNION: a window function over the rows.
+    PostgreSQL: one query, the count of each kind and, for each, a LATERAL read of a short
+    index range (the index is ordered by area, status, kind and name), so that a region of
+    30 000 actors reads a few dozen index entries past its count. Raw SQL: the ORM has no
+    LATERAL, and its UNION of one slice per kind took longer to compile than to run.
+    SQLite has no LATERAL: a count per kind, and a window function over the rows.
     """
-    kinds = sorted(kinds)
-    if connection.features.supports_slicing_ordering_in_compound and kinds:
-        per_kind = [
-            rows.filter(kind=kind).order_by("name", "actor_id").values("actor_id")[:first]
-            for kind in kinds
-        ]
-        return per_kind[0].union(*per_kind[1:], all=True) if len(per_kind) > 1 else per_kind[0]
-    numbered = rows.annotate(
-        position=Window(
-            RowNumber(), partition_by=[F("kind")], order_by=[F("name").asc(), F("actor_id")]
-        )
-    ).filter(position__lte=first)
-    return numbered.values("actor_id")
+    if connection.vendor != "postgresql":
+        counts = dict(rows.order_by().values_list("kind").annotate(n=Count("*")))
+        numbered = rows.annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("kind")], order_by=[F("name").asc(), F("actor_id")]
+            )
+        ).filter(position__lte=first)
+        return counts, numbered.values("actor_id")
+    members, params = rows.order_by().values("actor_id", "kind", "name").query.sql_with_params()
+    sql = f"""
+        SELECT k.kind, k.n, f.actor_id
+        FROM (SELECT m.kind, COUNT(*) AS n FROM ({members}) m GROUP BY m.kind) k
+        CROSS JOIN LATERAL (
+            SELECT m.actor_id FROM ({members}) m WHERE m.kind = k.kind
+            ORDER BY m.name, m.actor_id LIMIT %s
+        ) f
+    """  # noqa: S608 - the subquery compiled by the ORM, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params, first])
+        found = cursor.fetchall()
+    return {kind: n for kind, n, _key in found}, [key for _kind, _n, key in found]
 
 
-def checklist(groups, actors, *, contacts_per_role=None):
+def checklist(groups, actors, *, contacts_per_role=None, rows=None):
     """Return the handbook's roles to know in an area, with who fills each here.
 
     A role is filled by public contacts with that role at the area's actors, or by the area's
     actors of the kinds that fill it (a project fills "the region's projects"). With
     `contacts_per_role`, only the first contacts of each role are fetched, and their count.
+    `rows`: the actors' `area_memberships()`, if the caller has them.
     """
     by_kind = {group.kind: group for group in groups}
-    rows = actors.area_memberships()
+    rows = actors.area_memberships() if rows is None else rows
     # An area's actors as keys from the membership table's index, when they are that.
     actor_keys = actors if rows is None else rows.values("actor_id")
     contacts = Contact.objects.filter(
@@ -137,7 +154,10 @@ def checklist(groups, actors, *, contacts_per_role=None):
         else:
             ranked = first_contacts(rows, contacts_per_role)
         counts = {role: total for _pk, role, total in ranked}
-        contacts = Contact.objects.filter(pk__in=[pk for pk, _role, _total in ranked])
+        # Only what an area page shows of them (a translated field brings its languages).
+        contacts = Contact.objects.filter(pk__in=[pk for pk, _role, _total in ranked]).only(
+            *SHOWN_CONTACT_FIELDS
+        )
     contacts_by_role = {}
     for contact in contacts.select_related("actor").order_by("actor__name", "name", "pk"):
         contacts_by_role.setdefault(contact.role_id, []).append(contact)
@@ -203,16 +223,50 @@ class AreaDirectory:
 
 
 def area_directory(actors, *, regions):
-    """Build the directory of an area served by the published, active `actors`."""
-    groups = kind_groups(actors)
+    """Build the directory of an area served by the published, active `actors`.
+
+    Each actor listed gets `url`, its page's address (see slug_urls)."""
+    # Worked out once: comparing the selection with an area's takes a few milliseconds.
+    rows = actors.area_memberships()
+    groups = kind_groups(actors, rows=rows)
     national = Actor.objects.published().active().national().select_related("municipality")
     practices = Practice.objects.published().filter(regions__in=regions).distinct()
     funding = FundingSource.objects.published().filter(regions__in=regions).distinct()
-    return AreaDirectory(
+    directory = AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
-        checklist=checklist(groups, actors, contacts_per_role=CONTACTS_PER_ROLE),
+        checklist=checklist(groups, actors, contacts_per_role=CONTACTS_PER_ROLE, rows=rows),
         national=list(national),
         practices=list(practices),
         funding=list(funding),
     )
+    with_urls(
+        chain(
+            (actor for group in groups for actor in group.actors),
+            directory.national,
+            (contact.actor for item in directory.checklist for contact in item.contacts),
+        ),
+        "directory:actor",
+    )
+    return directory
+
+
+def with_urls(objects, viewname):
+    """Return `objects` as a list, each with `url`: its page's address, `viewname` with its
+    slug."""
+    url = slug_urls(viewname)
+    objects = list(objects)
+    for obj in objects:
+        obj.url = url(obj.slug)
+    return objects
+
+
+def slug_urls(viewname):
+    """Return a function of a slug to the URL of `viewname` (a pattern of one slug) for it.
+
+    One reverse() for the hundreds of links of an area page, where a reverse() per link took
+    some 25 µs each. A slug needs no quoting in a URL.
+    """
+    placeholder = "slug"
+    prefix, suffix = reverse(viewname, kwargs={"slug": placeholder}).rsplit(placeholder, 1)
+    return lambda slug: f"{prefix}{slug}{suffix}"

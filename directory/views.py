@@ -31,7 +31,7 @@ from keko.pagination import CachedPaginationMixin
 from keko.search import is_capped, search_cap
 from practices.models import Participation, Practice
 
-from .areas import area_directory
+from .areas import area_directory, with_urls
 from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import MunicipalitySearchForm
 from .print_rendering import print_urls
@@ -448,7 +448,7 @@ def region_detail(request, slug):
         region=region,
         actors=Actor.objects.published().active().serving_regions([region]),
         filter_query={"alue": region.slug},
-        municipalities=region.municipalities.all(),
+        municipalities=with_urls(region.municipalities.all(), "directory:municipality"),
     )
 
 

@@ -1,7 +1,10 @@
 import datetime
+import re
 
 import pytest
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
 
 from actors.models import ActorKind
 from keko.models import Status
@@ -233,6 +236,45 @@ def test_municipality_page_lists_actors_based_in_or_serving_it(client):
     assert based.name in content and serving.name in content
     assert elsewhere.name not in content
     assert f"kunta={town.slug}" in content
+
+
+def _cards(html):
+    """The actor cards of a page, their white space evened out."""
+    cards = re.findall(r'<li class="card">.*?</li>', html, re.S)
+    return [re.sub(r"\s+", " ", card) for card in cards]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_area_page_cards_are_the_actor_cards_of_other_pages(client, language):
+    # The area page writes the cards of includes/actor_card.html out itself, for speed.
+    town = make_municipality(name_fi="Pikkukylä", name_sv="Småby")
+    local = make_actor(
+        municipality=town, name_fi="Kylän yhdistys", name_sv="", description="Kuvaus " * 40
+    )
+    national = make_actor(name="Valtakunnallinen liitto", is_national=True, municipality=town)
+    with translation.override(language):
+        page = client.get(town.get_absolute_url()).content.decode()
+        card = get_template("includes/actor_card.html")
+        expected = [_cards(card.render({"actor": actor}))[0] for actor in (local, national)]
+        assert f'href="{local.get_absolute_url()}"' in expected[0]
+    cards = _cards(page)
+    assert expected[0] in cards and expected[1] in cards
+
+
+def test_area_page_lists_namesakes_of_a_kind_by_name_then_key(client):
+    region = make_region()
+    town = make_municipality(region=region)
+    namesakes = [make_actor(municipality=town, name="Sama nimi") for _ in range(4)]
+    make_actors(3, municipality=town, name="Ö-alkuinen")
+    first = make_actor(municipality=town, name="Aakkosissa ensin")
+    response = client.get(region.get_absolute_url())
+    [group] = response.context["directory"].groups
+    assert group.count == 8 and group.more == 3
+    assert group.actors == [first, *sorted(namesakes, key=lambda actor: actor.pk)]
+    content = response.content.decode()
+    assert [content.index(f'href="{a.get_absolute_url()}"') for a in group.actors] == sorted(
+        content.index(f'href="{a.get_absolute_url()}"') for a in group.actors
+    )
 
 
 def test_unknown_region_and_municipality_are_404(client):
