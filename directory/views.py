@@ -79,7 +79,7 @@ def site_search(request):
         text = form.cleaned_data["q"]
         # A region or a municipality the text names ("Oulussa") is offered first: its page
         # lists the area's actors better than any text match.
-        places = places_named(text, all_places())
+        places = places_named(text, cached_places())
         groups = [
             {
                 "kind": "actors",
@@ -88,7 +88,10 @@ def site_search(request):
                 "list_url": reverse("directory:actors")
                 + "?"
                 + urlencode({"q": text, "voimassa": "0"}),
-                "results": Actor.objects.published().search(text).for_list(),
+                # The card's actor and area; the search shows no services (show_services).
+                "results": Actor.objects.published()
+                .search(text)
+                .select_related("municipality__region"),
             },
             {
                 "kind": "practices",
@@ -110,10 +113,9 @@ def site_search(request):
             },
         ]
         for group in groups:
-            results = group.pop("results")
-            group["count"] = results.count()
+            # The count and the best few in one query for each kind.
+            group["count"], group["first"] = group.pop("results").best_matches(SEARCH_GROUP_SIZE)
             group["capped"] = is_capped(group["count"])
-            group["first"] = list(results[:SEARCH_GROUP_SIZE]) if group["count"] else []
     return render(
         request,
         "directory/search.html",
@@ -127,6 +129,13 @@ def site_search(request):
             "search_cap": search_cap(),
         },
     )
+
+
+def cached_places():
+    """Return every region and municipality (all_places) from the cache: they are read on
+    every search, and change only with a save of a region or a municipality, which makes a
+    new directory version (keko.cache); an actor's edit leaves them cached."""
+    return cached(("places",), all_places, scopes=())
 
 
 def places_title(places):
@@ -470,7 +479,7 @@ def municipality_search(request):
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
     found = None
     if text:
-        found = find_place(text, all_places())
+        found = find_place(text, cached_places())
         if found.place:
             return redirect(found.place.url)
     return render(
@@ -495,7 +504,7 @@ def municipality_suggestions(request):
     """
     form = MunicipalitySearchForm(request.GET)
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    places = places_starting(text, all_places())[:SUGGESTIONS_SHOWN] if text else []
+    places = places_starting(text, cached_places())[:SUGGESTIONS_SHOWN] if text else []
     return JsonResponse(
         {
             "results": [

@@ -103,9 +103,9 @@ def test_site_search_query_count_is_fixed(client, django_assert_max_num_queries,
     bulk_funding_sources(rows)
     bulk_terms(rows)
 
-    # a count and a page for each of the four kinds, the actors' services and the practices'
-    # regions
-    with django_assert_max_num_queries(12):
+    # the regions and the municipalities, the count with the best few of each of the four
+    # kinds, and the practices' regions
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("directory:search"), {"q": "työttömien"})
 
     assert response.status_code == 200

@@ -190,3 +190,16 @@ def test_actor_list_search_naming_no_area_has_no_area_notice(client):
     make_municipality(name_fi="Oulu")
     response = client.get(reverse("directory:actors"), {"q": "koulutus"})
     assert "Katso kunnan" not in response.content.decode()
+
+
+def test_search_reads_the_places_once_and_follows_their_edits(
+    client, django_assert_max_num_queries
+):
+    search(client, "työpaja")
+    # Another text, another page, the same places: one query for each of the four kinds and
+    # one for the practices' regions, none for the regions and municipalities.
+    with django_assert_max_num_queries(5):
+        assert search(client, "verstas Oulussa").context["places"] == []
+    town = make_municipality(name_fi="Oulu")
+    response = search(client, "verstas Oulussa")
+    assert [place.url for place in response.context["places"]] == [town.get_absolute_url()]

@@ -95,3 +95,58 @@ def test_pages_say_over_the_cap_rather_than_a_count(small_cap, client):
     # Under the cap, the count itself.
     few = client.get(reverse("directory:actors"), {"q": "työpaja 1"}).content.decode()
     assert "1 toimija" in few and "Yli" not in few
+
+
+def test_best_matches_count_and_rank_in_one_query(small_cap, django_assert_num_queries):
+    for n in range(CAP + 2):
+        make_actor(name=f"Työpaja {n}")
+    results = Actor.objects.published().search("työpaja")
+    expected = list(results[:2])
+    # Within a request as well, where a list looks its matches up apart (PostgreSQL).
+    search._start_request()
+    try:
+        with django_assert_num_queries(1):
+            count, first = results.best_matches(2)
+    finally:
+        search._end_request()
+    assert count == CAP + 1 and is_capped(count)
+    assert first == expected
+
+
+def test_best_matches_of_a_search_without_matches(django_assert_num_queries):
+    make_actor(name="Verstas")
+    with django_assert_num_queries(1):
+        assert Actor.objects.published().search("työpaja").best_matches(10) == (0, [])
+
+
+def test_a_title_like_the_words_is_found_beside_the_text_matches(small_cap):
+    described = make_actor(name="Verstas", description="Tyovalmennusta nuorille.")
+    titled = make_actor(name="Tampereen Työvalmennus")
+    make_actor(name="Muu")
+    results = Actor.objects.published().search("tyovalmennus")
+    # The title's trigrams forgive the missing ö on PostgreSQL only.
+    expected = {described, titled} if connection.vendor == "postgresql" else {described}
+    assert set(results) == expected
+    assert results.count() == len(expected)
+    assert results.best_matches(10)[0] == len(expected)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector: PostgreSQL")
+def test_a_title_like_the_words_is_found_without_a_stored_vector(small_cap):
+    titled = make_actor(name="Tampereen Työvalmennus")
+    Actor.objects.filter(pk=titled.pk).update(search_vector=None)
+    assert list(Actor.objects.published().search("tyovalmennus")) == [titled]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="title trigrams: PostgreSQL")
+def test_more_text_matches_than_the_cap_leave_the_title_untested(small_cap):
+    described = {
+        make_actor(name=f"Verstas {n}", description="Tyovalmennusta.") for n in range(CAP + 1)
+    }
+    make_actor(name="Tampereen Työvalmennus")
+    results = Actor.objects.published().search("tyovalmennus")
+    sql = str(results.query)
+    assert "UNION ALL" in sql
+    # The text's matches fill the bound: the title's trigrams are never tested.
+    assert set(results) == described
+    assert results.count() == CAP + 1
