@@ -18,6 +18,10 @@ the table does not hold (a search, a funder) are subqueries of the filter itself
 
 from django.db import connection
 
+# The page cache's scope (keko.cache) of what the facets count: every actor's kind, status,
+# active period, areas, services and target groups. An edit of a description or a contact
+# leaves counts cached under it (Actor.cache_scopes).
+SCOPE = "actor-facets"
 # ActorFilter's option filters that the table counts, and the column each reads.
 ARRAY_COLUMNS = {
     "alue": "region_ids",

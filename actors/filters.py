@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
 from keko.widgets import FastCheckboxSelectMultiple
@@ -430,6 +431,11 @@ class ActorFilter(django_filters.FilterSet):
             counts[name] = {option.value: by_key.get(option.key, 0) for option in options}
         return total, counts
 
+    def counts_scopes(self):
+        """Return the page cache's scopes (keko.cache) of what counts() counts: the actors'
+        facets alone, or with a search their texts too (any actor's edit)."""
+        return [ACTORS] if self.form.cleaned_data.get("q") else [facets.SCOPE]
+
     def facets_from_table(self):
         # The table holds every actor; its status column stands for the published() that
         # the list's queryset is.
@@ -442,6 +448,9 @@ class ActorFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         base, base_params = ["f.status = %s"], [Status.PUBLISHED.value]
         chosen = {}
+        # Whether a filter other than the options and the two choices narrows every count
+        # (a search).
+        filtered_apart = False
         for name, value in data.items():
             if value in (None, "", []) or name == "jarjestys":
                 continue
@@ -461,16 +470,36 @@ class ActorFilter(django_filters.FilterSet):
             else:
                 # A search, a funder: the filter's own subquery of the actors it keeps.
                 only_this = self.filters[name].filter(self.queryset.order_by(), value)
-                sql, params = only_this.values("pk").query.sql_with_params()
+                sql, params = only_this.order_by().values("pk").query.sql_with_params()
                 condition = (f"f.actor_id IN ({sql})", list(params))
                 if name in self.options:
                     chosen[name] = condition
                 else:
                     base.append(condition[0])
                     base_params += condition[1]
-        counts, everywhere, total = facets.count(
-            chosen, " AND ".join(base), base_params, self.linked_facets
-        )
+                    filtered_apart = True
+        if len(chosen) > 1 or filtered_apart:
+            counts, everywhere, total = facets.count(
+                chosen, " AND ".join(base), base_params, self.linked_facets
+            )
+        else:
+            # One option filter: its own facet counts every actor, as with none, and that
+            # count is shared by every such selection; the others count its actors alone.
+            unfiltered = cached(
+                ("actor-facets", type(self).__name__, base, base_params),
+                lambda: facets.count({}, " AND ".join(base), base_params, self.linked_facets),
+                scopes=[facets.SCOPE],
+            )
+            if not chosen:
+                counts, everywhere, total = unfiltered
+            else:
+                [(name, (sql, params))] = chosen.items()
+                counts, everywhere, total = facets.count(
+                    {}, " AND ".join([*base, sql]), [*base_params, *params], self.linked_facets
+                )
+                counts[name] = unfiltered[0][name]
+                if name in everywhere:
+                    everywhere[name] = unfiltered[1][name]
         for name, national in everywhere.items():
             counts[name] = self.with_national(name, counts[name], national)
         if data.get("q"):

@@ -15,7 +15,7 @@ from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.search import BoundedSearchQuery
 
-from . import areas
+from . import areas, facets
 from .validators import RESERVED_ACTOR_SLUGS, validate_actor_slug, validate_business_id
 
 
@@ -171,6 +171,9 @@ ACTOR_KIND_URL_SLUGS = {
 }
 _ACTOR_KINDS_BY_URL_SLUG = {slug: kind for kind, slug in ACTOR_KIND_URL_SLUGS.items()}
 _KIND_LABELS = dict(ActorKind.choices)
+# An actor's fields that the actor list's facets count it by (actors.facets), its many-to-many
+# links aside.
+FACET_FIELDS = ("kind", "status", "active_from", "active_until", "is_national", "municipality_id")
 
 
 class TypicalService(models.Model):
@@ -594,24 +597,32 @@ class Actor(FinnishOriginalMixin, CuratedModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         actor = super().from_db(db, field_names, values)
-        # Whether the stored row serves the whole country, before any edit (cache_scopes);
-        # None when not loaded.
-        actor._stored_national = actor.__dict__.get("is_national")
+        # What the stored row says of what the page cache's scopes depend on, before any
+        # edit (cache_scopes); None where not loaded.
+        actor._stored_facets = actor._facets(actor.__dict__.get)
         return actor
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self._stored_national = self.is_national
+        self._stored_facets = self._facets(self.__dict__.get)
 
-    def cache_scopes(self):
+    def _facets(self, value):
+        return {name: value(name) for name in FACET_FIELDS}
+
+    def cache_scopes(self, linked=False):
         """Return what an edit of this actor makes stale in the page cache (keko.cache): every
         list, search and actor page, the pages of the areas it serves, and every area's page
-        if it serves the whole country or did before the edit. (Saving also rebuilds its
-        area rows, which moves on the pages of the areas it served before: actors.areas.)"""
+        if it serves the whole country or did before the edit; and the counts of the actor
+        list's facets if what they count changed: a link (its services, say), or its kind,
+        status, active period, home town or national scope. (Saving also rebuilds its area
+        rows, which moves on the pages of the areas it served before: actors.areas.)"""
         scopes = {ACTORS, *areas.area_scopes([self.pk])}
+        stored = getattr(self, "_stored_facets", None) or {}
         # Not loaded (None): perhaps national.
-        if self.is_national or getattr(self, "_stored_national", False) is not False:
+        if self.is_national or stored.get("is_national", False) is not False:
             scopes.add(ALL_AREAS)
+        if linked or stored != self._facets(lambda name: getattr(self, name)):
+            scopes.add(facets.SCOPE)
         return scopes
 
     def get_absolute_url(self):
@@ -681,7 +692,7 @@ class Contact(FinnishOriginalMixin, models.Model):
     def __str__(self):
         return f"{self.name or self.role} ({self.actor})"
 
-    def cache_scopes(self):
+    def cache_scopes(self, linked=False):
         # Shown on its actor's page and the pages of the actor's areas.
         return self.actor.cache_scopes()
 

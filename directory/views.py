@@ -197,7 +197,10 @@ class ActorListView(CachedPaginationMixin, FilterView):
     def counts(self):
         """(the number of actors listed or None, the facets): counted once per selection,
         whatever the page and the order (ActorFilter.counts)."""
-        return cached(("list-counts", self.selection), self.filterset.counts)
+        filterset = self.filterset
+        return cached(
+            ("list-counts", self.selection), filterset.counts, scopes=filterset.counts_scopes()
+        )
 
     def result_count(self, queryset):
         # Counted with the facets where they are (one query for both), else by the list.

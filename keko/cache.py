@@ -133,13 +133,14 @@ def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,)):
     return value
 
 
-def _saved(sender, instance, **kwargs):
-    # A model that knows which scopes show it moves on those alone.
+def _saved(sender, instance, *, linked=False, **kwargs):
+    # A model that knows which scopes show it (`cache_scopes(linked)`: whether one of its
+    # many-to-many links changed rather than its row) moves on those alone.
     cache_scopes = getattr(instance, "cache_scopes", None)
     if cache_scopes is None:
         bump_directory_version()
     else:
-        bump_scopes(cache_scopes())
+        bump_scopes(cache_scopes(linked=linked))
 
 
 def _deleted(sender, **kwargs):
@@ -156,7 +157,7 @@ def _linked(sender, instance, action, reverse, **kwargs):
     if reverse:
         bump_directory_version()
     else:
-        _saved(sender, instance)
+        _saved(sender, instance, linked=True)
 
 
 def connect_receivers():

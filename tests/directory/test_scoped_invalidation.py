@@ -1,10 +1,12 @@
 """An edit of an actor makes stale the cached pages that show it, not the other areas' pages
 (keko.cache scopes): its areas' pages before and after the edit, every area's page for a
-national actor, and the lists; any other edit makes every page stale."""
+national actor, and the lists, whose counts only when it changes what they count; any other
+edit makes every page stale."""
 
 import pytest
 from django.urls import reverse
 
+from actors.filters import ActorFilter
 from actors.models import ActorKind
 from tests.factories import (
     make_actor,
@@ -129,3 +131,46 @@ def test_any_other_edit_makes_every_page_stale(client, towns):
         response = client.get(url)
         assert response.status_code == 200
         assert response.context is not None  # rendered, not served from the cache
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The selections whose result and facet counts the list computed (not from the cache)."""
+    calls = []
+    original = ActorFilter.counts
+
+    def counts(filterset):
+        calls.append(filterset.data.urlencode())
+        return original(filterset)
+
+    monkeypatch.setattr(ActorFilter, "counts", counts)
+    return calls
+
+
+def test_the_lists_counts_stay_cached_after_an_edit_they_do_not_count(client, towns, counted):
+    north, _south = towns
+    actor = make_actor(municipality=north, name="Laskettava")
+    list_url = reverse("directory:actors")
+    query = {"tyyppi": "yhdistys"}
+    client.get(list_url, query)
+    assert len(counted) == 1
+    # A description: the page is rendered again, its counts come from the cache.
+    actor.description = "Uusi kuvaus"
+    actor.save()
+    response = client.get(list_url, query)
+    assert response.context is not None
+    assert len(counted) == 1
+    # What the facets count: counted again.
+    actor.kind = ActorKind.FOUNDATION
+    actor.save()
+    client.get(list_url, query)
+    assert len(counted) == 2
+    actor.services.add(make_service())
+    client.get(list_url, query)
+    assert len(counted) == 3
+    # A search's counts depend on the texts too.
+    client.get(list_url, {"q": "Laskettava"})
+    actor.description = "Toinen kuvaus"
+    actor.save()
+    client.get(list_url, {"q": "Laskettava"})
+    assert len(counted) == 5
