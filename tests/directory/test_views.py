@@ -246,7 +246,8 @@ def _cards(html):
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_area_page_cards_are_the_actor_cards_of_other_pages(client, language):
-    # The area page writes the cards of includes/actor_card.html out itself, for speed.
+    # The area page writes the cards of includes/actor_card.html out itself, for speed
+    # (includes/area_actor_cards.html).
     town = make_municipality(name_fi="Pikkukylä", name_sv="Småby")
     local = make_actor(
         municipality=town, name_fi="Kylän yhdistys", name_sv="", description="Kuvaus " * 40
