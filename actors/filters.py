@@ -539,6 +539,9 @@ class ActorFilter(django_filters.FilterSet):
             changes["voimassa"] = {"voimassa": "0"}
         if not changes:
             return []
+        if self.facets_from_table() and not data.get("q"):
+            counts = self.table_widenings()
+            return [(name, counts[name]) for name in changes]
         counts = self.queryset.order_by().aggregate(
             **{
                 name: Count("pk", filter=Q(pk__in=self.filtered(**change).values("pk")))
@@ -546,6 +549,35 @@ class ActorFilter(django_filters.FilterSet):
             }
         )
         return [(name, counts[name]) for name in changes]
+
+    def table_widenings(self):
+        """widenings() from the facet table (actors.facets): one scan of its rows, each
+        chosen filter a mark, the active period's among them. Not with a search, which the
+        list bounds within the other filters (see table_counts)."""
+        data = self.form.cleaned_data
+        today = timezone.localdate()
+        chosen = {}
+        for name, value in data.items():
+            if value in (None, "", []) or name == "jarjestys":
+                continue
+            if name == "voimassa":
+                if value == "1":
+                    chosen[name] = (
+                        "(f.active_from IS NULL OR f.active_from <= %s)"
+                        " AND (f.active_until IS NULL OR f.active_until >= %s)",
+                        [today, today],
+                    )
+            elif name == "valtakunnalliset":
+                # Shown, they are no filter: leaving it out shows the same.
+                leave_out = value == LEAVE_OUT_NATIONAL
+                chosen[name] = ("NOT f.is_national" if leave_out else "TRUE", [])
+            elif name in facets.COUNTED:
+                chosen[name] = facets.condition(name, self.option_keys(name, value))
+            else:
+                only_this = self.filters[name].filter(self.queryset.order_by(), value)
+                sql, params = only_this.order_by().values("pk").query.sql_with_params()
+                chosen[name] = (f"f.actor_id IN ({sql})", list(params))
+        return facets.count_without(chosen, "f.status = %s", [Status.PUBLISHED.value])
 
 
 def unknown_notice(message, values):

@@ -175,3 +175,26 @@ def test_another_queryset_is_counted_through_the_link_tables(directory):
     drafts = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.filter(status="draft"))
     assert not drafts.facets_from_table()
     assert sum(drafts.facet_counts()["tyyppi"].values()) == 1
+
+
+def test_widenings_from_the_table_equal_those_through_the_actor_table(directory, monkeypatch):
+    for pairs in selections(directory):
+        if any(name == "q" for name, _value in pairs):
+            continue  # a search's widenings are counted through the actor table
+        data = QueryDict(mutable=True)
+        for name, value in pairs:
+            data.appendlist(name, value)
+        from_table = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+        through_actors = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+        monkeypatch.setattr(through_actors, "facets_from_table", lambda: False)
+        assert from_table.widenings() == through_actors.widenings(), pairs
+
+
+def test_widenings_are_one_query_of_the_table(directory, django_assert_num_queries):
+    data = QueryDict("alue=pohjoinen&kunta=kunta-2&valtakunnalliset=1&rahoitus=rahoittaja")
+    filterset = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+    filterset.form.is_valid()
+    with django_assert_num_queries(1):
+        widenings = dict(filterset.widenings())
+    assert set(widenings) == {"alue", "kunta", "valtakunnalliset", "rahoitus", "voimassa"}
+    assert widenings["kunta"] == filterset.filtered(kunta=None).count()
