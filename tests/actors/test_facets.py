@@ -126,15 +126,22 @@ def selections(directory):
     return [pairs + extra for pairs in chosen for extra in extras]
 
 
+def from_the_table_and_not(pairs, monkeypatch):
+    """Return two filtersets of the selection `pairs`: one counting from the facet table, one
+    through the actor and link tables."""
+    data = QueryDict(mutable=True)
+    for name, value in pairs:
+        data.appendlist(name, value)
+    from_table = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+    assert from_table.facets_from_table()
+    through_links = ActorDirectoryFilter(data, queryset=Actor.objects.published())
+    monkeypatch.setattr(through_links, "facets_from_table", lambda: False)
+    return from_table, through_links
+
+
 def test_counts_from_the_table_equal_the_counts_through_the_link_tables(directory, monkeypatch):
     for pairs in selections(directory):
-        data = QueryDict(mutable=True)
-        for name, value in pairs:
-            data.appendlist(name, value)
-        from_table = ActorDirectoryFilter(data, queryset=Actor.objects.published())
-        assert from_table.facets_from_table()
-        through_links = ActorDirectoryFilter(data, queryset=Actor.objects.published())
-        monkeypatch.setattr(through_links, "facets_from_table", lambda: False)
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
         assert from_table.facet_counts() == through_links.facet_counts(), pairs
 
 
@@ -181,12 +188,7 @@ def test_widenings_from_the_table_equal_those_through_the_actor_table(directory,
     for pairs in selections(directory):
         if any(name == "q" for name, _value in pairs):
             continue  # a search's widenings are counted through the actor table
-        data = QueryDict(mutable=True)
-        for name, value in pairs:
-            data.appendlist(name, value)
-        from_table = ActorDirectoryFilter(data, queryset=Actor.objects.published())
-        through_actors = ActorDirectoryFilter(data, queryset=Actor.objects.published())
-        monkeypatch.setattr(through_actors, "facets_from_table", lambda: False)
+        from_table, through_actors = from_the_table_and_not(pairs, monkeypatch)
         assert from_table.widenings() == through_actors.widenings(), pairs
 
 
