@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keko.cache import ACTORS, ALL_AREAS
+from keko.cache import ACTORS, ALL_AREAS, bump_directory_version
 from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.search import BoundedSearchQuery
@@ -259,22 +259,23 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         return clone
 
     def bulk_create(self, objs, *args, **kwargs):
-        """Insert actors in bulk, and their area memberships (no signals are sent)."""
-        from . import areas
-
+        """Insert actors in bulk, and their area memberships (no signals are sent, so every
+        cached page is made stale: keko.cache)."""
         created = super().bulk_create(objs, *args, **kwargs)
         areas.refresh(actor.pk for actor in created)
+        bump_directory_version()
         return created
 
     def update(self, **kwargs):
-        """Update in bulk; the area memberships copy some fields, so refresh them too."""
-        from . import areas
-
+        """Update in bulk; the area memberships copy some fields, so refresh them too (no
+        signals are sent, so every cached page is made stale: keko.cache)."""
         if not areas.WATCHED_FIELDS.intersection(kwargs):
-            return super().update(**kwargs)
-        pks = list(self.values_list("pk", flat=True))
-        rows = super().update(**kwargs)
-        areas.refresh(pks)
+            rows = super().update(**kwargs)
+        else:
+            pks = list(self.values_list("pk", flat=True))
+            rows = super().update(**kwargs)
+            areas.refresh(pks)
+        bump_directory_version()
         return rows
 
     def serving_regions(self, regions, *, national=False):

@@ -450,7 +450,8 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
     )
 
 
-# An area's page is stale after an edit of an actor serving it (or the whole country) alone.
+# An area's page goes stale with an edit of an actor serving it (or the whole country), not of
+# an actor elsewhere (keko.cache scopes).
 @cache_public_page(scopes=lambda slug: (ALL_AREAS, region_scope(slug)))
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)

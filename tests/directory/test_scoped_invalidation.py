@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actors.filters import ActorFilter
-from actors.models import ActorKind
+from actors.models import Actor, ActorKind
 from tests.factories import (
     make_actor,
     make_contact,
@@ -174,3 +174,16 @@ def test_the_lists_counts_stay_cached_after_an_edit_they_do_not_count(client, to
     actor.save()
     client.get(list_url, {"q": "Laskettava"})
     assert len(counted) == 5
+
+
+def test_a_bulk_update_makes_every_page_stale(client, towns):
+    north, south = towns
+    actor = make_actor(municipality=north, name="Ennen päivitystä")
+    cache(client, north, south)
+    assert "Ennen päivitystä" in client.get(reverse("directory:actors")).content.decode()
+    Actor.objects.filter(pk=actor.pk).update(name="Päivityksen jälkeen")
+    Actor.objects.filter(pk=actor.pk).update(description="Ei signaaleja")
+    assert "Päivityksen jälkeen" in client.get(reverse("directory:actors")).content.decode()
+    assert "Ei signaaleja" in client.get(actor.get_absolute_url()).content.decode()
+    for url in pages(south):
+        assert client.get(url).context is not None  # rendered, not served from the cache
