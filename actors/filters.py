@@ -468,8 +468,13 @@ class ActorFilter(django_filters.FilterSet):
             elif name in facets.COUNTED:
                 chosen[name] = facets.condition(name, self.option_keys(name, value))
             else:
-                # A search, a funder: the filter's own subquery of the actors it keeps.
-                only_this = self.filters[name].filter(self.queryset.order_by(), value)
+                # A funder: the filter's own subquery of the actors it keeps. A search: the
+                # list's selection without its options, which every counted row meets too;
+                # without options, the list's own, whose matches are then looked up once.
+                if name in self.options:
+                    only_this = self.filters[name].filter(self.queryset.order_by(), value)
+                else:
+                    only_this = self.filtered(**dict.fromkeys(self.options))
                 sql, params = only_this.order_by().values("pk").query.sql_with_params()
                 condition = (f"f.actor_id IN ({sql})", list(params))
                 if name in self.options:

@@ -7,10 +7,13 @@ import itertools
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from actors.models import Actor, ActorKind
 from directory.filters import ActorDirectoryFilter
 from keko.models import Status
+from keko.search import search_cap
 from tests.factories import (
     make_actor,
     make_funding_source,
@@ -200,3 +203,12 @@ def test_widenings_are_one_query_of_the_table(directory, django_assert_num_queri
         widenings = dict(filterset.widenings())
     assert set(widenings) == {"alue", "kunta", "valtakunnalliset", "rahoitus", "voimassa"}
     assert widenings["kunta"] == filterset.filtered(kunta=None).count()
+
+
+def test_a_search_alone_looks_its_matches_up_once(directory, client):
+    # The facets' search is the list's own selection without its options: the same matches.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("directory:actors"), {"q": "Toimija"})
+    assert response.status_code == 200
+    lookups = [q for q in queries.captured_queries if f"LIMIT {search_cap() + 1}" in q["sql"]]
+    assert len(lookups) == 1
