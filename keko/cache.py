@@ -24,10 +24,12 @@ ORM, and a write path that forgot to invalidate would serve stale pages until th
 Bulk writes that bypass signals (QuerySet.update, bulk_create) call bump_directory_version().
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
 
 from django.core.cache import cache
@@ -90,10 +92,35 @@ def _renew(keys):
         logger.warning("Could not bump the directory version in the cache", exc_info=True)
 
 
+# Set while writing in bulk (bumped_once).
+_in_bulk = threading.local()
+
+
+@contextlib.contextmanager
+def bumped_once():
+    """Within, writes move on no version; at the end, the directory version is bumped once.
+
+    For commands that write hundreds of entries (the seed): each bump is a write to the
+    cache, which with the file-based cache lists the cache's files, and a seed's thousands
+    of them took longer than the seed's own writes.
+    """
+    if getattr(_in_bulk, "active", False):
+        yield
+        return
+    _in_bulk.active = True
+    try:
+        yield
+    finally:
+        _in_bulk.active = False
+        bump_directory_version()
+
+
 def _bump_now_and_at_commit(keys):
     """Renew `keys` now, so that this request sees its own change; and at commit, because
     another server may have cached the old data again in between, before the change was
     visible to it."""
+    if getattr(_in_bulk, "active", False):
+        return
     _renew(keys)
     transaction.on_commit(lambda: _renew(keys))
 

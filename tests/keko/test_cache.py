@@ -3,7 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from keko.cache import ACTORS, bump_directory_version, cached, directory_version, versions
+from keko.cache import (
+    ACTORS,
+    bump_directory_version,
+    bumped_once,
+    cached,
+    directory_version,
+    versions,
+)
 from keko.models import Status
 from tests.factories import make_actor, make_municipality, make_term
 
@@ -152,3 +159,18 @@ def test_derived_tables_are_not_watched_and_bulk_deletes_stay_one_query(
     # Nobody listens to the deletes of a model outside the directory: Django's single DELETE.
     with django_assert_num_queries(1):
         RateLimitCounter.objects.filter(key="x").delete()
+
+
+def test_writes_in_bulk_make_everything_stale_once_at_the_end():
+    before = directory_version(), actors_version()
+    with bumped_once():
+        make_actor()
+        make_term()
+        with bumped_once():
+            make_actor()
+        assert (directory_version(), actors_version()) == before
+    assert directory_version() > before[0]
+    # Outside, each write bumps again.
+    during = actors_version()
+    make_actor()
+    assert actors_version() > during
