@@ -442,31 +442,27 @@ class ActorFilter(django_filters.FilterSet):
         published = Actor.objects.published().query.where
         return facets.available() and self.queryset.order_by().query.where == published
 
-    def table_counts(self):
-        """Return (the number of actors listed, or None with a search; the facets of
-        actors.facets.COUNTED and of `linked_facets` by name: {option key: count})."""
-        data = self.form.cleaned_data
-        base, base_params = ["f.status = %s"], [Status.PUBLISHED.value]
-        chosen = {}
-        # Whether a filter other than the options and the two choices narrows every count
-        # (a search).
-        filtered_apart = False
-        for name, value in data.items():
+    def table_conditions(self):
+        """Return {name: (SQL, params)} of every chosen filter on the facet table's rows
+        (actors.facets), as the filters of that name do on the actor table."""
+        conditions = {}
+        for name, value in self.form.cleaned_data.items():
             if value in (None, "", []) or name == "jarjestys":
                 continue
             if name == "voimassa":
                 if value == "1":
                     today = timezone.localdate()
-                    base.append(
+                    conditions[name] = (
                         "(f.active_from IS NULL OR f.active_from <= %s)"
-                        " AND (f.active_until IS NULL OR f.active_until >= %s)"
+                        " AND (f.active_until IS NULL OR f.active_until >= %s)",
+                        [today, today],
                     )
-                    base_params += [today, today]
             elif name == "valtakunnalliset":
-                if value == LEAVE_OUT_NATIONAL:
-                    base.append("NOT f.is_national")
+                # Shown, they are no filter: leaving it out shows the same.
+                leave_out = value == LEAVE_OUT_NATIONAL
+                conditions[name] = ("NOT f.is_national" if leave_out else "TRUE", [])
             elif name in facets.COUNTED:
-                chosen[name] = facets.condition(name, self.option_keys(name, value))
+                conditions[name] = facets.condition(name, self.option_keys(name, value))
             else:
                 # A funder: the filter's own subquery of the actors it keeps. A search: the
                 # list's selection without its options, which every counted row meets too;
@@ -476,13 +472,25 @@ class ActorFilter(django_filters.FilterSet):
                 else:
                     only_this = self.filtered(**dict.fromkeys(self.options))
                 sql, params = only_this.order_by().values("pk").query.sql_with_params()
-                condition = (f"f.actor_id IN ({sql})", list(params))
-                if name in self.options:
-                    chosen[name] = condition
-                else:
-                    base.append(condition[0])
-                    base_params += condition[1]
-                    filtered_apart = True
+                conditions[name] = (f"f.actor_id IN ({sql})", list(params))
+        return conditions
+
+    def table_counts(self):
+        """Return (the number of actors listed, or None with a search; the facets of
+        actors.facets.COUNTED and of `linked_facets` by name: {option key: count})."""
+        data = self.form.cleaned_data
+        base, base_params = ["f.status = %s"], [Status.PUBLISHED.value]
+        chosen = {}
+        # Whether a filter other than the options and the two choices narrows every count
+        # (a search).
+        filtered_apart = False
+        for name, (sql, params) in self.table_conditions().items():
+            if name in self.options:
+                chosen[name] = (sql, params)
+            elif sql != "TRUE":
+                base.append(sql)
+                base_params += params
+                filtered_apart |= name not in ("voimassa", "valtakunnalliset")
         if len(chosen) > 1 or filtered_apart:
             counts, everywhere, total = facets.count(
                 chosen, " AND ".join(base), base_params, self.linked_facets
@@ -559,30 +567,9 @@ class ActorFilter(django_filters.FilterSet):
         """widenings() from the facet table (actors.facets): one scan of its rows, each
         chosen filter a mark, the active period's among them. Not with a search, which the
         list bounds within the other filters (see table_counts)."""
-        data = self.form.cleaned_data
-        today = timezone.localdate()
-        chosen = {}
-        for name, value in data.items():
-            if value in (None, "", []) or name == "jarjestys":
-                continue
-            if name == "voimassa":
-                if value == "1":
-                    chosen[name] = (
-                        "(f.active_from IS NULL OR f.active_from <= %s)"
-                        " AND (f.active_until IS NULL OR f.active_until >= %s)",
-                        [today, today],
-                    )
-            elif name == "valtakunnalliset":
-                # Shown, they are no filter: leaving it out shows the same.
-                leave_out = value == LEAVE_OUT_NATIONAL
-                chosen[name] = ("NOT f.is_national" if leave_out else "TRUE", [])
-            elif name in facets.COUNTED:
-                chosen[name] = facets.condition(name, self.option_keys(name, value))
-            else:
-                only_this = self.filters[name].filter(self.queryset.order_by(), value)
-                sql, params = only_this.order_by().values("pk").query.sql_with_params()
-                chosen[name] = (f"f.actor_id IN ({sql})", list(params))
-        return facets.count_without(chosen, "f.status = %s", [Status.PUBLISHED.value])
+        return facets.count_without(
+            self.table_conditions(), "f.status = %s", [Status.PUBLISHED.value]
+        )
 
 
 def unknown_notice(message, values):
