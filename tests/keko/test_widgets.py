@@ -1,0 +1,58 @@
+"""The choice widgets rendered in Python (keko.widgets): Django's markup, faster."""
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+
+from actors.models import Region
+from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
+from tests.factories import make_region
+
+CHOICES = [("a", "Aa"), ("b&c", 'Bee <"c">'), ("d", mark_safe("<b>Dee</b>"))]
+
+
+def test_checkboxes_are_ticked_numbered_and_escaped():
+    html = FastCheckboxSelectMultiple(choices=CHOICES).render("x", ["b&c"], {"id": "id_x"})
+    assert html == (
+        '<ul id="id_x">'
+        '<li><input type="checkbox" name="x" value="a" id="id_x_0">'
+        ' <label for="id_x_0">Aa</label></li>'
+        '<li><input type="checkbox" name="x" value="b&amp;c" id="id_x_1" checked>'
+        ' <label for="id_x_1">Bee &lt;&quot;c&quot;&gt;</label></li>'
+        '<li><input type="checkbox" name="x" value="d" id="id_x_2">'
+        ' <label for="id_x_2"><b>Dee</b></label></li>'
+        "</ul>"
+    )
+
+
+def test_select_marks_the_chosen_options():
+    html = FastSelectMultiple(choices=CHOICES).render("x", ["a", "d"], {"id": "id_x"})
+    assert html == (
+        '<select multiple id="id_x" name="x">'
+        '<option value="a" selected>Aa</option>'
+        '<option value="b&amp;c">Bee &lt;&quot;c&quot;&gt;</option>'
+        '<option value="d" selected><b>Dee</b></option>'
+        "</select>"
+    )
+
+
+def test_grouped_choices_keep_djangos_numbering():
+    grouped = [("Ryhmä", [("a", "Aa"), ("b", "Bee")]), ("c", "Cee")]
+    html = FastCheckboxSelectMultiple(choices=grouped).render("x", ["b"], {"id": "id_x"})
+    assert 'value="a" id="id_x_0_0">' in html
+    assert 'value="b" id="id_x_0_1" checked>' in html
+    assert 'value="c" id="id_x_1">' in html
+
+
+@pytest.mark.django_db
+def test_model_choices_take_one_query(django_assert_num_queries):
+    region = make_region(name_fi="Lappi")
+
+    class RegionForm(forms.Form):
+        alue = forms.ModelMultipleChoiceField(
+            Region.objects.all(), widget=FastCheckboxSelectMultiple
+        )
+
+    with django_assert_num_queries(1):
+        html = str(RegionForm(initial={"alue": [region.pk]})["alue"])
+    assert f'value="{region.pk}" id="id_alue_0" checked>' in html
