@@ -1,8 +1,12 @@
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import ActorKind, ServiceType, TargetGroup
+from keko.cache import cached
+from keko.widgets import FastCheckboxSelectMultiple
 
 from .printing import COMPACT, FULL
 
@@ -12,7 +16,7 @@ class FlagInput(forms.CheckboxInput):
 
     Django's CheckboxInput turns any unknown value into True; a print option sent as
     `yhteystiedot=kyllä` should be reported, not silently read as "yes". (The print options
-    template writes the checkboxes itself, see includes/print_options.html.)
+    template writes these checkboxes itself, see includes/print_options.html.)
     """
 
     def value_from_datadict(self, data, files, name):
@@ -64,21 +68,21 @@ class PrintOptionsForm(forms.Form):
         label=_("Toimijatyypit"),
         choices=[(kind.url_slug, kind.label) for kind in ActorKind],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple(list_class="plain-list columns"),
     )
     palvelu = forms.ModelMultipleChoiceField(
         label=_("Palvelut"),
         queryset=ServiceType.objects.all(),
         to_field_name="slug",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple(list_class="plain-list columns"),
     )
     kohderyhma = forms.ModelMultipleChoiceField(
         label=_("Kohderyhmät"),
         queryset=TargetGroup.objects.all(),
         to_field_name="slug",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple(list_class="plain-list columns"),
     )
     # National actors serve every area, so an area's print lists them after its own.
     valtakunnalliset = IncludedUnlessZeroField(label=_("Valtakunnalliset toimijat"))
@@ -105,12 +109,24 @@ class PrintOptionsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "print-%s")
         super().__init__(*args, **kwargs)
+        for name, model in (("palvelu", ServiceType), ("kohderyhma", TargetGroup)):
+            if name in self.fields:
+                # Shown from the cache (every area page shows them), read when rendered (a
+                # callable); validated by the field's query. Their own saves make a new
+                # directory version.
+                self.fields[name].widget.choices = partial(
+                    cached, ("print-choices", name), partial(_slugs_and_names, model), scopes=()
+                )
 
     def clean_tyyppi(self):
         return [ActorKind.from_url_slug(slug).value for slug in self.cleaned_data["tyyppi"]]
 
     def clean_asettelu(self):
         return self.cleaned_data["asettelu"] or FULL
+
+
+def _slugs_and_names(model):
+    return [(row.slug, str(row)) for row in model.objects.all()]
 
 
 class ListPrintOptionsForm(PrintOptionsForm):

@@ -55,6 +55,12 @@ class FastSelectMultiple(forms.SelectMultiple):
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in a `<ul>`, of class `list_class` if given."""
+
+    def __init__(self, attrs=None, choices=(), list_class=""):
+        super().__init__(attrs, choices)
+        self.list_class = list_class
+
     def render(self, name, value, attrs=None, renderer=None):
         escaped_name = conditional_escape(name)
         items = []
@@ -66,5 +72,7 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
                 f"{id_attr}{' checked' if selected else ''}>"
                 f" <label{label_for}>{conditional_escape(label)}</label></li>"
             )
-        list_id = (attrs or {}).get("id", "")
-        return format_html('<ul id="{}">{}</ul>', list_id, mark_safe("".join(items)))
+        list_attrs = {"id": (attrs or {}).get("id", "")}
+        if self.list_class:
+            list_attrs["class"] = self.list_class
+        return format_html("<ul{}>{}</ul>", flatatt(list_attrs), mark_safe("".join(items)))

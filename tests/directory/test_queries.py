@@ -6,6 +6,7 @@ The lists of one app's data (funding, practices, the glossary) are counted in th
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import ActorKind
@@ -17,6 +18,7 @@ from tests.factories import (
     make_contact_role,
     make_municipality,
     make_region,
+    make_service,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,7 @@ def test_region_page_query_count_is_fixed(client, django_assert_max_num_queries,
     kinds = (ActorKind.ASSOCIATION, ActorKind.PROJECT, ActorKind.COMPANY, ActorKind.PARISH)
     bulk_actors(rows, municipality=make_municipality(region=region), kinds=kinds)
     make_contact_role(checklist_order=2, actor_kinds=[ActorKind.PROJECT])
-    # (two of them the print form's services and target groups)
+    # (two of them the print form's services and target groups, read once and cached)
     with django_assert_max_num_queries(12):
         response = client.get(region.get_absolute_url())
     assert response.status_code == 200
@@ -48,6 +50,22 @@ def test_region_page_query_count_is_fixed(client, django_assert_max_num_queries,
     assert {group.kind for group in groups} == set(kinds)
     assert all(len(group.actors) <= 5 for group in groups)
     assert all(len(item.contacts) <= 10 for item in response.context["directory"].checklist)
+
+
+def test_the_print_forms_services_and_target_groups_come_from_the_cache(client):
+    first, second = make_region(), make_region()
+    for region in (first, second):
+        bulk_actors(3, municipality=make_municipality(region=region))
+    with CaptureQueriesContext(connection) as read:
+        client.get(first.get_absolute_url())
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(second.get_absolute_url())
+    assert len(cached) == len(read) - 2
+    assert 'name="palvelu" value="palvelu-' in response.content.decode()
+    # A service's own save shows on the next area page.
+    make_service(name="Uusi palvelu", slug="uusi-palvelu")
+    response = client.get(first.get_absolute_url())
+    assert 'value="uusi-palvelu" id="print-palvelu_' in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -56,3 +56,10 @@ def test_model_choices_take_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         html = str(RegionForm(initial={"alue": [region.pk]})["alue"])
     assert f'value="{region.pk}" id="id_alue_0" checked>' in html
+
+
+def test_checkbox_list_takes_a_class():
+    html = FastCheckboxSelectMultiple(choices=CHOICES[:1], list_class="plain-list").render(
+        "x", None, {"id": "id_x"}
+    )
+    assert html.startswith('<ul class="plain-list" id="id_x"><li>')
