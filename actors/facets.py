@@ -136,3 +136,18 @@ def count_without(chosen, base, base_params):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *base_params])
         return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def page_keys(where, params, order, offset, limit):
+    """Return the actor keys of the rows meeting every one of `where` (SQL, with `params`),
+    in `order` (SQL expressions, the key last), `limit` of them from `offset`: a page of the
+    list, read from the table's indexes (an area's or a service's GIN index, the partial
+    index of national actors) rather than by a probe of the actor table per member.
+    """
+    sql = (
+        f"SELECT f.actor_id FROM actors_actorfacets f WHERE {' AND '.join(where)} "
+        f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        return [key for (key,) in cursor.fetchall()]

@@ -24,13 +24,14 @@ class CachedPaginationMixin:
         selection = self._selection_key()
         paginator.count = self.result_count(queryset)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        pks = cached(
-            ("list-page", selection, page.number),
-            lambda: list(page.object_list.values_list("pk", flat=True)),
-        )
+        pks = cached(("list-page", selection, page.number), lambda: self.page_keys(page))
         rows = {row.pk: row for row in self.page_rows(pks)}
         page.object_list = [rows[pk] for pk in pks if pk in rows]
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def page_keys(self, page):
+        """Return the primary keys of the rows of `page`, in the list's order."""
+        return list(page.object_list.values_list("pk", flat=True))
 
     def result_count(self, queryset):
         """Return how many rows the list has, cached per selection."""
