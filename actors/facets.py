@@ -49,7 +49,7 @@ def condition(name, keys):
     return overlap, [list(keys)]
 
 
-def count(chosen, base, base_params, links=None):
+def count(chosen, base, base_params, links=None, *, by_kind=False):
     """Count every facet of COUNTED, and the rows meeting every chosen filter, in one query.
 
     `chosen`: {filter name: (SQL, params)} of every chosen filter, the table's own
@@ -58,7 +58,8 @@ def count(chosen, base, base_params, links=None):
     {filter name: (table, actor column, option column)} of further facets counted through a
     link table of the actors (a project's funders, say), each actor once per option.
     Returns ({name: {option key: count}} for every name in COUNTED and `links`,
-    {area filter name: national actors counted}, the number of rows meeting every filter).
+    {area filter name: national actors counted}, the number of rows meeting every filter);
+    `by_kind`: {kind: that triple, of the actors of the kind}, from the same one scan.
     """
     links = links or {}
     names = list(chosen)
@@ -82,47 +83,82 @@ def count(chosen, base, base_params, links=None):
         conditions += tuple(f"m{i}" for i, other in enumerate(names) if other != name)
         return "s", " AND ".join(conditions) or "TRUE"
 
-    def counted(select, name, *conditions, group=""):
+    # Each part's rows: (the actors' kind, or NULL; facet, option key, kind option, count).
+    of_kind = "s.kind" if by_kind else "NULL::varchar"
+
+    def counted(select, name, *conditions, group=()):
         source, condition = rows_of(name, *conditions)
-        return f"SELECT {select} FROM {source} WHERE {condition}{group}"
+        group = [*group, "1"] if by_kind else list(group)
+        grouped = f" GROUP BY {', '.join(group)}" if group else ""
+        return f"SELECT {of_kind}, {select} FROM {source} WHERE {condition}{grouped}"
 
     parts = [
-        counted("'tyyppi', NULL::bigint, kind, COUNT(*)", "tyyppi", group=" GROUP BY kind"),
+        counted("'tyyppi', NULL::bigint, s.kind, COUNT(*)", "tyyppi", group=["s.kind"]),
         counted("'', NULL, NULL, COUNT(*)", None),
     ]
     for name, column in ARRAY_COLUMNS.items():
         own = ("NOT is_national",) if name in AREA_FILTERS else ()
         parts.append(
-            counted(f"'{name}', unnest({column}), NULL, COUNT(*)", name, *own, group=" GROUP BY 2")
+            counted(f"'{name}', unnest({column}), NULL, COUNT(*)", name, *own, group=["3"])
         )
         if name in AREA_FILTERS:
             parts.append(counted(f"'{name}', NULL, NULL, COUNT(*)", name, "is_national"))
     for name, (table, actor_column, option_column) in links.items():
         source, condition = rows_of(name)
+        grouped = "1, 3" if by_kind else "3"
         parts.append(
-            f"SELECT '{name}', l.{option_column}, NULL, COUNT(DISTINCT s.actor_id) "
+            f"SELECT {of_kind}, '{name}', l.{option_column}, NULL, COUNT(DISTINCT s.actor_id) "
             f"FROM {source} JOIN {table} l ON l.{actor_column} = s.actor_id "
-            f"WHERE {condition} GROUP BY 2"
+            f"WHERE {condition} GROUP BY {grouped}"
         )
     sql = f"WITH s AS MATERIALIZED ({rows}) "
     if names:
         meeting_all = " AND ".join(f"m{i}" for i in range(len(names)))
         sql += f", a AS MATERIALIZED (SELECT * FROM s WHERE {meeting_all}) "
     sql += " UNION ALL ".join(parts)
-    counts = {name: {} for name in (*COUNTED, *links)}
-    everywhere = dict.fromkeys(AREA_FILTERS, 0)
-    total = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for name, key, kind, n in cursor.fetchall():
-            if name == "tyyppi":
-                counts[name][kind] = n
-            elif name == "":
-                total = n
-            elif key is None:
-                everywhere[name] = n
-            else:
-                counts[name][key] = n
+        found = cursor.fetchall()
+    by_kinds = {}
+    for actors_kind, name, key, kind, n in found:
+        counts, everywhere, total = by_kinds.setdefault(
+            actors_kind,
+            ({name: {} for name in (*COUNTED, *links)}, dict.fromkeys(AREA_FILTERS, 0), [0]),
+        )
+        if name == "tyyppi":
+            counts[name][kind] = n
+        elif name == "":
+            total[0] = n
+        elif key is None:
+            everywhere[name] = n
+        else:
+            counts[name][key] = n
+    counted_by_kind = {
+        kind: (counts, everywhere, total)
+        for kind, (counts, everywhere, [total]) in by_kinds.items()
+    }
+    if by_kind:
+        return counted_by_kind
+    return counted_by_kind.get(None) or (
+        {name: {} for name in (*COUNTED, *links)},
+        dict.fromkeys(AREA_FILTERS, 0),
+        0,
+    )
+
+
+def added(counted, links=None):
+    """Return the sum of the (counts, everywhere, total) of count() in `counted`: those of
+    several kinds of actors, say, who are each of one kind. `links` as for count()."""
+    counts = {name: {} for name in (*COUNTED, *(links or {}))}
+    everywhere, total = dict.fromkeys(AREA_FILTERS, 0), 0
+    for part_counts, part_everywhere, part_total in counted:
+        for name, by_key in part_counts.items():
+            into = counts.setdefault(name, {})
+            for key, n in by_key.items():
+                into[key] = into.get(key, 0) + n
+        for name, n in part_everywhere.items():
+            everywhere[name] += n
+        total += part_total
     return counts, everywhere, total
 
 

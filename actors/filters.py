@@ -502,15 +502,27 @@ class ActorFilter(django_filters.FilterSet):
                 chosen, " AND ".join(base), base_params, self.linked_facets
             )
         else:
-            # One option filter: its own facet counts every actor, as with none, and that
-            # count is shared by every such selection; the others count its actors alone.
-            unfiltered = cached(
+            # None or one option filter. The counts of each kind of actor apart come from one
+            # scan, shared by every such selection: with none chosen, their sum; with kinds
+            # chosen, the sum of those kinds' (half the actors are associations: counted
+            # alone, their facets took a third of a second). A chosen filter's own facet
+            # counts every actor, as with none; another's counts its actors alone.
+            by_kind = cached(
                 ("actor-facets", type(self).__name__, base, base_params),
-                lambda: facets.count({}, " AND ".join(base), base_params, self.linked_facets),
+                lambda: facets.count(
+                    {}, " AND ".join(base), base_params, self.linked_facets, by_kind=True
+                ),
                 scopes=[facets.SCOPE],
             )
+            unfiltered = facets.added(by_kind.values(), self.linked_facets)
             if not chosen:
                 counts, everywhere, total = unfiltered
+            elif "tyyppi" in chosen:
+                kinds = self.option_keys("tyyppi", data["tyyppi"])
+                counts, everywhere, total = facets.added(
+                    (by_kind[kind] for kind in kinds if kind in by_kind), self.linked_facets
+                )
+                counts["tyyppi"] = unfiltered[0]["tyyppi"]
             else:
                 [(name, (sql, params))] = chosen.items()
                 counts, everywhere, total = facets.count(
