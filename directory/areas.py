@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from actors.models import Actor, ActorKind, Contact, ContactRole
 from funding.models import FundingSource
@@ -230,7 +231,8 @@ class AreaDirectory:
     groups: list
     total: int
     checklist: list
-    national: list
+    # The national actors, a list fetched when first used.
+    national: object
     practices: list
     funding: list
 
@@ -242,27 +244,29 @@ def area_directory(actors, *, regions):
     # Worked out once: comparing the selection with an area's takes a few milliseconds.
     rows = actors.area_memberships()
     groups = kind_groups(actors, rows=rows)
-    national = (
+    national_actors = (
         Actor.objects.published()
         .active()
         .national()
         .select_related("municipality")
         .only(*SHOWN_ACTOR_FIELDS)
     )
+    # Fetched when first shown: every area page shows the same ones, and caches their part
+    # (area_detail.html), so that only the first area page of a version reads them.
+    national = SimpleLazyObject(lambda: with_urls(national_actors, "directory:actor"))
     practices = Practice.objects.published().filter(regions__in=regions).distinct()
     funding = FundingSource.objects.published().filter(regions__in=regions).distinct()
     directory = AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
         checklist=checklist(groups, actors, contacts_per_role=CONTACTS_PER_ROLE, rows=rows),
-        national=list(national),
+        national=national,
         practices=list(practices),
         funding=list(funding),
     )
     with_urls(
         chain(
             (actor for group in groups for actor in group.actors),
-            directory.national,
             (contact.actor for item in directory.checklist for contact in item.contacts),
         ),
         "directory:actor",

@@ -24,7 +24,7 @@ from actors.models import Actor, ActorKind, Municipality, Region
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
-from keko.cache import ALL_AREAS, cache_public_page, cached
+from keko.cache import ALL_AREAS, TIMEOUT, cache_public_page, cached, directory_key
 from keko.forms import SearchForm
 from keko.models import Status
 from keko.pagination import CachedPaginationMixin
@@ -451,6 +451,9 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
             "directory": directory,
             "list_url": list_url,
             "print_urls": print_urls(area),
+            # The national actors' part, the same on every area page (area_detail.html).
+            "national_key": directory_key("area-national", scopes=(ALL_AREAS,)),
+            "cache_timeout": TIMEOUT,
             **extra,
         },
     )

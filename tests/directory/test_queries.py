@@ -15,6 +15,7 @@ from tests.factories import (
     bulk_funding_sources,
     bulk_practices,
     bulk_terms,
+    make_actor,
     make_contact_role,
     make_municipality,
     make_region,
@@ -52,20 +53,27 @@ def test_region_page_query_count_is_fixed(client, django_assert_max_num_queries,
     assert all(len(item.contacts) <= 10 for item in response.context["directory"].checklist)
 
 
-def test_the_print_forms_services_and_target_groups_come_from_the_cache(client):
+def test_what_every_area_page_shows_comes_from_the_cache(client):
     first, second = make_region(), make_region()
     for region in (first, second):
         bulk_actors(3, municipality=make_municipality(region=region))
+    national = make_actor(name="Valtakunnallinen liitto", is_national=True)
     with CaptureQueriesContext(connection) as read:
         client.get(first.get_absolute_url())
+    # The print form's services and target groups, and the national actors' part.
     with CaptureQueriesContext(connection) as cached:
         response = client.get(second.get_absolute_url())
-    assert len(cached) == len(read) - 2
-    assert 'name="palvelu" value="palvelu-' in response.content.decode()
-    # A service's own save shows on the next area page.
+    assert len(cached) == len(read) - 3
+    page = response.content.decode()
+    assert 'name="palvelu" value="palvelu-' in page
+    assert "Valtakunnallinen liitto" in page
+    # Their own edits show on the next area page.
     make_service(name="Uusi palvelu", slug="uusi-palvelu")
-    response = client.get(first.get_absolute_url())
-    assert 'value="uusi-palvelu" id="print-palvelu_' in response.content.decode()
+    national.name = "Uudelleen nimetty liitto"
+    national.save()
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert 'value="uusi-palvelu" id="print-palvelu_' in page
+    assert "Uudelleen nimetty liitto" in page and "Valtakunnallinen liitto" not in page
 
 
 @pytest.mark.parametrize("rows", ROWS)
