@@ -70,9 +70,16 @@ def count(chosen, base, base_params, links=None, *, by_kind=False):
     rows += f" FROM actors_actorfacets f WHERE {base}"
     params += base_params
     if len(names) > 1:
-        # A row failing two chosen filters counts in no facet.
-        failed = " + ".join(f"(NOT m{i})::int" for i in range(len(names)))
-        rows = f"SELECT * FROM ({rows}) r WHERE {failed} <= 1"
+        # A row failing two chosen filters counts in no facet: the rows meeting every filter
+        # but one, for each one, written on the table's columns so that its indexes find
+        # them (a bitmap of an area's, a service's or a target group's GIN index).
+        conditions = list(chosen.values())
+        meeting_all_but = []
+        for left_out in range(len(conditions)):
+            others = [condition for i, condition in enumerate(conditions) if i != left_out]
+            meeting_all_but.append(" AND ".join(f"({sql})" for sql, _params in others))
+            params += [param for _sql, other_params in others for param in other_params]
+        rows += f" AND ({' OR '.join(f'({sql})' for sql in meeting_all_but)})"
 
     def rows_of(name, *conditions):
         """Return (source, condition) of the rows the facet `name` counts: those meeting every
