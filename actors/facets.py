@@ -42,7 +42,8 @@ def condition(name, keys):
     """Return (SQL, params) of the facet table's rows meeting the filter `name` with the
     option `keys`, as ActorFilter's filter of that name does."""
     if name == "tyyppi":
-        return "f.kind = ANY(%s)", [list(keys)]
+        # One kind by equality: its rows in the kind index's order (a page of the list).
+        return ("f.kind = %s", list(keys)) if len(keys) == 1 else ("f.kind = ANY(%s)", [list(keys)])
     overlap = f"f.{ARRAY_COLUMNS[name]} && %s::bigint[]"
     if name in AREA_FILTERS:
         return f"(f.is_national OR {overlap})", [list(keys)]
@@ -175,19 +176,17 @@ def count_without(chosen, base, base_params):
     `chosen`: {filter name: (SQL, params)}; `base`: the SQL every counted row meets, with
     `base_params`. Returns {name: count}.
     """
-    names = list(chosen)
-    marks = ", ".join(f"({sql}) AS m{i}" for i, (sql, _params) in enumerate(chosen.values()))
-    params = [param for _sql, chosen_params in chosen.values() for param in chosen_params]
-    counts = ", ".join(
-        "COUNT(*) FILTER (WHERE {})".format(
-            " AND ".join(f"m{j}" for j in range(len(names)) if j != i) or "TRUE"
-        )
-        for i in range(len(names))
-    )
-    sql = f"SELECT {counts} FROM (SELECT {marks} FROM actors_actorfacets f WHERE {base}) r"
+    # A count of its own for each filter left out, so that each finds its rows through the
+    # indexes of the filters it keeps (a bitmap of each, AND'ed) rather than reading them all.
+    counts, params = [], []
+    for left_out in chosen:
+        others = [condition for name, condition in chosen.items() if name != left_out]
+        where = " AND ".join([base, *(f"({sql})" for sql, _params in others)])
+        counts.append(f"(SELECT COUNT(*) FROM actors_actorfacets f WHERE {where})")
+        params += [*base_params, *(param for _sql, other in others for param in other)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *base_params])
-        return dict(zip(names, cursor.fetchone(), strict=True))
+        cursor.execute(f"SELECT {', '.join(counts)}", params)
+        return dict(zip(chosen, cursor.fetchone(), strict=True))
 
 
 def page_keys(where, params, order, offset, limit):

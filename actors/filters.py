@@ -497,40 +497,37 @@ class ActorFilter(django_filters.FilterSet):
                 base.append(sql)
                 base_params += params
                 filtered_apart |= name not in ("voimassa", "valtakunnalliset")
-        if len(chosen) > 1 or filtered_apart:
+        beside_kind = {name: sql for name, sql in chosen.items() if name != "tyyppi"}
+        if len(beside_kind) > 1 or filtered_apart:
             counts, everywhere, total = facets.count(
                 chosen, " AND ".join(base), base_params, self.linked_facets
             )
         else:
-            # None or one option filter. The counts of each kind of actor apart come from one
-            # scan, shared by every such selection: with none chosen, their sum; with kinds
-            # chosen, the sum of those kinds' (half the actors are associations: counted
-            # alone, their facets took a third of a second). A chosen filter's own facet
-            # counts every actor, as with none; another's counts its actors alone.
-            by_kind = cached(
-                ("actor-facets", type(self).__name__, base, base_params),
-                lambda: facets.count(
-                    {}, " AND ".join(base), base_params, self.linked_facets, by_kind=True
-                ),
-                scopes=[facets.SCOPE],
-            )
-            unfiltered = facets.added(by_kind.values(), self.linked_facets)
-            if not chosen:
-                counts, everywhere, total = unfiltered
-            elif "tyyppi" in chosen:
-                kinds = self.option_keys("tyyppi", data["tyyppi"])
-                counts, everywhere, total = facets.added(
-                    (by_kind[kind] for kind in kinds if kind in by_kind), self.linked_facets
-                )
-                counts["tyyppi"] = unfiltered[0]["tyyppi"]
-            else:
-                [(name, (sql, params))] = chosen.items()
-                counts, everywhere, total = facets.count(
-                    {}, " AND ".join([*base, sql]), [*base_params, *params], self.linked_facets
-                )
-                counts[name] = unfiltered[0][name]
-                if name in everywhere:
-                    everywhere[name] = unfiltered[1][name]
+            # At most one option filter besides the kinds: the counts of each kind of actor
+            # apart, within that filter, from one scan shared by every choice of kinds (and
+            # none) with it. Kinds are counted, not filtered: a kind's rows (half the actors
+            # are associations) would all be read for the other filter's facet, which is that
+            # filter's facet of the kind's actors unfiltered, counted here once for all.
+            unfiltered = by_kind = self.counts_by_kind(base, base_params)
+            if beside_kind:
+                [(other, (sql, params))] = beside_kind.items()
+                by_kind = self.counts_by_kind([*base, sql], [*base_params, *params])
+            kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
+
+            def of_kinds(counted):
+                """The sum of the chosen kinds' counts (of every kind's, with none chosen)."""
+                parts = counted.values() if kinds is None else map(counted.get, kinds)
+                return facets.added((part for part in parts if part), self.linked_facets)
+
+            counts, everywhere, total = of_kinds(by_kind)
+            # The kinds' facet counts every kind, as with none chosen.
+            counts["tyyppi"] = facets.added(by_kind.values(), self.linked_facets)[0]["tyyppi"]
+            if beside_kind:
+                # The other filter's facet: its options among the chosen kinds' actors.
+                other_counts, other_everywhere, _total = of_kinds(unfiltered)
+                counts[other] = other_counts[other]
+                if other in everywhere:
+                    everywhere[other] = other_everywhere[other]
         for name, national in everywhere.items():
             counts[name] = self.with_national(name, counts[name], national)
         if data.get("q"):
@@ -538,6 +535,16 @@ class ActorFilter(django_filters.FilterSet):
             # list its first matches within the other filters: the list counts those itself.
             total = None
         return total, counts
+
+    def counts_by_kind(self, where, params):
+        """Return facets.count(by_kind=True) of the facet table's rows meeting every one of
+        `where` (SQL, with `params`), from the cache: a selection's counts change only with
+        what the facets count."""
+        return cached(
+            ("actor-facets", type(self).__name__, where, params),
+            lambda: facets.count({}, " AND ".join(where), params, self.linked_facets, by_kind=True),
+            scopes=[facets.SCOPE],
+        )
 
     def conflicts(self):
         """Return (municipality, its region) Options for each chosen municipality outside
@@ -600,7 +607,11 @@ class ActorFilter(django_filters.FilterSet):
             params += condition_params
         # As order_actors() and filter_queryset() order the actor table.
         order = ["f.name", "f.actor_id"]
-        if not data.get("jarjestys"):
+        # Kinds chosen from one part alone (civil society or the public sector) leave the
+        # default order by name: the kind index's order, walked rather than sorted.
+        kinds = self.option_keys("tyyppi", data.get("tyyppi") or [])
+        parts = {kind in PUBLIC_SECTOR_KINDS for kind in kinds}
+        if not data.get("jarjestys") and len(parts) != 1:
             order.insert(0, "CASE WHEN f.kind = ANY(%s) THEN 1 ELSE 0 END")
             params.append([kind.value for kind in PUBLIC_SECTOR_KINDS])
         if self.nationals_listed_apart():

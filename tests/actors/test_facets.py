@@ -165,6 +165,22 @@ def test_a_kinds_facets_come_from_the_counts_of_every_kind(
     assert counts == through_links.facet_counts()
 
 
+def test_a_filter_and_kinds_share_one_count_of_every_kind_within_the_filter(
+    directory, monkeypatch, django_assert_num_queries
+):
+    region = directory["regions"][0].slug
+    ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
+    ActorDirectoryFilter(QueryDict(f"alue={region}"), queryset=Actor.objects.published()).counts()
+    for kinds in (["yhdistys"], ["yhdistys", "saatio"]):
+        pairs = [("alue", region)] + [("tyyppi", kind) for kind in kinds]
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+        # The region's counts of every kind apart and the unfiltered ones, both cached.
+        with django_assert_num_queries(0):
+            total, counts = from_table.counts()
+        assert total == from_table.qs.count() > 0
+        assert counts == through_links.facet_counts(), kinds
+
+
 def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
     checked = 0
     for pairs in selections(directory):
