@@ -1,0 +1,63 @@
+import io
+import re
+
+import pytest
+import zxingcpp
+from PIL import Image, ImageDraw
+
+from keko import qr
+
+URLS = [
+    "https://keko.example/toimijat/yhdistys/",
+    "http://testserver/sv/aktorer/esimerkkiyhdistys-ry-12345/",
+    "https://keko.example/toimijat/työttömien-yhdistys/",
+]
+
+
+def read(image):
+    """The text a scanner reads from `image` (a QR code, one pixel per module), enlarged."""
+    image = image.convert("L")
+    found = zxingcpp.read_barcode(image.resize((image.width * 8, image.height * 8)))
+    return found.text if found else None
+
+
+def drawn(svg):
+    """The image the SVG markup of keko.qr.qr_svg draws, one pixel per module."""
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
+    background = re.search(r'<path fill="#fff" d="([^"]*)"/>', svg)[1]
+    assert background == f"M0 0h{side}v{side}h-{side}z"
+    image = Image.new("L", (side, side), 255)
+    canvas = ImageDraw.Draw(image)
+    strokes = re.search(r'<path stroke="#000" d="M(\d+) ([\d.]+)((?:m-?\d+ \d+h\d+)*)"/>', svg)
+    x, y = int(strokes[1]), float(strokes[2]) - 0.5
+    for dx, dy, n in re.findall(r"m(-?\d+) (\d+)h(\d+)", strokes[3]):
+        x, y = x + int(dx), y + int(dy)
+        canvas.rectangle([x, int(y), x + int(n) - 1, int(y)], fill=0)
+        x += int(n)
+    return image
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_the_svg_code_reads_back_as_its_url(url):
+    svg = qr.qr_svg(url)
+    assert svg.startswith('<svg viewBox="0 0 ') and 'class="qr-code"' in svg
+    assert url not in svg
+    assert read(drawn(svg)) == url
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_the_png_code_reads_back_as_its_url_with_a_border(url):
+    image = Image.open(io.BytesIO(qr.qr_png(url)))
+    assert image.format == "PNG"
+    assert read(image) == url
+    pixels = image.convert("L").load()
+    # Two light modules on every side; the finder pattern's dark corner inside them.
+    border = [pixels[x, y] for x in range(image.width) for y in (0, 1, image.height - 1)]
+    assert set(border) == {255}
+    assert pixels[qr.BORDER, qr.BORDER] == 0
+
+
+def test_the_svg_and_the_png_draw_the_same_modules():
+    url = URLS[1]
+    png = Image.open(io.BytesIO(qr.qr_png(url))).convert("L")
+    assert drawn(qr.qr_svg(url)).tobytes() == png.tobytes()
