@@ -30,8 +30,9 @@ def modules(url):
 
 
 # The same areas are printed again and again; 2 kB per code, so the cache stays within a
-# few megabytes.
-@functools.lru_cache(maxsize=2048)
+# few megabytes. It holds more than the largest print (MAX_PRINTED_ACTORS, 2 500): printed
+# in order, a smaller cache would drop each code before the print came back to it.
+@functools.lru_cache(maxsize=4096)
 def qr_svg(url):
     """Return a QR code of `url` as inline SVG markup, black on white: one stroke per run of
     dark modules in a row, each moved to from the end of the one before (short markup)."""
