@@ -561,8 +561,8 @@ class ActorFilter(django_filters.FilterSet):
 
     def widenings(self):
         """Return how many actors each selection with one filter less would show, in one
-        query: [(name, count)] for every chosen filter, and ("voimassa", count) for ended
-        actors included when only active ones are shown.
+        query (with a search, one per selection): [(name, count)] for every chosen filter,
+        and ("voimassa", count) for ended actors included when only active ones are shown.
 
         Leaving out one value of a filter cannot widen the list (the values are
         alternatives), so a whole filter is left out at a time.
@@ -580,6 +580,17 @@ class ActorFilter(django_filters.FilterSet):
         if self.facets_from_table() and not data.get("q"):
             counts = self.table_widenings()
             return [(name, counts[name]) for name in changes]
+        if self.facets_from_table():
+            # A search: the list without it counted from the facet table (one cached scan for
+            # a search alone); each selection that keeps it, a count of its first matches.
+            # One aggregate over every actor took 90-170 ms for a search that found nothing.
+            without_search = self.data.copy()
+            del without_search["q"]
+            other = type(self)(without_search, queryset=self.queryset)
+            return [
+                (name, other.counts()[0] if name == "q" else self.filtered(**change).count())
+                for name, change in changes.items()
+            ]
         counts = self.queryset.order_by().aggregate(
             **{
                 name: Count("pk", filter=Q(pk__in=self.filtered(**change).values("pk")))
