@@ -174,6 +174,16 @@ _KIND_LABELS = dict(ActorKind.choices)
 # An actor's fields that the actor list's facets count it by (actors.facets), its many-to-many
 # links aside.
 FACET_FIELDS = ("kind", "status", "active_from", "active_until", "is_national", "municipality_id")
+# The page cache's scope (keko.cache) of every actor's page, and the fields of an actor that
+# tell which pages show it beside its own: its URL and its parent's page (Actor.page_scopes).
+ACTOR_PAGES = "actor-pages"
+PAGE_FIELDS = ("slug", "parent_id")
+
+
+def actor_page_scope(slug):
+    """The page cache's scope of the actor page at `slug`: moved on by an edit of the actor,
+    or of an actor whose name it shows (its parent, a successor, …)."""
+    return f"actor-page:{slug}"
 
 
 class TypicalService(models.Model):
@@ -618,11 +628,13 @@ class Actor(FinnishOriginalMixin, CuratedModel):
         # What the stored row says of what the page cache's scopes depend on, before any
         # edit (cache_scopes); None where not loaded.
         actor._stored_facets = actor._facets(actor.__dict__.get)
+        actor._stored_page = {name: actor.__dict__.get(name) for name in PAGE_FIELDS}
         return actor
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self._stored_facets = self._facets(self.__dict__.get)
+        self._stored_page = {name: self.__dict__.get(name) for name in PAGE_FIELDS}
 
     def _facets(self, value):
         return {name: value(name) for name in FACET_FIELDS}
@@ -634,7 +646,7 @@ class Actor(FinnishOriginalMixin, CuratedModel):
         list's facets if what they count changed: a link (its services, say), or its kind,
         status, active period, home town or national scope. (Saving also rebuilds its area
         rows, which moves on the pages of the areas it served before: actors.areas.)"""
-        scopes = {ACTORS, *areas.area_scopes([self.pk])}
+        scopes = {ACTORS, *areas.area_scopes([self.pk]), *self.page_scopes(linked)}
         stored = getattr(self, "_stored_facets", None) or {}
         # Not loaded (None): perhaps national.
         if self.is_national or stored.get("is_national", False) is not False:
@@ -642,6 +654,32 @@ class Actor(FinnishOriginalMixin, CuratedModel):
         if linked or stored != self._facets(lambda name: getattr(self, name)):
             scopes.add(facets.SCOPE)
         return scopes
+
+    def page_scopes(self, linked=False):
+        """Return the scopes of the actor pages that show this actor: its own, at its URL
+        before and after the edit, and those of the actors whose pages name it (its parent,
+        before the edit too, its children, networks, members, predecessors and successors).
+        A change of its many-to-many links moves on every actor's page: its successors
+        before the change are no longer known."""
+        if linked:
+            return {ACTOR_PAGES}
+        stored = getattr(self, "_stored_page", None) or {}
+        parents = {self.parent_id, stored.get("parent_id")} - {None}
+        naming = (
+            Actor.objects.filter(
+                Q(pk__in=parents)
+                | Q(parent=self)
+                | Q(memberships__member=self)
+                | Q(network_memberships__network=self)
+                | Q(successors=self)
+                | Q(predecessors=self)
+            )
+            .order_by()
+            .values_list("slug", flat=True)
+            .distinct()
+        )
+        slugs = {self.slug, stored.get("slug"), *naming} - {None}
+        return {actor_page_scope(slug) for slug in slugs}
 
     def get_absolute_url(self):
         return reverse("directory:actor", kwargs={"slug": self.slug})

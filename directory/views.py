@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 
 from actors.areas import municipality_scope, region_scope
 from actors.filters import order_actors
-from actors.models import Actor, ActorKind, Municipality, Region
+from actors.models import ACTOR_PAGES, Actor, ActorKind, Municipality, Region, actor_page_scope
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
@@ -387,7 +387,11 @@ class ActorListView(CachedPaginationMixin, FilterView):
         return sorted(suggestions, key=lambda s: -s["count"])
 
 
-@method_decorator(cache_public_page, name="dispatch")
+# An actor's page shows it and the names of the actors it links to: another actor's edit
+# leaves it cached unless it names that actor (Actor.page_scopes).
+@method_decorator(
+    cache_public_page(scopes=lambda slug: (ACTOR_PAGES, actor_page_scope(slug))), name="dispatch"
+)
 class ActorDetailView(DetailView):
     template_name = "directory/actor_detail.html"
 

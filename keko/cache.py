@@ -10,9 +10,10 @@ machine.
 Edits of actors, the most frequent, are finer: besides the directory version, every key
 includes the versions of the *scopes* its value shows, and an actor's save moves on only the
 scopes that show that actor (`cache_scopes()` of the model): ACTORS, which every list,
-search, count and actor page includes, and the pages of the areas it serves (actors.areas,
-before and after the edit), or every area's page when it serves the whole country. Another
-region's page stays cached. Any other write, and any delete, moves on the directory version.
+search and count includes, the pages of the areas it serves (actors.areas, before and after
+the edit), or every area's page when it serves the whole country, and its own page and those
+of the actors that name it (Actor.page_scopes). Another region's page, and another actor's,
+stays cached. Any other write, and any delete, moves on the directory version.
 
 Only what every visitor sees is cached: published data, and whole pages of published data for
 anonymous visitors (`cache_public_page`). Signed-in users (staff previews of drafts) and forms
@@ -163,6 +164,8 @@ def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,)):
 def _saved(sender, instance, *, linked=False, **kwargs):
     # A model that knows which scopes show it (`cache_scopes(linked)`: whether one of its
     # many-to-many links changed rather than its row) moves on those alone.
+    if getattr(_in_bulk, "active", False):
+        return  # bumped once at the end (bumped_once), whatever the scopes
     cache_scopes = getattr(instance, "cache_scopes", None)
     if cache_scopes is None:
         bump_directory_version()

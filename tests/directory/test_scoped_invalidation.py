@@ -1,7 +1,7 @@
 """An edit of an actor makes stale the cached pages that show it, not the other areas' pages
 (keko.cache scopes): its areas' pages before and after the edit, every area's page for a
-national actor, and the lists, whose counts only when it changes what they count; any other
-edit makes every page stale."""
+national actor, its own page and those of the actors that name it, and the lists, whose
+counts only when it changes what they count; any other edit makes every page stale."""
 
 import pytest
 from django.urls import reverse
@@ -12,6 +12,7 @@ from tests.factories import (
     make_actor,
     make_contact,
     make_contact_role,
+    make_membership,
     make_municipality,
     make_service,
     make_term,
@@ -187,3 +188,68 @@ def test_a_bulk_update_makes_every_page_stale(client, towns):
     assert "Ei signaaleja" in client.get(actor.get_absolute_url()).content.decode()
     for url in pages(south):
         assert client.get(url).context is not None  # rendered, not served from the cache
+
+
+# Actor pages
+
+
+def names_on_page(client, actor):
+    return client.get(actor.get_absolute_url()).content.decode()
+
+
+def test_an_actors_edit_leaves_other_actors_pages_cached(client, django_assert_num_queries):
+    edited, other = make_actor(name="Muokattava"), make_actor(name="Muu toimija")
+    for actor in (edited, other):
+        assert client.get(actor.get_absolute_url()).status_code == 200
+    edited.name = "Muokattu"
+    edited.save()
+    assert "Muokattu" in names_on_page(client, edited)
+    assert "Muu toimija" in served_from_cache(
+        client, other.get_absolute_url(), django_assert_num_queries
+    )
+
+
+def test_an_actors_edit_reaches_the_pages_that_name_it(client):
+    parent = make_actor(name="Emo")
+    child = make_actor(name="Lapsi", parent=parent, kind=ActorKind.PROJECT)
+    network = make_actor(name="Verkosto", kind=ActorKind.NETWORK)
+    member = make_actor(name="Jäsen")
+    make_membership(network=network, member=member)
+    ended = make_actor(name="Edeltäjä", active_until="2020-12-31")
+    successor = make_actor(name="Seuraaja")
+    ended.successors.add(successor)
+    named = {parent: child, child: parent, network: member, member: network}
+    named |= {ended: successor, successor: ended}
+    for page, shown in named.items():
+        assert shown.name in names_on_page(client, page)
+    for page, shown in named.items():
+        shown.name = f"{shown.name} (uusi nimi)"
+        shown.save()
+        assert f"{shown.name}<" in names_on_page(client, page), (page, shown)
+
+
+def test_a_new_parent_and_a_new_address_leave_no_stale_page(client):
+    first, second = make_actor(name="Ensimmäinen emo"), make_actor(name="Toinen emo")
+    child = make_actor(name="Siirtyvä hanke", parent=first, kind=ActorKind.PROJECT)
+    old_url = child.get_absolute_url()
+    for actor in (first, second, child):
+        assert client.get(actor.get_absolute_url()).status_code == 200
+    child = Actor.objects.get(pk=child.pk)
+    child.parent = second
+    child.slug = "siirtynyt-hanke"
+    child.save()
+    assert "Siirtyvä hanke" not in names_on_page(client, first)
+    assert "Siirtyvä hanke" in names_on_page(client, second)
+    assert client.get(old_url).status_code != 200
+    assert client.get(child.get_absolute_url()).status_code == 200
+
+
+def test_a_change_of_an_actors_successors_reaches_every_actor_page(client):
+    ended = make_actor(name="Lakkautettu", active_until="2020-12-31")
+    first, second = make_actor(name="Ensimmäinen"), make_actor(name="Toinen")
+    ended.successors.add(first)
+    for actor in (ended, first, second):
+        assert client.get(actor.get_absolute_url()).status_code == 200
+    ended.successors.set([second])
+    assert "Lakkautettu" not in names_on_page(client, first)
+    assert "Lakkautettu" in names_on_page(client, second)
