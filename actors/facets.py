@@ -145,13 +145,8 @@ def count(chosen, base, base_params, links=None, *, by_kind=False):
         kind: (counts, everywhere, total)
         for kind, (counts, everywhere, [total]) in by_kinds.items()
     }
-    if by_kind:
-        return counted_by_kind
-    return counted_by_kind.get(None) or (
-        {name: {} for name in (*COUNTED, *links)},
-        dict.fromkeys(AREA_FILTERS, 0),
-        0,
-    )
+    # Not by kind: the one part counted (keyed None), or zeros where no row was.
+    return counted_by_kind if by_kind else added(counted_by_kind.values(), links)
 
 
 def added(counted, links=None):
