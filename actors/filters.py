@@ -497,7 +497,7 @@ class ActorFilter(django_filters.FilterSet):
                 base.append(sql)
                 base_params += params
                 filtered_apart |= name not in ("voimassa", "valtakunnalliset")
-        beside_kind = {name: sql for name, sql in chosen.items() if name != "tyyppi"}
+        beside_kind = {name: where for name, where in chosen.items() if name != "tyyppi"}
         if len(beside_kind) > 1 or filtered_apart:
             counts, everywhere, total = facets.count(
                 chosen, " AND ".join(base), base_params, self.linked_facets
