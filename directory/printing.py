@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import CharField, F, Prefetch, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import dateformat, timezone, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -319,8 +319,8 @@ def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
     `live_url`: the absolute URL of its live page (`absolute_url(path)` is e.g.
     request.build_absolute_uri). For a printed sheet, where `qr` names the format of the QR
     codes ("svg" for the page, "pdf" for the PDF), also `qr_code`, a QR code of it, and
-    `entry_lines`, the lines under its name (`compact`: one line); the CSV (no `qr`) has
-    columns instead. The workshop pack's practices get their `live_url` too.
+    `entry_html`, the lines under its name (`compact`: one line) as paragraphs; the CSV (no
+    `qr`) has columns instead. The workshop pack's practices get their `live_url` too.
     """
     make_qr = QR_FORMATS.get(qr)
     lines = compact_lines if compact else entry_lines
@@ -329,10 +329,23 @@ def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
             actor.live_url = absolute_url(actor.get_absolute_url())
             if make_qr:
                 actor.qr_code = make_qr(actor.live_url)
-                actor.entry_lines = lines(actor)
+                actor.entry_html = lines_html(lines(actor))
     for practice in sheet.practices:
         practice.live_url = absolute_url(practice.get_absolute_url())
         practice.short_summary = short_description(practice.summary)
+
+
+def lines_html(lines):
+    """The paragraphs of an entry's `lines` (entry_lines()), each line's items joined by
+    " · ", escaped: written here rather than by two nested loops of the template, which took
+    a quarter of a printed entry's time."""
+    paragraphs = (
+        format_html_join(
+            " · ", "{}{}", ((f"{label} " if label else "", text) for label, text in line)
+        )
+        for line in lines
+    )
+    return format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs))
 
 
 def compact_lines(actor):

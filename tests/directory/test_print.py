@@ -12,7 +12,7 @@ from django.utils import timezone
 from actors.models import Actor, ActorKind
 from directory import print_rendering
 from directory.areas import KindGroup
-from directory.printing import PrintSheet, entry_lines, sheet_parts
+from directory.printing import PrintSheet, entry_lines, lines_html, sheet_parts
 from keko.models import Status
 from tests.factories import (
     make_actor,
@@ -240,6 +240,21 @@ def test_entry_lines_leave_out_what_is_missing(area):
         [("Päättynyt", "31.12.2020")],
         [("Osoite", "Katu 1, 33100"), ("", "Tarkistuspäivä ei tiedossa")],
     ]
+
+
+def test_entry_lines_are_paragraphs_of_escaped_items():
+    lines = [[("", "Tampere"), ("Tarjoaa:", "Työ <b>& valmennus</b>")], [("Puh.", "+358 1")]]
+    assert lines_html(lines) == (
+        "<p>Tampere · Tarjoaa: Työ &lt;b&gt;&amp; valmennus&lt;/b&gt;</p><p>Puh. +358 1</p>"
+    )
+
+
+def test_print_page_shows_each_entrys_lines(client, area):
+    html = client.get(url("region_print", "pirkanmaa")).content.decode()
+    assert (
+        "<p>Tampere · Tarjoaa: Työhönvalmennus</p><p>S-posti toimisto@yhdistys.example · "
+        "Puh. +358 40 123 4567 · Verkossa yhdistys.example/</p><p>Tarkistettu 1.3.2026</p>"
+    ) in html
 
 
 # The print page
