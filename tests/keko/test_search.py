@@ -6,7 +6,8 @@ from django.db import connection
 
 from actors.models import Actor
 from keko.search import search_terms
-from tests.factories import make_actor
+from practices.models import Practice, PracticeQuerySet
+from tests.factories import make_actor, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,31 @@ def test_stored_search_vector_follows_edits_on_postgresql():
     actor.save()
     assert list(Actor.objects.search("muutettu")) == [actor]
     assert not Actor.objects.search("alkuperäinen").exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the stored search vector is PostgreSQL's; SQLite matches the text itself",
+)
+def test_a_practices_stored_search_vector_is_the_computed_one_and_follows_edits():
+    practice = make_practice(
+        title="Alkuperäinen malli", summary="Tiivistelmä.", what_was_done="Työpajoja nuorille."
+    )
+    practice.results = "Kaksikymmentä työllistyi."
+    practice.save()
+    # The one SearchableQuerySet would compute from the columns: the same matches and ranks.
+    computed = PracticeQuerySet._vector(
+        PracticeQuerySet.search_fields_a, PracticeQuerySet.search_fields_b, "finnish"
+    )
+    stored, expected = (
+        Practice.objects.annotate(computed=computed)
+        .values_list("search_vector", "computed")
+        .get(pk=practice.pk)
+    )
+    assert stored == expected
+    assert list(Practice.objects.search("työllistyi")) == [practice]
+    assert list(Practice.objects.search("nuorille")) == [practice]
+    assert not Practice.objects.search("kolmekymmentä").exists()
 
 
 def test_search_matches_word_starts_not_letters_inside_words():
