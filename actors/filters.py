@@ -519,9 +519,10 @@ class ActorFilter(django_filters.FilterSet):
                 parts = counted.values() if kinds is None else map(counted.get, kinds)
                 return facets.added((part for part in parts if part), self.linked_facets)
 
-            counts, everywhere, total = of_kinds(by_kind)
+            every_kind = facets.added(by_kind.values(), self.linked_facets)
+            counts, everywhere, total = every_kind if kinds is None else of_kinds(by_kind)
             # The kinds' facet counts every kind, as with none chosen.
-            counts["tyyppi"] = facets.added(by_kind.values(), self.linked_facets)[0]["tyyppi"]
+            counts["tyyppi"] = every_kind[0]["tyyppi"]
             if beside_kind:
                 # The other filter's facet: its options among the chosen kinds' actors.
                 other_counts, other_everywhere, _total = of_kinds(unfiltered)
