@@ -79,6 +79,9 @@ def test_within_a_request_the_matches_are_looked_up_once(small_cap):
             results.count()
         # the matches (which the count is), then the page by key; no second lookup
         assert len(queries) == 2
+        # The keys as one array, not one parameter each.
+        assert '"actors_actor"."id" = ANY(' in queries[1]["sql"]
+        assert list(results[:2]) == list(results.order_by("name", "pk")[:2])
     finally:
         search._end_request()
 
