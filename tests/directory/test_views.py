@@ -2,7 +2,6 @@ import datetime
 import re
 
 import pytest
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
@@ -224,6 +223,33 @@ def test_region_page_groups_actors_by_kind_and_fills_the_checklist(client):
     assert national.name in content and practice.title in content
 
 
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_checklist_names_each_contact_with_title_actor_email_and_phone(client, language):
+    town = make_municipality()
+    role = make_contact_role(name="Kunnan elinkeinoasiamies", checklist_order=1)
+    office = make_actor(municipality=town, name_fi="Kunnan elinkeinotoimi", name_sv="")
+    make_contact(
+        actor=office,
+        role=role,
+        name="Eija Elinkeino",
+        title_fi="Elinkeinoasiamies",
+        email="eija@example.org",
+        phone="040 123",
+        public=True,
+    )
+    make_contact(actor=office, role=role, name="Aaro <Aakkonen>", public=True)
+    with translation.override(language):
+        content = client.get(town.get_absolute_url()).content.decode()
+        url = office.get_absolute_url()
+    fallback = ' lang="fi"' if language == "sv" else ""
+    office_link = f'<a href="{url}"{fallback}>Kunnan elinkeinotoimi</a>'
+    title = "Elinkeinoasiamies" if language == "fi" else '<span lang="fi">Elinkeinoasiamies</span>'
+    assert (
+        f"Aaro &lt;Aakkonen&gt;, {office_link}; Eija Elinkeino ({title}), {office_link}, "
+        '<a href="mailto:eija@example.org">eija@example.org</a>, 040 123'
+    ) in content
+
+
 def test_municipality_page_lists_actors_based_in_or_serving_it(client):
     town = make_municipality(name_fi="Pikkukylä")
     based = make_actor(municipality=town, name="Kylän yhdistys")
@@ -245,21 +271,47 @@ def _cards(html):
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
-def test_area_page_cards_are_the_actor_cards_of_other_pages(client, language):
-    # The area page writes the cards of includes/actor_card.html out itself, for speed
-    # (includes/area_actor_cards.html).
+def test_actor_cards_are_the_same_on_lists_and_area_pages(client, language):
+    # One card (directory/templatetags/actor_cards.py) on every page that lists actors.
     town = make_municipality(name_fi="Pikkukylä", name_sv="Småby")
     local = make_actor(
         municipality=town, name_fi="Kylän yhdistys", name_sv="", description="Kuvaus " * 40
     )
     national = make_actor(name="Valtakunnallinen liitto", is_national=True, municipality=town)
     with translation.override(language):
-        page = client.get(town.get_absolute_url()).content.decode()
-        card = get_template("includes/actor_card.html")
-        expected = [_cards(card.render({"actor": actor}))[0] for actor in (local, national)]
-        assert f'href="{local.get_absolute_url()}"' in expected[0]
-    cards = _cards(page)
-    assert expected[0] in cards and expected[1] in cards
+        area_page = _cards(client.get(town.get_absolute_url()).content.decode())
+        listed = _cards(
+            client.get(reverse("directory:actors"), {"kunta": town.slug}).content.decode()
+        )
+        url = local.get_absolute_url()
+        kind = str(local.get_kind_display())
+    assert len(listed) == 2 and all(card in area_page for card in listed)
+    [local_card] = [card for card in listed if url in card]
+    name_lang = ' lang="fi"' if language == "sv" else ""
+    place = "Pikkukylä" if language == "fi" else "Småby"
+    assert local_card.startswith(
+        f'<li class="card"> <h3><a href="{url}"{name_lang}>Kylän yhdistys</a>'
+    )
+    assert f'<p class="meta">{kind} · {place}</p>' in local_card
+    # The description is cut after 30 words.
+    assert f"<p{name_lang}>{'Kuvaus ' * 29}Kuvaus …</p>" in local_card
+    [national_card] = [card for card in listed if url not in card]
+    assert national.name in national_card and 'class="badge badge-national"' in national_card
+
+
+def test_actor_list_cards_show_services_and_an_ended_badge(client):
+    service = make_service(name="Työvalmennus")
+    ended = make_actor(
+        name="Päättynyt hanke",
+        services=[service],
+        active_until=datetime.date(2020, 5, 31),
+        description="<b>Ei</b> merkintää",
+    )
+    [card] = _cards(client.get(LIST, {"voimassa": "0"}).content.decode())
+    assert f'href="{ended.get_absolute_url()}"' in card
+    assert '<span class="badge badge-ended">Päättynyt 31.5.2020</span>' in card
+    assert '<p class="meta">Palvelut: Työvalmennus</p>' in card
+    assert "<p>&lt;b&gt;Ei&lt;/b&gt; merkintää</p>" in card
 
 
 def test_area_page_lists_namesakes_of_a_kind_by_name_then_key(client):
