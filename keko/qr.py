@@ -17,6 +17,8 @@ from PIL import Image, ImageOps
 QR_SCHEME = "qr:"
 # White modules around the code: scanners find it on a white page with two.
 BORDER = 2
+# The light modules zxing puts round a code when asked (its quiet zone).
+QUIET_ZONE = 4
 # A run of dark modules in a row of the code's image (0 dark, 255 light).
 DARK_RUN = re.compile(rb"\x00+")
 
@@ -24,8 +26,12 @@ DARK_RUN = re.compile(rb"\x00+")
 def modules(url):
     """Return (the code's modules row by row, one byte each, 0 dark and 255 light, its
     width) of a QR code of `url`, error correction level M, without a border."""
+    return _pixels(url, quiet_zone=False)
+
+
+def _pixels(url, *, quiet_zone):
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = zxingcpp.write_barcode_to_image(code, scale=1, add_quiet_zones=False)
+    image = zxingcpp.write_barcode_to_image(code, scale=1, add_quiet_zones=quiet_zone)
     return bytes(memoryview(image)), image.shape[1]
 
 
@@ -36,14 +42,16 @@ def modules(url):
 def qr_svg(url):
     """Return a QR code of `url` as inline SVG markup, black on white: one stroke per run of
     dark modules in a row, each moved to from the end of the one before (short markup)."""
-    pixels, width = modules(url)
-    strokes, at = [], (0, 0)
-    for y in range(len(pixels) // width):
-        for run in DARK_RUN.finditer(pixels, y * width, (y + 1) * width):
-            x, n = run.start() - y * width, len(run[0])
-            strokes.append(f"m{x - at[0]} {y - at[1]}h{n}")
-            at = (x + n, y)
-    side = width + 2 * BORDER
+    # Within zxing's quiet zone (light modules all round), no run of dark modules goes on
+    # from the end of one row into the next: one pass over the image finds every row's runs.
+    pixels, width = _pixels(url, quiet_zone=True)
+    strokes, end_x, end_y = [], 0, 0
+    for run in DARK_RUN.finditer(pixels):
+        y, x = divmod(run.start(), width)
+        x, y, n = x - QUIET_ZONE, y - QUIET_ZONE, run.end() - run.start()
+        strokes.append(f"m{x - end_x} {y - end_y}h{n}")
+        end_x, end_y = x + n, y
+    side = width - 2 * QUIET_ZONE + 2 * BORDER
     # The strokes, a module wide, run along the middle of their row.
     return (
         f'<svg viewBox="0 0 {side} {side}" class="qr-code">'
