@@ -387,8 +387,9 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         return self.filter(is_national=False).exclude(Exists(served))
 
     def for_list(self):
-        """Fetch what an actor list shows (includes/actor_card.html), in a fixed number of
-        queries: a third of the actor's columns, which halves the time to build each one."""
+        """Fetch what an actor list shows (directory's actor_cards), in a fixed number of
+        queries: a third of the actor's columns, which halves the time to build each one, and
+        the services as `listed_services`."""
         return (
             self.select_related("municipality")
             .only(
@@ -403,7 +404,12 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
                 "municipality__slug",
             )
             .prefetch_related(
-                Prefetch("services", queryset=ServiceType.objects.only("name", "slug"))
+                # To an attribute: no related manager and queryset built for each actor.
+                Prefetch(
+                    "services",
+                    queryset=ServiceType.objects.only("name", "slug"),
+                    to_attr="listed_services",
+                )
             )
         )
 
