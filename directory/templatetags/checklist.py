@@ -1,9 +1,10 @@
 """The contacts who fill each role of an area page's checklist, written out in Python: up to
 ten a role and some twenty roles, where the template's loop and its tags took a fifth of the
-page's time."""
+page's time. Each text is escaped where it is written."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from keko.templatetags.content_language import lang_fallback, translated
 
@@ -15,26 +16,22 @@ def checklist_contacts(item):
     """`name (title), <a>actor</a>, <a>e-mail</a>, phone; …` for each contact of `item` (a
     directory.areas.ChecklistItem whose contacts' actors have `url`), and a `; ` after the
     last when the role's actors follow."""
-    people = format_html_join("; ", "{}", ((_contact(contact),) for contact in item.contacts))
-    return format_html("{}; ", people) if item.contacts and item.actors else people
+    people = "; ".join(_contact(contact) for contact in item.contacts)
+    if item.contacts and item.actors:
+        people += "; "
+    return mark_safe(people)  # noqa: S308 - _contact() escapes every text
 
 
 def _contact(contact):
     actor = contact.actor
-    title = format_html(" ({})", translated(contact, "title")) if contact.title else ""
-    email = (
-        format_html(', <a href="mailto:{}">{}</a>', contact.email, contact.email)
-        if contact.email
-        else ""
-    )
-    phone = format_html(", {}", contact.phone) if contact.phone else ""
-    return format_html(
-        '{}{}, <a href="{}"{}>{}</a>{}{}',
-        contact.name,
-        title,
-        actor.url,
-        lang_fallback(actor, "name"),
-        actor.name,
-        email,
-        phone,
-    )
+    text = escape(contact.name)
+    if contact.title:
+        text += f" ({conditional_escape(translated(contact, 'title'))})"
+    name = f'<a href="{escape(actor.url)}"{lang_fallback(actor, "name")}>{escape(actor.name)}</a>'
+    text += f", {name}"
+    if contact.email:
+        email = escape(contact.email)
+        text += f', <a href="mailto:{email}">{email}</a>'
+    if contact.phone:
+        text += f", {escape(contact.phone)}"
+    return text
