@@ -86,6 +86,26 @@ def test_within_a_request_the_matches_are_looked_up_once(small_cap):
         search._end_request()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
+)
+def test_within_a_request_a_search_that_found_nothing_is_not_sought_again(small_cap):
+    make_actor(name="Työpaja")
+    search._start_request()
+    try:
+        results = Actor.objects.published().search("xqzw")
+        with CaptureQueriesContext(connection) as queries:
+            assert results.count() == 0
+            assert list(results) == []
+            assert Actor.objects.filter(pk__in=results.values("pk")).count() == 0
+        [lookup, *by_key] = [query["sql"] for query in queries]
+        assert "%>" in lookup
+        # The rest by key, from an empty array: no second search of the names' trigrams.
+        assert by_key and all("%>" not in sql and "= ANY(" in sql for sql in by_key)
+    finally:
+        search._end_request()
+
+
 def test_pages_say_over_the_cap_rather_than_a_count(small_cap, client):
     from django.urls import reverse
 
