@@ -132,8 +132,9 @@ def ask(address, path):
     return status, (time.monotonic() - began) * 1000
 
 
-def run(address, urls, *, edits, rng):
-    """Ask every URL once; return {kind: [ms]} and the statuses that were not 200."""
+def run(address, urls, *, edits, rng, slowest=None):
+    """Ask every URL once; return {kind: [ms]} and the statuses that were not 200. Each
+    (ms, kind, path) is added to `slowest`, a list, if given."""
     from actors.models import Actor
 
     actor_ids = list(Actor.objects.published().values_list("pk", flat=True)[:5000])
@@ -145,6 +146,8 @@ def run(address, urls, *, edits, rng):
         if status != 200:
             errors.append((status, path))
         times[kind].append(ms)
+        if slowest is not None:
+            slowest.append((ms, kind, path))
     return times, errors
 
 
@@ -200,7 +203,8 @@ def main():
             ask(server.address, "/bench/minimal/")
         minimal = [ask(server.address, "/bench/minimal/")[1] for _ in range(50)]
         minimal_p50 = percentile(minimal, 0.5)
-        cold, cold_errors = run(server.address, urls, edits=True, rng=rng)
+        cold_urls = []
+        cold, cold_errors = run(server.address, urls, edits=True, rng=rng, slowest=cold_urls)
         # The cold pass's edits made most of what it stored stale: store every page once
         # more, then measure.
         run(server.address, urls, edits=False, rng=rng)
@@ -211,6 +215,10 @@ def main():
     print(f"{len(urls)} distinct URLs, one client, gunicorn 2 workers, default file cache")
     print(f"minimal one-query view: p50 {minimal_p50:.1f} ms, p95 {percentile(minimal, 0.95):.1f}")
     table(f"Cold: each URL once, a curator edit every {EDIT_EVERY} requests", cold, minimal_p50)
+    # The overall p95 is where this part begins: which pages it is made of.
+    print("\nThe slowest twentieth of the cold URLs")
+    for ms, kind, path in sorted(cold_urls, reverse=True)[: len(cold_urls) // 20]:
+        print(f"- {ms:.0f} ms · {kind} · `{path}`")
     table("Warm: the same URLs again, no edits", warm, minimal_p50)
     table("After one curator edit of an actor's description", after_edit, minimal_p50)
     errors = cold_errors + warm_errors + edit_errors
