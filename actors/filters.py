@@ -503,15 +503,11 @@ class ActorFilter(django_filters.FilterSet):
                 chosen, " AND ".join(base), base_params, self.linked_facets
             )
         else:
-            # At most one option filter besides the kinds: the counts of each kind of actor
-            # apart, within that filter, from one scan shared by every choice of kinds (and
-            # none) with it. Kinds are counted, not filtered: a kind's rows (half the actors
-            # are associations) would all be read for the other filter's facet, which is that
-            # filter's facet of the kind's actors unfiltered, counted here once for all.
-            unfiltered = by_kind = self.counts_by_kind(base, base_params)
-            if beside_kind:
-                [(other, (sql, params))] = beside_kind.items()
-                by_kind = self.counts_by_kind([*base, sql], [*base_params, *params])
+            # At most one option filter besides the kinds. Kinds are counted, not filtered:
+            # a kind's rows (half the actors are associations) would all be read for the other
+            # filter's facet, which is that filter's facet of the kind's actors unfiltered,
+            # counted once for all (`unfiltered`, each kind apart, cached).
+            unfiltered = self.counts_by_kind(base, base_params)
             kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
 
             def of_kinds(counted):
@@ -519,11 +515,22 @@ class ActorFilter(django_filters.FilterSet):
                 parts = counted.values() if kinds is None else map(counted.get, kinds)
                 return facets.added((part for part in parts if part), self.linked_facets)
 
-            every_kind = facets.added(by_kind.values(), self.linked_facets)
-            counts, everywhere, total = every_kind if kinds is None else of_kinds(by_kind)
-            # The kinds' facet counts every kind, as with none chosen.
-            counts["tyyppi"] = every_kind[0]["tyyppi"]
-            if beside_kind:
+            if not beside_kind:
+                every_kind = facets.added(unfiltered.values(), self.linked_facets)
+                counts, everywhere, total = every_kind if kinds is None else of_kinds(unfiltered)
+                # The kinds' facet counts every kind, as with none chosen.
+                counts["tyyppi"] = every_kind[0]["tyyppi"]
+            else:
+                [(other, (sql, params))] = beside_kind.items()
+                # One scan of the filter's rows: the kinds' facet from all of them, the other
+                # facets from those of the chosen kinds (with none chosen, all).
+                kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
+                counts, everywhere, total = facets.count(
+                    kind_chosen,
+                    " AND ".join([*base, sql]),
+                    [*base_params, *params],
+                    self.linked_facets,
+                )
                 # The other filter's facet: its options among the chosen kinds' actors.
                 other_counts, other_everywhere, _total = of_kinds(unfiltered)
                 counts[other] = other_counts[other]
