@@ -24,8 +24,9 @@ from .registry import directory_models
 
 MAX_TERMS = 8
 # PostgreSQL's text search configuration for each language of the site: its stemmer and stop
-# words. Finnish is the content's own language; Swedish and English search their columns too.
-SEARCH_CONFIGS = {"fi": "finnish", "sv": "swedish", "en": "english"}
+# words. Finnish is the content's own language, searched with its accents folded ("tyollisyys"
+# finds "työllisyys": actors/0016); Swedish and English search their columns too.
+SEARCH_CONFIGS = {"fi": "keko_finnish", "sv": "swedish", "en": "english"}
 # A search lists, ranks and counts at most this many matches (and tells whether there were
 # more): ranking or counting every one of 20 000 matches of a common word costs more than a
 # page, and nobody reads past the first few hundred.
@@ -334,12 +335,13 @@ class SearchableQuerySet(models.QuerySet):
         if not is_postgresql():
             fields = [*self.search_fields_a, *self.search_fields_b, *local_a, *local_b]
             return self._bound(self.filter(text_filter(fields, text)))
-        query = SearchQuery(prefix_query(text), search_type="raw", config="finnish")
+        finnish = SEARCH_CONFIGS["fi"]
+        query = SearchQuery(prefix_query(text), search_type="raw", config=finnish)
         if self.search_vector_field:
             vector = F(self.search_vector_field)
             matches_text = Q(**{self.search_vector_field: query})
         else:
-            vector = self._vector(self.search_fields_a, self.search_fields_b, "finnish")
+            vector = self._vector(self.search_fields_a, self.search_fields_b, finnish)
             matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
             matches_text = Q(pk__in=matching)
         rank = SearchRank(vector, query)

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from actors.models import Actor
-from keko.search import search_terms
+from keko.search import SEARCH_CONFIGS, search_terms
 from practices.models import Practice, PracticeQuerySet
 from tests.factories import make_actor, make_practice
 
@@ -28,8 +28,8 @@ def test_search_finds_inflected_forms():
 
 def test_search_forgives_a_typo_on_postgresql_only():
     tampere = make_actor(name="Tampereen Työvalmennus")
-    found = list(Actor.objects.search("tyovalmennus"))
-    # pg_trgm matches the word typed without ö; SQLite's plain match cannot.
+    found = list(Actor.objects.search("tyvalmennus"))
+    # pg_trgm matches the word typed with a letter missing; SQLite's plain match cannot.
     assert found == ([tampere] if connection.vendor == "postgresql" else [])
 
 
@@ -56,6 +56,23 @@ def test_stored_search_vector_follows_edits_on_postgresql():
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
+    reason="PostgreSQL's text search configuration folds accents; SQLite matches the text",
+)
+def test_words_typed_without_their_umlauts_find_the_words_with_them():
+    employment = make_actor(name="Työllisyyspalvelut", description="Järjestöjen yhteistyö.")
+    make_actor(name="Muu", description="Ei osu.")
+    assert list(Actor.objects.search("tyollisyyspalvelut")) == [employment]
+    assert list(Actor.objects.search("jarjestojen")) == [employment]
+    # With the umlauts, and inflected, as before.
+    assert list(Actor.objects.search("työllisyyspalveluja")) == [employment]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector(%s, 'Työllisyys')::text", [SEARCH_CONFIGS["fi"]])
+        [(vector,)] = cursor.fetchall()
+    assert "ö" not in vector
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
     reason="the stored search vector is PostgreSQL's; SQLite matches the text itself",
 )
 def test_a_practices_stored_search_vector_is_the_computed_one_and_follows_edits():
@@ -66,7 +83,7 @@ def test_a_practices_stored_search_vector_is_the_computed_one_and_follows_edits(
     practice.save()
     # The one SearchableQuerySet would compute from the columns: the same matches and ranks.
     computed = PracticeQuerySet._vector(
-        PracticeQuerySet.search_fields_a, PracticeQuerySet.search_fields_b, "finnish"
+        PracticeQuerySet.search_fields_a, PracticeQuerySet.search_fields_b, SEARCH_CONFIGS["fi"]
     )
     stored, expected = (
         Practice.objects.annotate(computed=computed)
