@@ -21,7 +21,7 @@ NATIONAL = "national"
 CONTACTS_PER_ROLE = 10
 # The fields of those contacts and their actors that the page shows.
 SHOWN_CONTACT_FIELDS = ("name", "title", "email", "phone", "role", "actor__name", "actor__slug")
-# The fields of the actors an area page shows (includes/area_actor_cards.html): a third of
+# The fields of the actors an area page shows (templatetags/actor_cards.py): a third of
 # the columns, which halves the time to build each actor.
 SHOWN_ACTOR_FIELDS = (
     "name",
