@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # PostgreSQL only: a trigger keeps the weighted Finnish tsvector of name and description
 # current on every insert and update (bulk inserts included), a GIN index serves full-text
 # search, and a trigram GIN index serves typo-tolerant name matching. SQLite has neither
@@ -33,16 +35,6 @@ BACKWARD_SQL = [
 ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0002_postgresql_extensions")]
 
@@ -52,5 +44,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # PostgreSQL only: the actor list is ordered by (name, id) among published actors and filtered
 # on the active period. This index answers both the page's keys (a deferred join, see
 # keko/pagination.py) and the count for pagination with an index-only scan, so that page 1 000
@@ -11,17 +13,9 @@ FORWARD_SQL = (
 BACKWARD_SQL = "DROP INDEX IF EXISTS actors_actor_list_idx"
 
 
-def run_on_postgresql(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0004_actor_version_historicalactor_historicalcontact_and_more")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # PostgreSQL only (actors/facets.py): one row per actor with what the list's facets count
 # (kind, status, active period, national, and the ids of its areas, services and target
 # groups as arrays), so that every facet of a selection is counted in one scan of a narrow
@@ -204,19 +206,9 @@ BACKWARD_SQL = [
 ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0009_actor_verified_by")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

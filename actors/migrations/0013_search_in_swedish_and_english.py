@@ -5,6 +5,8 @@ actors, the Swedish list's search went from a median of about 500 ms to about 27
 
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 
 def vector(config, language):
     return (
@@ -23,19 +25,9 @@ FORWARD_SQL = [
 BACKWARD_SQL = [f"DROP INDEX IF EXISTS actors_actor_search_{language}" for language in LANGUAGES]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0012_content_languages")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

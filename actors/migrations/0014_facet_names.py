@@ -2,6 +2,8 @@ import importlib
 
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # The facet table (actors/facets.py) also answers which actors a page of the list shows: the
 # actor's name, to order by, and indexes on what the list filters by. The areas' membership
 # keys joined to the actor table, one index probe per member, took 100-150 ms for a large
@@ -93,19 +95,9 @@ def backward_sql():
     ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements() if callable(statements) else statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0013_search_in_swedish_and_english")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(backward_sql)),
+        on_postgresql(FORWARD_SQL, backward_sql),
     ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # The facet table's rows of some kinds of actor, by name: a page of one kind's actors in the
 # list's order (a walk of the index, not a sort of 55 000 associations), and a bitmap of the
 # chosen kinds beside an area's or a service's where a facet or a widening counts them.
@@ -10,19 +12,9 @@ FORWARD_SQL = [
 BACKWARD_SQL = ["DROP INDEX IF EXISTS actors_actorfacets_kind_name_idx"]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0014_facet_names")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

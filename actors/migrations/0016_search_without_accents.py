@@ -9,6 +9,8 @@ with it, and the actors' stored vectors (actors/0003) are recomputed with it.
 
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 CONFIG = "keko_finnish"
 
 
@@ -52,19 +54,9 @@ BACKWARD_SQL = [
 ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0015_facet_kind_index")]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

@@ -1,6 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 # PostgreSQL only: a trigger keeps the weighted Finnish tsvector of a practice's title and
 # texts current on every insert and update, and a GIN index serves the search. The site
 # search computed these vectors from the long case texts on every search (8-20 ms for 214
@@ -35,16 +37,6 @@ BACKWARD_SQL = [
 ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("practices", "0003_content_languages")]
 
@@ -59,5 +51,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(run_on_postgresql(FORWARD_SQL), run_on_postgresql(BACKWARD_SQL)),
+        on_postgresql(FORWARD_SQL, BACKWARD_SQL),
     ]

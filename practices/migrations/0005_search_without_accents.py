@@ -3,6 +3,8 @@ folds accents (actors/0016), as keko.search queries it (PostgreSQL only)."""
 
 from django.db import migrations
 
+from keko.migration_operations import on_postgresql
+
 
 def vector(config, row=""):
     return (
@@ -26,21 +28,9 @@ def statements(config):
     ]
 
 
-def run_on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("practices", "0004_search_vector"), ("actors", "0016_search_without_accents")]
 
     operations = [
-        migrations.RunPython(
-            run_on_postgresql(statements("keko_finnish")), run_on_postgresql(statements("finnish"))
-        ),
+        on_postgresql(statements("keko_finnish"), statements("finnish")),
     ]
