@@ -54,7 +54,6 @@ class AnyOf(Lookup):
     `IN (%s, %s, …)`, Django resolved and psycopg placed the thousand looked-up keys of a
     search's matches one by one, in every query of the page; and an empty list is no SQL."""
 
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
