@@ -457,12 +457,7 @@ class ActorFilter(django_filters.FilterSet):
                 continue
             if name == "voimassa":
                 if value == "1":
-                    today = timezone.localdate()
-                    conditions[name] = (
-                        "(f.active_from IS NULL OR f.active_from <= %s)"
-                        " AND (f.active_until IS NULL OR f.active_until >= %s)",
-                        [today, today],
-                    )
+                    conditions[name] = facets.active_on(timezone.localdate())
             elif name == "valtakunnalliset":
                 # Shown, they are no filter: leaving it out shows the same.
                 leave_out = value == LEAVE_OUT_NATIONAL
@@ -506,8 +501,11 @@ class ActorFilter(django_filters.FilterSet):
             # At most one option filter besides the kinds. Kinds are counted, not filtered:
             # a kind's rows (half the actors are associations) would all be read for the other
             # filter's facet, which is that filter's facet of the kind's actors unfiltered,
-            # counted once for all (`unfiltered`, each kind apart, cached).
-            unfiltered = self.counts_by_kind(base, base_params)
+            # kept on write (`unfiltered`, each kind apart).
+            unfiltered = self.counts_by_kind(
+                on=timezone.localdate() if data.get("voimassa") == "1" else None,
+                national=data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL,
+            )
             kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
 
             def of_kinds(counted):
@@ -544,13 +542,13 @@ class ActorFilter(django_filters.FilterSet):
             total = None
         return total, counts
 
-    def counts_by_kind(self, where, params):
-        """Return facets.count(by_kind=True) of the facet table's rows meeting every one of
-        `where` (SQL, with `params`), from the cache: a selection's counts change only with
-        what the facets count."""
+    def counts_by_kind(self, *, on, national):
+        """Return facets.count_every_actor() (the counts of every published actor by kind,
+        those active `on` a day, the national ones unless not `national`), from the cache:
+        they change only with what the facets count."""
         return cached(
-            ("actor-facets", type(self).__name__, where, params),
-            lambda: facets.count({}, " AND ".join(where), params, self.linked_facets, by_kind=True),
+            ("actor-facets", type(self).__name__, on, national),
+            lambda: facets.count_every_actor(self.linked_facets, on=on, national=national),
             scopes=[facets.SCOPE],
         )
 

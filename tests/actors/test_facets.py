@@ -4,11 +4,13 @@ the list's facet counts read from it equal those counted through the link tables
 import datetime
 import itertools
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actors import facets
 from actors.filters import order_actors
@@ -45,6 +47,10 @@ EXPECTED_ROWS = """
     FROM actors_actor a ORDER BY a.id
 """
 TABLE_ROWS = "SELECT * FROM actors_actorfacets ORDER BY actor_id"
+# How many rows the kept counts have, and how many counts they hold (actors/0017).
+KEPT_ROWS = (
+    "SELECT COUNT(*), COUNT(DISTINCT (kind, is_national, facet, option_id)) FROM actors_facetcount"
+)
 
 
 def rows(sql):
@@ -111,6 +117,102 @@ def test_rows_follow_every_write(directory):
     Actor.objects.bulk_create([Actor(name="Uusi", slug="uusi", municipality=town)])
     assert_table_current()
     assert len(rows(TABLE_ROWS)) == Actor.objects.count()
+
+
+def without_zeros(by_kind):
+    return {
+        kind: (
+            {name: {k: n for k, n in by_key.items() if n} for name, by_key in counts.items()},
+            everywhere,
+            total,
+        )
+        for kind, (counts, everywhere, total) in by_kind.items()
+    }
+
+
+def assert_counts_kept():
+    """The counts kept on write (actors/0017) equal those of the facet table's rows, counted
+    afresh, for every published actor or the active ones, with or without the national."""
+    links = ActorDirectoryFilter.linked_facets
+    today = timezone.localdate()
+    for on, national in itertools.product((None, today), (True, False)):
+        base, params = ["f.status = %s"], [Status.PUBLISHED.value]
+        if not national:
+            base.append("NOT f.is_national")
+        if on is not None:
+            period, period_params = facets.active_on(on)
+            base.append(period)
+            params += period_params
+        afresh = facets.count({}, " AND ".join(base), params, links, by_kind=True)
+        kept = facets.count_every_actor(links, on=on, national=national)
+        assert without_zeros(kept) == without_zeros(afresh), (on, national)
+        assert sum(total for _counts, _everywhere, total in kept.values()) > 0
+
+
+def test_counts_are_kept_on_every_write(directory):
+    assert_counts_kept()
+    actor = Actor.objects.get(name="Toimija 03")
+    actor.kind = ActorKind.PROJECT
+    actor.save()
+    actor.services.add(directory["services"][2])
+    actor.served_regions.add(directory["regions"][0])
+    directory["groups"][1].actors.clear()
+    assert_counts_kept()
+    Actor.objects.filter(name__startswith="Toimija 1").update(is_national=True)
+    Actor.objects.filter(name="Toimija 20").update(status=Status.DRAFT)
+    Actor.objects.filter(name="Toimija 11").update(status=Status.PUBLISHED)
+    next_year = timezone.localdate() + datetime.timedelta(days=365)
+    Actor.objects.filter(name="Toimija 22").update(active_from=next_year)
+    Actor.objects.filter(name="Toimija 21").delete()
+    town = directory["towns"][0]
+    Actor.objects.bulk_create([Actor(name="Uusi", slug="uusi", municipality=town)])
+    town.region = directory["regions"][1]
+    town.save()
+    assert_counts_kept()
+
+
+def test_the_kept_counts_fold_into_one_row_a_count(directory):
+    for n in range(3):
+        Actor.objects.filter(name__startswith="Toimija 0").update(
+            kind=[ActorKind.FOUNDATION, ActorKind.PROJECT, ActorKind.ASSOCIATION][n]
+        )
+    [(stored, distinct)] = rows(KEPT_ROWS)
+    assert stored > distinct
+    facets.fold_counts()
+    [(stored, distinct)] = rows(KEPT_ROWS)
+    assert stored == distinct
+    assert_counts_kept()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE actors_actorfacets")
+    assert rows(KEPT_ROWS) == [(0, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_actors_never_wait_on_each_others_counts(directory):
+    first, second = Actor.objects.filter(kind=ActorKind.ASSOCIATION, status=Status.PUBLISHED)[:2]
+    service = make_service(slug="uusi-palvelu")
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        # The other transaction changes the counts of associations offering the service, and
+        # stays open while this one does the same.
+        first_link = "INSERT INTO actors_actor_services (actor_id, servicetype_id) VALUES (%s, %s)"
+        other.execute(first_link, [first.pk, service.pk])
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            second.services.add(service)
+        other.commit()
+    assert_counts_kept()
+    assert set(service.actors.all()) >= {first, second}
+
+
+def test_every_actors_facets_are_read_from_the_kept_counts(directory, django_assert_num_queries):
+    filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
+    # The kept counts, the actors not active today, and the funders' facet.
+    with django_assert_num_queries(3) as queries:
+        total, counts = filterset.counts()
+    assert "actors_facetcount" in queries.captured_queries[0]["sql"]
+    assert "f.active_from > " in queries.captured_queries[1]["sql"]
+    assert total == filterset.qs.count() == sum(counts["tyyppi"].values())
 
 
 def selections(directory):
