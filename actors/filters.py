@@ -493,20 +493,41 @@ class ActorFilter(django_filters.FilterSet):
                 base_params += params
                 filtered_apart |= name not in ("voimassa", "valtakunnalliset")
         beside_kind = {name: where for name, where in chosen.items() if name != "tyyppi"}
-        if len(beside_kind) > 1 or filtered_apart:
+        # The option filters of one option each: {name: the option's key}.
+        single = {}
+        for name in beside_kind:
+            keys = self.option_keys(name, data[name]) if name in facets.COUNTED else []
+            if len(keys) == 1:
+                single[name] = keys[0]
+        on = timezone.localdate() if data.get("voimassa") == "1" else None
+        national = data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL
+        kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
+        kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
+        if filtered_apart or len(beside_kind) > 2 or (len(beside_kind) == 2 and len(single) < 2):
             counts, everywhere, total = facets.count(
                 chosen, " AND ".join(base), base_params, self.linked_facets
             )
+        elif len(beside_kind) == 2:
+            # Two options: the actors of both in one scan (a bitmap of each option's index,
+            # AND'ed), and each filter's facet among the other option's actors, from that
+            # option's counts kept on write, rather than a scan of either option's actors.
+            both = list(beside_kind.values())
+            counts, everywhere, total = facets.count(
+                kind_chosen,
+                " AND ".join([*base, *(sql for sql, _params in both)]),
+                [*base_params, *(param for _sql, params in both for param in params)],
+                self.linked_facets,
+            )
+            (first, first_key), (second, second_key) = single.items()
+            for name, other, key in ((first, second, second_key), (second, first, first_key)):
+                among_other = facets.count_option(other, key, kinds=kinds, on=on, national=national)
+                take_facet(counts, everywhere, name, among_other)
         else:
             # At most one option filter besides the kinds. Kinds are counted, not filtered:
             # a kind's rows (half the actors are associations) would all be read for the other
             # filter's facet, which is that filter's facet of the kind's actors unfiltered,
             # kept on write (`unfiltered`, each kind apart).
-            unfiltered = self.counts_by_kind(
-                on=timezone.localdate() if data.get("voimassa") == "1" else None,
-                national=data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL,
-            )
-            kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
+            unfiltered = self.counts_by_kind(on=on, national=national)
 
             def of_kinds(counted):
                 """The sum of the chosen kinds' counts (of every kind's, with none chosen)."""
@@ -520,20 +541,27 @@ class ActorFilter(django_filters.FilterSet):
                 counts["tyyppi"] = every_kind[0]["tyyppi"]
             else:
                 [(other, (sql, params))] = beside_kind.items()
-                # One scan of the filter's rows: the kinds' facet from all of them, the other
-                # facets from those of the chosen kinds (with none chosen, all).
-                kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
-                counts, everywhere, total = facets.count(
-                    kind_chosen,
-                    " AND ".join([*base, sql]),
-                    [*base_params, *params],
-                    self.linked_facets,
-                )
+                if other in single:
+                    # One option: its facets kept on write, of the chosen kinds.
+                    counts, everywhere, total = facets.count_option(
+                        other,
+                        single[other],
+                        self.linked_facets,
+                        kinds=kinds,
+                        on=on,
+                        national=national,
+                    )
+                else:
+                    # One scan of the filter's rows: the kinds' facet from all of them, the
+                    # other facets from those of the chosen kinds (with none chosen, all).
+                    counts, everywhere, total = facets.count(
+                        kind_chosen,
+                        " AND ".join([*base, sql]),
+                        [*base_params, *params],
+                        self.linked_facets,
+                    )
                 # The other filter's facet: its options among the chosen kinds' actors.
-                other_counts, other_everywhere, _total = of_kinds(unfiltered)
-                counts[other] = other_counts[other]
-                if other in everywhere:
-                    everywhere[other] = other_everywhere[other]
+                take_facet(counts, everywhere, other, of_kinds(unfiltered))
         for name, national in everywhere.items():
             counts[name] = self.with_national(name, counts[name], national)
         if data.get("q"):
@@ -642,6 +670,14 @@ class ActorFilter(django_filters.FilterSet):
         return facets.count_without(
             self.table_conditions(), "f.status = %s", [Status.PUBLISHED.value]
         )
+
+
+def take_facet(counts, everywhere, name, counted):
+    """Set the facet `name` of `counts` and `everywhere` (as facets.count() returns them) to
+    that of `counted`, the same counted among other actors."""
+    counts[name] = counted[0][name]
+    if name in everywhere:
+        everywhere[name] = counted[1][name]
 
 
 def unknown_notice(message, values):

@@ -51,6 +51,11 @@ TABLE_ROWS = "SELECT * FROM actors_actorfacets ORDER BY actor_id"
 KEPT_ROWS = (
     "SELECT COUNT(*), COUNT(DISTINCT (kind, is_national, facet, option_id)) FROM actors_facetcount"
 )
+# Likewise of the pair counts of one service (actors/0018).
+KEPT_PAIR_ROWS = (
+    "SELECT COUNT(*), COUNT(DISTINCT (kind, is_national, other_facet, other_option_id))"
+    " FROM actors_facetpaircount WHERE facet = 'palvelu' AND option_id = %s"
+)
 
 
 def rows(sql):
@@ -119,6 +124,15 @@ def test_rows_follow_every_write(directory):
     assert len(rows(TABLE_ROWS)) == Actor.objects.count()
 
 
+# The options of each filter counted from the facet table.
+OPTIONS = {
+    "alue": "SELECT id FROM actors_region",
+    "kunta": "SELECT id FROM actors_municipality",
+    "palvelu": "SELECT id FROM actors_servicetype",
+    "kohderyhma": "SELECT id FROM actors_targetgroup",
+}
+
+
 def without_zeros(by_kind):
     return {
         kind: (
@@ -147,6 +161,19 @@ def assert_counts_kept():
         kept = facets.count_every_actor(links, on=on, national=national)
         assert without_zeros(kept) == without_zeros(afresh), (on, national)
         assert sum(total for _counts, _everywhere, total in kept.values()) > 0
+        # One option's: each option of each filter, of every kind or of associations.
+        for name, kinds in itertools.product(facets.ARRAY_COLUMNS, (None, ["association"])):
+            chosen = {"tyyppi": facets.condition("tyyppi", kinds)} if kinds else {}
+            for key in rows(OPTIONS[name]):
+                option, option_params = facets.condition(name, key)
+                where = " AND ".join([*base, option])
+                afresh = facets.count(chosen, where, [*params, *option_params], links)
+                kept = facets.count_option(
+                    name, key[0], links, kinds=kinds, on=on, national=national
+                )
+                # The option's own filter is counted without it (count_every_actor).
+                del afresh[0][name], kept[0][name]
+                assert without_zeros({0: kept}) == without_zeros({0: afresh}), (name, key)
 
 
 def test_counts_are_kept_on_every_write(directory):
@@ -181,10 +208,17 @@ def test_the_kept_counts_fold_into_one_row_a_count(directory):
     facets.fold_counts()
     [(stored, distinct)] = rows(KEPT_ROWS)
     assert stored == distinct
+    service = directory["services"][1].pk
+    [(stored, distinct)] = rows(KEPT_PAIR_ROWS % service)
+    assert stored > distinct
+    facets.fold_pair_counts("palvelu", service)
+    [(stored, distinct)] = rows(KEPT_PAIR_ROWS % service)
+    assert stored == distinct
     assert_counts_kept()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE actors_actorfacets")
     assert rows(KEPT_ROWS) == [(0, 0)]
+    assert rows(KEPT_PAIR_ROWS % service) == [(0, 0)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -267,15 +301,49 @@ def test_a_kinds_facets_come_from_the_counts_of_every_kind(
     assert counts == through_links.facet_counts()
 
 
-def test_a_filter_and_kinds_are_counted_in_one_scan_of_the_filters_rows(
+def test_one_option_and_kinds_are_counted_from_the_options_kept_counts(
     directory, monkeypatch, django_assert_num_queries
 ):
     region = directory["regions"][0].slug
     ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
-    for kinds in (["yhdistys"], ["yhdistys", "saatio"]):
+    for kinds in ([], ["yhdistys"], ["yhdistys", "saatio"]):
         pairs = [("alue", region)] + [("tyyppi", kind) for kind in kinds]
         from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
-        # The region's rows once; the region facet from the unfiltered counts, cached.
+        # The region's pair counts, its national actors, those not active today, and the
+        # funders'; the region facet from the counts of every actor, cached.
+        with django_assert_num_queries(4) as queries:
+            total, counts = from_table.counts()
+        assert "actors_facetpaircount" in queries.captured_queries[0]["sql"]
+        assert total == from_table.qs.count() > 0
+        assert counts == through_links.facet_counts(), kinds
+
+
+def test_two_options_are_counted_from_the_actors_of_both_and_each_others_kept_counts(
+    directory, monkeypatch, django_assert_num_queries
+):
+    region, service = directory["regions"][1].slug, directory["services"][1].slug
+    for kinds in ([], ["yhdistys"]):
+        pairs = [("alue", region), ("palvelu", service)] + [("tyyppi", kind) for kind in kinds]
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+        # The actors of both; the service's pair counts and its actors not active today;
+        # the region's, its national actors and those not active today.
+        with django_assert_num_queries(6) as queries:
+            total, counts = from_table.counts()
+        scan = queries.captured_queries[0]["sql"]
+        assert "region_ids &&" in scan and "service_ids &&" in scan and " OR ((" not in scan
+        assert total == from_table.qs.count() > 0
+        assert counts == through_links.facet_counts(), kinds
+
+
+def test_two_options_and_kinds_are_counted_in_one_scan_of_the_filters_rows(
+    directory, monkeypatch, django_assert_num_queries
+):
+    regions = [("alue", region.slug) for region in directory["regions"]]
+    ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
+    for kinds in (["yhdistys"], ["yhdistys", "saatio"]):
+        pairs = regions + [("tyyppi", kind) for kind in kinds]
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+        # The regions' rows once; the region facet from the counts of every actor, cached.
         with django_assert_num_queries(1) as queries:
             total, counts = from_table.counts()
         [query] = queries.captured_queries
