@@ -272,7 +272,7 @@ def count_every_actor(links=None, *, on=None, national=True):
         period, period_params = active_on(on)
         base.append(period)
         params += period_params
-    for kind, name, key, n in count_links(links or {}, " AND ".join(base), params):
+    for kind, name, key, n in count_links(links or {}, " AND ".join(base), params, by_key=True):
         _counted_kind(by_kinds, kind, links)[0][name][key] = n
     return {
         kind: (counts, everywhere, total)
@@ -289,15 +289,22 @@ def _counted_kind(by_kinds, kind, links):
     )
 
 
-def count_links(links, base, base_params):
+def count_links(links, base, base_params, *, by_key=False):
     """Return (kind, filter name, option key, count) of the facets of `links` (as for
-    count()) of the facet table's rows meeting `base`, each actor once per option."""
+    count()) of the facet table's rows meeting `base`, each actor once per option; with
+    `by_key`, the linked actors' rows read by key (`base` meets most of them)."""
     parts, params = [], []
     for name, (table, actor_column, option_column) in links.items():
+        where = base
+        if by_key:
+            # The linked actors' rows by key (a few thousand probes of the table's key)
+            # rather than a hash of every row meeting `base`: half the time for every actor,
+            # but many times longer for an option's few.
+            where = f"f.actor_id = ANY(ARRAY(SELECT {actor_column} FROM {table})) AND {base}"
         parts.append(
             f"SELECT f.kind, '{name}', l.{option_column}, COUNT(DISTINCT f.actor_id)"
             f" FROM {table} l JOIN actors_actorfacets f ON f.actor_id = l.{actor_column}"
-            f" WHERE {base} GROUP BY 1, 3"
+            f" WHERE {where} GROUP BY 1, 3"
         )
         params += base_params
     if not parts:
