@@ -12,7 +12,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection, connections, models
-from django.db.models import Count, F, Lookup, Q, Window
+from django.db.models import Count, Exists, F, Lookup, Q, Window
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI
@@ -31,6 +31,9 @@ SEARCH_CONFIGS = {"fi": "keko_finnish", "sv": "swedish", "en": "english"}
 # more): ranking or counting every one of 20 000 matches of a common word costs more than a
 # page, and nobody reads past the first few hundred.
 SEARCH_CAP = 1000
+# A search's title is matched by its similar words (a typo's) only when its text matches fewer
+# than this many rows.
+TYPO_MATCHES = 50
 
 
 def is_capped(count):
@@ -154,6 +157,12 @@ class BoundedSearchQuery(Query):
             part.where = WhereNode(others, AND)
             part.add_q(condition)
             parts.append(part)
+        # The title's similar words only when the text finds few: a typo's. A word the text
+        # finds a hundred times is no typo, and its trigrams would be tested on thousands of
+        # names for nothing (20-35 ms). One probe of the text's matches, run once.
+        probe = parts[0].clone()
+        probe.set_limits(low=TYPO_MATCHES - 1, high=TYPO_MATCHES)
+        parts[1].add_q(~Q(Exists(probe)))
         union = parts[0].clone()
         union.combinator, union.combinator_all = "union", True
         union.combined_queries = tuple(parts)
@@ -323,9 +332,10 @@ class SearchableQuerySet(models.QuerySet):
         """Return rows matching `text`, best matches first: at most SEARCH_CAP + 1 of them.
 
         PostgreSQL: Finnish full-text search (prefix-matched stems, so inflected forms match)
-        or a trigram match on the title; ranked. On a Swedish or English page the fields'
-        columns in that language are searched too, with that language's stemmer. SQLite: a
-        case-insensitive match of the stems.
+        or a trigram match on the title (a typo's: with a stored vector, only where the text
+        matches fewer than TYPO_MATCHES rows); ranked. On a Swedish or English page the
+        fields' columns in that language are searched too, with that language's stemmer.
+        SQLite: a case-insensitive match of the stems.
         """
         if not search_terms(text):
             return self

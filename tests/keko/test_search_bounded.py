@@ -173,3 +173,17 @@ def test_more_text_matches_than_the_cap_leave_the_title_untested(small_cap):
     # The text's matches fill the bound: the title's trigrams are never tested.
     assert set(results) == described
     assert results.count() == CAP + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="title trigrams: PostgreSQL")
+def test_a_word_the_text_finds_often_is_no_typo(monkeypatch):
+    monkeypatch.setattr(search, "TYPO_MATCHES", 3)
+    titled = make_actor(name="Tampereen Tyvalmennus")
+    described = {make_actor(name=f"Verstas {n}", description="Tyovalmennusta.") for n in range(2)}
+    # Fewer text matches than TYPO_MATCHES: the title with a letter missing is found too.
+    assert set(Actor.objects.published().search("tyovalmennus")) == {*described, titled}
+    described.add(make_actor(name="Verstas 2", description="Tyovalmennusta."))
+    # As many: the word is no typo, and the titles' trigrams are not tested.
+    results = Actor.objects.published().search("tyovalmennus")
+    assert set(results) == described
+    assert results.count() == 3
