@@ -217,6 +217,26 @@ def page_keys(where, params, order, offset, limit):
         return [key for (key,) in cursor.fetchall()]
 
 
+def page_keys_in_two_parts(where, params, second_kinds, offset, limit):
+    """Return page_keys() in the list's default order: the rows of kinds other than
+    `second_kinds` by name, then theirs by name. Each part is walked in order from its
+    partial index (actors/0019, whose kinds these must be) and stops at the page's end, where
+    ordering every published actor by part and name took 50-60 ms."""
+    kinds = ", ".join(f"'{kind}'" for kind in second_kinds)  # the enum's values
+    parts = [
+        f"(SELECT {part} AS part, f.name, f.actor_id FROM actors_actorfacets f"
+        f" WHERE {' AND '.join([*where, condition])} ORDER BY f.name, f.actor_id LIMIT %s)"
+        for part, condition in enumerate((f"f.kind NOT IN ({kinds})", f"f.kind IN ({kinds})"))
+    ]
+    sql = (
+        f"SELECT actor_id FROM ({' UNION ALL '.join(parts)}) p"
+        " ORDER BY part, name, actor_id LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, offset + limit, *params, offset + limit, limit, offset])
+        return [key for (key,) in cursor.fetchall()]
+
+
 def active_on(day):
     """Return (SQL, params) of the facet table's rows active on `day`, as Actor.active() is."""
     return (

@@ -635,21 +635,29 @@ class ActorFilter(django_filters.FilterSet):
 
     def table_page_keys(self, offset, limit):
         """Return the keys of `limit` actors of the list from `offset`, in its order, from the
-        facet table (actors.facets); or None where the table cannot tell: not PostgreSQL,
-        no filter the table holds chosen (the actor table's own order index is as fast), a
-        search (ranked), or an order by a column the table lacks."""
+        facet table (actors.facets); or None where the table cannot tell: not PostgreSQL, a
+        funder alone chosen, no option chosen and the order by name (the actor table's own
+        order index is as fast), a search (ranked), or an order by a column the table lacks."""
         data = self.form.cleaned_data
         if (
             not self.facets_from_table()
             or data.get("q")
             or data.get("jarjestys") not in ("", None, "nimi")
-            or not any(data.get(name) for name in facets.COUNTED)
         ):
             return None
         where, params = ["f.status = %s"], [Status.PUBLISHED.value]
         for sql, condition_params in self.table_conditions().values():
             where.append(sql)
             params += condition_params
+        if not any(data.get(name) for name in self.options):
+            if data.get("jarjestys"):
+                return None  # by name: the actor table's own index
+            # No option chosen, the default order: each part from its partial index.
+            return facets.page_keys_in_two_parts(
+                where, params, [kind.value for kind in PUBLIC_SECTOR_KINDS], offset, limit
+            )
+        if not any(data.get(name) for name in facets.COUNTED):
+            return None
         # As order_actors() and filter_queryset() order the actor table.
         order = ["f.name", "f.actor_id"]
         # Kinds chosen from one part alone (civil society or the public sector) leave the
