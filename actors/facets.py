@@ -50,6 +50,8 @@ FOLD_AFTER = 1000
 FOLD_LOCK = 7_100_017
 # An option's pair counts (count_option) likewise, past this many rows.
 FOLD_AFTER_OPTION = 100
+# What identifies a pair count (actors/0018).
+PAIR_COLUMNS = ("kind", "is_national", "facet", "option_id", "other_facet", "other_option_id")
 
 
 def available():
@@ -423,12 +425,19 @@ def fold_counts():
     )
 
 
+def fold_all():
+    """Fold every kept count (actors/0017 and 0018) into one row each: after a bulk load,
+    whose every statement appended its changes (some 45 rows an actor)."""
+    fold_counts()
+    _fold("actors_facetpaircount", PAIR_COLUMNS, "TRUE", [], lock=(FOLD_LOCK + 2, 0))
+
+
 def fold_pair_counts(name, key):
     """Fold the pair counts (actors/0018) of the option `key` of the filter `name`, as
     fold_counts() does the counts of every actor."""
     _fold(
         "actors_facetpaircount",
-        ("kind", "is_national", "facet", "option_id", "other_facet", "other_option_id"),
+        PAIR_COLUMNS,
         "facet = %s AND option_id = %s",
         [name, key],
         # One fold of an option's rows at a time (options of two filters may share a lock).

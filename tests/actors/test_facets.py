@@ -51,7 +51,12 @@ TABLE_ROWS = "SELECT * FROM actors_actorfacets ORDER BY actor_id"
 KEPT_ROWS = (
     "SELECT COUNT(*), COUNT(DISTINCT (kind, is_national, facet, option_id)) FROM actors_facetcount"
 )
-# Likewise of the pair counts of one service (actors/0018).
+# Likewise of every pair count, and of those of one service (actors/0018).
+ALL_PAIR_ROWS = (
+    "SELECT COUNT(*), COUNT(DISTINCT"
+    " (kind, is_national, facet, option_id, other_facet, other_option_id))"
+    " FROM actors_facetpaircount"
+)
 KEPT_PAIR_ROWS = (
     "SELECT COUNT(*), COUNT(DISTINCT (kind, is_national, other_facet, other_option_id))"
     " FROM actors_facetpaircount WHERE facet = 'palvelu' AND option_id = %s"
@@ -213,6 +218,14 @@ def test_the_kept_counts_fold_into_one_row_a_count(directory):
     assert stored > distinct
     facets.fold_pair_counts("palvelu", service)
     [(stored, distinct)] = rows(KEPT_PAIR_ROWS % service)
+    assert stored == distinct
+    assert_counts_kept()
+    # After a bulk load, every count at once.
+    Actor.objects.filter(name__startswith="Toimija 1").update(kind=ActorKind.PROJECT)
+    [(stored, distinct)] = rows(ALL_PAIR_ROWS)
+    assert stored > distinct
+    facets.fold_all()
+    [(stored, distinct)] = rows(ALL_PAIR_ROWS)
     assert stored == distinct
     assert_counts_kept()
     with connection.cursor() as cursor:
