@@ -264,17 +264,8 @@ def count_every_actor(links=None, *, on=None, national=True):
         kept = cursor.fetchall()
     by_kinds = {}
     for kind, is_national, facet, key, n, _rows in kept:
-        if not n or (is_national and not national):
-            continue
-        counts, everywhere, total = _counted_kind(by_kinds, kind, links)
-        if facet == "":
-            counts["tyyppi"][kind] = counts["tyyppi"].get(kind, 0) + n
-            total[0] += n
-            if is_national:
-                for name in AREA_FILTERS:
-                    everywhere[name] += n
-        else:
-            counts[facet][key] = counts[facet].get(key, 0) + n
+        if n and (national or not is_national):
+            _add(_counted_kind(by_kinds, kind, links), kind, facet, key, n, is_national=is_national)
     if len(kept) > FOLD_AFTER and sum(rows for *_row, rows in kept) > 2 * len(kept):
         fold_counts()
     base, params = ["f.status = %s"], [PUBLISHED]
@@ -301,6 +292,24 @@ def count_every_actor(links=None, *, on=None, national=True):
         for kind, (counts, everywhere, [total]) in by_kinds.items()
         if total
     }
+
+
+def _add(counted, kind, facet, option, n, is_national=False, chosen=True):
+    """Add `n` actors of `kind` to `counted` ((counts, everywhere, [total])) in `option` of
+    `facet`, or in their total and the kinds' facet (`facet` ''); not `chosen`, in the kinds'
+    facet alone. National actors are counted in every area from their total."""
+    counts, everywhere, total = counted
+    if facet == "":
+        counts["tyyppi"][kind] = counts["tyyppi"].get(kind, 0) + n
+    if not chosen:
+        return
+    if facet == "":
+        total[0] += n
+        if is_national:
+            for name in AREA_FILTERS:
+                everywhere[name] += n
+    else:
+        counts[facet][option] = counts[facet].get(option, 0) + n
 
 
 def _counted_kind(by_kinds, kind, links):
@@ -359,18 +368,10 @@ def count_option(name, key, links=None, *, kinds=None, on=None, national=True):
     everywhere, total = dict.fromkeys(AREA_FILTERS, 0), [0]
 
     def add(kind, facet, option, n, *, is_national=False):
-        """Count `n` actors of `kind` in `option` of `facet` ('' for their total)."""
-        if facet == "":
-            counts["tyyppi"][kind] = counts["tyyppi"].get(kind, 0) + n
-        if kinds is not None and kind not in kinds:
-            return
-        if facet == "":
-            total[0] += n
-            if is_national:
-                for area_filter in AREA_FILTERS:
-                    everywhere[area_filter] += n
-        else:
-            counts[facet][option] = counts[facet].get(option, 0) + n
+        """Count `n` actors of `kind` in `option` of `facet` ('' for their total): in the
+        kinds' facet whatever their kind, in the others if theirs is chosen."""
+        chosen = kinds is None or kind in kinds
+        _add((counts, everywhere, total), kind, facet, option, n, is_national, chosen)
 
     def add_counted(counted_by_kind, sign):
         """Add count(by_kind=True)'s counts, or take them away (`sign` -1)."""

@@ -56,6 +56,62 @@ CHANGES = {
     ),
 }
 
+
+def kept_on_write(table, counted):
+    """Return the statements that keep `table` (created before them) by triggers on the
+    facet table: `counted(source)` inserts the changes of the rows of `source`; a truncation
+    of the facet table empties it; and the first counts, of every row."""
+    return [
+        *[
+            statement
+            for change, (event, tables, source) in CHANGES.items()
+            for statement in (
+                f"""
+                CREATE FUNCTION {table}_{change}() RETURNS trigger AS $$
+                BEGIN
+                    {counted(source)};
+                    RETURN NULL;
+                END
+                $$ LANGUAGE plpgsql
+                """,
+                f"""
+                CREATE TRIGGER {table}_{change} AFTER {event} ON actors_actorfacets
+                REFERENCING {tables}
+                FOR EACH STATEMENT EXECUTE FUNCTION {table}_{change}()
+                """,
+            )
+        ],
+        f"""
+        CREATE FUNCTION {table}_truncated() RETURNS trigger AS $$
+        BEGIN
+            TRUNCATE {table};
+            RETURN NULL;
+        END
+        $$ LANGUAGE plpgsql
+        """,
+        f"""
+        CREATE TRIGGER {table}_truncated AFTER TRUNCATE ON actors_actorfacets
+        FOR EACH STATEMENT EXECUTE FUNCTION {table}_truncated()
+        """,
+        counted("SELECT f.*, 1 AS sign FROM actors_actorfacets f"),
+    ]
+
+
+def no_longer_kept(table):
+    """Return the statements that drop `table` and what kept_on_write() made."""
+    return [
+        *[
+            statement
+            for change in (*CHANGES, "truncated")
+            for statement in (
+                f"DROP TRIGGER {table}_{change} ON actors_actorfacets",
+                f"DROP FUNCTION {table}_{change}()",
+            )
+        ],
+        f"DROP TABLE {table}",
+    ]
+
+
 FORWARD_SQL = [
     """
     CREATE TABLE actors_facetcount (
@@ -66,38 +122,7 @@ FORWARD_SQL = [
         actors integer NOT NULL
     )
     """,
-    *[
-        statement
-        for change, (event, tables, source) in CHANGES.items()
-        for statement in (
-            f"""
-            CREATE FUNCTION actors_facetcount_{change}() RETURNS trigger AS $$
-            BEGIN
-                {counted(source)};
-                RETURN NULL;
-            END
-            $$ LANGUAGE plpgsql
-            """,
-            f"""
-            CREATE TRIGGER actors_facetcount_{change} AFTER {event} ON actors_actorfacets
-            REFERENCING {tables}
-            FOR EACH STATEMENT EXECUTE FUNCTION actors_facetcount_{change}()
-            """,
-        )
-    ],
-    """
-    CREATE FUNCTION actors_facetcount_truncated() RETURNS trigger AS $$
-    BEGIN
-        TRUNCATE actors_facetcount;
-        RETURN NULL;
-    END
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE TRIGGER actors_facetcount_truncated AFTER TRUNCATE ON actors_actorfacets
-    FOR EACH STATEMENT EXECUTE FUNCTION actors_facetcount_truncated()
-    """,
-    counted("SELECT f.*, 1 AS sign FROM actors_actorfacets f"),
+    *kept_on_write("actors_facetcount", counted),
     # The published actors not active today, taken from the counts of every one: those
     # whose period starts later or has ended, a few percent, found from these two indexes.
     "CREATE INDEX actors_actorfacets_active_from_idx ON actors_actorfacets (active_from)"
@@ -109,15 +134,7 @@ FORWARD_SQL = [
 BACKWARD_SQL = [
     "DROP INDEX actors_actorfacets_active_until_idx",
     "DROP INDEX actors_actorfacets_active_from_idx",
-    *[
-        statement
-        for change in (*CHANGES, "truncated")
-        for statement in (
-            f"DROP TRIGGER actors_facetcount_{change} ON actors_actorfacets",
-            f"DROP FUNCTION actors_facetcount_{change}()",
-        )
-    ],
-    "DROP TABLE actors_facetcount",
+    *no_longer_kept("actors_facetcount"),
 ]
 
 

@@ -50,9 +50,9 @@ def counted(source):
     """  # noqa: S608 - the sources are this module's own
 
 
-# The facet table's changes, as in actors/0017 (whose module's name starts with a digit): a
-# trigger and a function for each event.
-CHANGES = importlib.import_module("actors.migrations.0017_facet_counts").CHANGES
+# Kept by the facet table's triggers as actors/0017's counts are (its module's name starts with
+# a digit).
+FIRST_COUNTS = importlib.import_module("actors.migrations.0017_facet_counts")
 
 FORWARD_SQL = [
     """
@@ -66,54 +66,13 @@ FORWARD_SQL = [
         actors integer NOT NULL
     )
     """,
-    *[
-        statement
-        for change, (event, tables, source) in CHANGES.items()
-        for statement in (
-            f"""
-            CREATE FUNCTION actors_facetpaircount_{change}() RETURNS trigger AS $$
-            BEGIN
-                {counted(source)};
-                RETURN NULL;
-            END
-            $$ LANGUAGE plpgsql
-            """,
-            f"""
-            CREATE TRIGGER actors_facetpaircount_{change} AFTER {event} ON actors_actorfacets
-            REFERENCING {tables}
-            FOR EACH STATEMENT EXECUTE FUNCTION actors_facetpaircount_{change}()
-            """,
-        )
-    ],
-    """
-    CREATE FUNCTION actors_facetpaircount_truncated() RETURNS trigger AS $$
-    BEGIN
-        TRUNCATE actors_facetpaircount;
-        RETURN NULL;
-    END
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE TRIGGER actors_facetpaircount_truncated AFTER TRUNCATE ON actors_actorfacets
-    FOR EACH STATEMENT EXECUTE FUNCTION actors_facetpaircount_truncated()
-    """,
-    counted("SELECT f.*, 1 AS sign FROM actors_actorfacets f"),
+    *FIRST_COUNTS.kept_on_write("actors_facetpaircount", counted),
     # An option's counts are read, and folded, together.
     "CREATE INDEX actors_facetpaircount_option_idx ON actors_facetpaircount (facet, option_id)",
     "ANALYZE actors_facetpaircount",
 ]
 
-BACKWARD_SQL = [
-    *[
-        statement
-        for change in (*CHANGES, "truncated")
-        for statement in (
-            f"DROP TRIGGER actors_facetpaircount_{change} ON actors_actorfacets",
-            f"DROP FUNCTION actors_facetpaircount_{change}()",
-        )
-    ],
-    "DROP TABLE actors_facetpaircount",
-]
+BACKWARD_SQL = FIRST_COUNTS.no_longer_kept("actors_facetpaircount")
 
 
 class Migration(migrations.Migration):
