@@ -500,7 +500,7 @@ class ActorFilter(django_filters.FilterSet):
             if len(keys) == 1:
                 single[name] = keys[0]
         on = timezone.localdate() if data.get("voimassa") == "1" else None
-        national = data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL
+        nationals_shown = data.get("valtakunnalliset") != LEAVE_OUT_NATIONAL
         kinds = self.option_keys("tyyppi", data["tyyppi"]) if "tyyppi" in chosen else None
         kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
         if filtered_apart or len(beside_kind) > 2 or (len(beside_kind) == 2 and len(single) < 2):
@@ -520,14 +520,16 @@ class ActorFilter(django_filters.FilterSet):
             )
             (first, first_key), (second, second_key) = single.items()
             for name, other, key in ((first, second, second_key), (second, first, first_key)):
-                among_other = facets.count_option(other, key, kinds=kinds, on=on, national=national)
+                among_other = facets.count_option(
+                    other, key, kinds=kinds, on=on, national=nationals_shown
+                )
                 take_facet(counts, everywhere, name, among_other)
         else:
             # At most one option filter besides the kinds. Kinds are counted, not filtered:
             # a kind's rows (half the actors are associations) would all be read for the other
             # filter's facet, which is that filter's facet of the kind's actors unfiltered,
             # kept on write (`unfiltered`, each kind apart).
-            unfiltered = self.counts_by_kind(on=on, national=national)
+            unfiltered = self.counts_by_kind(on=on, national=nationals_shown)
 
             def of_kinds(counted):
                 """The sum of the chosen kinds' counts (of every kind's, with none chosen)."""
@@ -549,7 +551,7 @@ class ActorFilter(django_filters.FilterSet):
                         self.linked_facets,
                         kinds=kinds,
                         on=on,
-                        national=national,
+                        national=nationals_shown,
                     )
                 else:
                     # One scan of the filter's rows: the kinds' facet from all of them, the

@@ -252,6 +252,25 @@ def test_two_transactions_writing_actors_never_wait_on_each_others_counts(direct
     assert set(service.actors.all()) >= {first, second}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_fold_that_cannot_run_is_left_for_later(directory, caplog):
+    Actor.objects.filter(name__startswith="Toimija 0").update(kind=ActorKind.PROJECT)
+    [before] = rows(KEPT_ROWS)
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("LOCK TABLE actors_facetcount IN EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        try:
+            facets.fold_counts()  # no error: the fold waits, times out and is rolled back
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        other.rollback()
+    assert rows(KEPT_ROWS) == [before]
+    assert "were not folded" in caplog.text
+    assert_counts_kept()
+
+
 def test_every_actors_facets_are_read_from_the_kept_counts(directory, django_assert_num_queries):
     filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
     # The kept counts, the actors not active today, and the funders' facet.
