@@ -1,7 +1,7 @@
 """The contacts and actors who fill each role of an area page's checklist, written out in
-Python: up to ten contacts and five actors a role and some twenty roles, where the template's
-loops and their tags took a fifth of the page's time. Each text is escaped where it is
-written."""
+Python: up to ten contacts a role, the first few actors of each kind that fills it, and some
+twenty roles, where the template's loops and their tags took a fifth of the page's time.
+Each text is escaped where it is written."""
 
 from django import template
 from django.utils.html import conditional_escape, escape
