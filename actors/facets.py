@@ -252,6 +252,12 @@ def active_on(day):
     )
 
 
+def inactive_on(day):
+    """Return (SQL, params) of the facet table's rows not active on `day`: the period starts
+    later or has ended (found from the period's partial indexes, actors/0017)."""
+    return "(f.active_from > %s OR f.active_until < %s)", [day, day]
+
+
 def count_every_actor(links=None, *, on=None, national=True):
     """Return count(by_kind=True) of every published actor: those active on the day `on`
     (every one without it), and the national ones unless `national` is false.
@@ -276,16 +282,10 @@ def count_every_actor(links=None, *, on=None, national=True):
     if not national:
         base.append("NOT f.is_national")
     if on is not None:
-        inactive = "(f.active_from > %s OR f.active_until < %s)"
-        uncounted = count({}, " AND ".join([*base, inactive]), [*params, on, on], by_kind=True)
-        for kind, (counts, everywhere, total) in uncounted.items():
-            into_counts, into_everywhere, into_total = _counted_kind(by_kinds, kind, links)
-            for name, by_key in counts.items():
-                for key, n in by_key.items():
-                    into_counts[name][key] = into_counts[name].get(key, 0) - n
-            for name, n in everywhere.items():
-                into_everywhere[name] -= n
-            into_total[0] -= total
+        inactive, inactive_params = inactive_on(on)
+        where = " AND ".join([*base, inactive])
+        uncounted = count({}, where, [*params, *inactive_params], by_kind=True)
+        _add_counted(lambda kind: _counted_kind(by_kinds, kind, links), uncounted, -1)
         period, period_params = active_on(on)
         base.append(period)
         params += period_params
@@ -314,6 +314,22 @@ def _add(counted, kind, facet, option, n, is_national=False, chosen=True):
                 everywhere[name] += n
     else:
         counts[facet][option] = counts[facet].get(option, 0) + n
+
+
+def _add_counted(into, counted_by_kind, sign, chosen=lambda kind: True):
+    """Add count(by_kind=True)'s counts to the (counts, everywhere, [total]) that `into(kind)`
+    returns, or take them away (`sign` -1); those of a kind not `chosen(kind)` to the kinds'
+    facet alone."""
+    for kind, (by_name, by_area, kind_total) in counted_by_kind.items():
+        counted, in_kinds = into(kind), chosen(kind)
+        _add(counted, kind, "", None, sign * kind_total, chosen=in_kinds)
+        for facet, by_key in by_name.items():
+            if facet != "tyyppi":  # the kind's total
+                for option, n in by_key.items():
+                    _add(counted, kind, facet, option, sign * n, chosen=in_kinds)
+        if in_kinds:
+            for area_filter, n in by_area.items():
+                counted[1][area_filter] += sign * n
 
 
 def _counted_kind(by_kinds, kind, links):
@@ -378,16 +394,12 @@ def count_option(name, key, links=None, *, kinds=None, on=None, national=True):
         _add((counts, everywhere, total), kind, facet, option, n, is_national, chosen)
 
     def add_counted(counted_by_kind, sign):
-        """Add count(by_kind=True)'s counts, or take them away (`sign` -1)."""
-        for kind, (by_name, by_area, kind_total) in counted_by_kind.items():
-            add(kind, "", None, sign * kind_total)
-            for facet, by_key in by_name.items():
-                if facet != "tyyppi":
-                    for option, n in by_key.items():
-                        add(kind, facet, option, sign * n)
-            for area_filter, n in by_area.items():
-                if kinds is None or kind in kinds:
-                    everywhere[area_filter] += sign * n
+        _add_counted(
+            lambda kind: (counts, everywhere, total),
+            counted_by_kind,
+            sign,
+            chosen=lambda kind: kinds is None or kind in kinds,
+        )
 
     for kind, is_national, facet, option, n, _rows in kept:
         if n and (national or not is_national):
@@ -405,10 +417,11 @@ def count_option(name, key, links=None, *, kinds=None, on=None, national=True):
         add_counted(count({}, where, [*params, *period_params], by_kind=True), 1)
     if on is not None:
         # The option's actors not active on `on`: those of its area, national ones apart.
-        where = [*base, option, "(f.active_from > %s OR f.active_until < %s)"]
+        inactive, inactive_params = inactive_on(on)
+        where = [*base, option, inactive]
         where += ["NOT f.is_national"] if name in AREA_FILTERS else []
-        inactive = count({}, " AND ".join(where), [*params, *option_params, on, on], by_kind=True)
-        add_counted(inactive, -1)
+        where_params = [*params, *option_params, *inactive_params]
+        add_counted(count({}, " AND ".join(where), where_params, by_kind=True), -1)
     where = " AND ".join([*base, period, option])
     for kind, facet, option_key, n in count_links(
         links or {}, where, [*params, *period_params, *option_params]

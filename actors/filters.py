@@ -647,19 +647,20 @@ class ActorFilter(django_filters.FilterSet):
             or data.get("jarjestys") not in ("", None, "nimi")
         ):
             return None
+        chosen = [name for name in self.options if data.get(name)]
+        if chosen and not any(name in facets.COUNTED for name in chosen):
+            return None  # a funder alone: its subquery of the actor table
+        if not chosen and data.get("jarjestys"):
+            return None  # by name: the actor table's own index
         where, params = ["f.status = %s"], [Status.PUBLISHED.value]
         for sql, condition_params in self.table_conditions().values():
             where.append(sql)
             params += condition_params
-        if not any(data.get(name) for name in self.options):
-            if data.get("jarjestys"):
-                return None  # by name: the actor table's own index
-            # No option chosen, the default order: each part from its partial index.
+        if not chosen:
+            # The default order: each part from its partial index.
             return facets.page_keys_in_two_parts(
                 where, params, [kind.value for kind in PUBLIC_SECTOR_KINDS], offset, limit
             )
-        if not any(data.get(name) for name in facets.COUNTED):
-            return None
         # As order_actors() and filter_queryset() order the actor table.
         order = ["f.name", "f.actor_id"]
         # Kinds chosen from one part alone (civil society or the public sector) leave the
