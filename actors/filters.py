@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -90,6 +91,28 @@ class Option:
     region: object = None
 
 
+class OptionChoices(BaseChoiceIterator):
+    """The (value, label) pairs of a filter's options, read as they are: Django normalises a
+    list of choices again whenever it is set or a form or widget is copied, and deep-copies
+    it with the field, a few milliseconds of each list page for every municipality's option.
+    These are new for every filter set and form, and never changed in place."""
+
+    def __init__(self, pairs):
+        self.choices = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class OptionFilter(django_filters.MultipleChoiceFilter):
     """A choice of any of the values in the URL whose options the filterset reads once, from
     the cache (ActorFilter.load_options): validating, rendering, naming the chosen values and
@@ -98,6 +121,10 @@ class OptionFilter(django_filters.MultipleChoiceFilter):
     `unknown` is the notice (singular, plural) shown when values outside the options are
     dropped; `%(values)s` names them.
     """
+
+    # Django's field: django-filter's normalises the options again whenever they are read,
+    # for an empty or null option that these never have.
+    field_class = forms.MultipleChoiceField
 
     def __init__(self, *, unknown, **kwargs):
         kwargs.setdefault("widget", FastCheckboxSelectMultiple)
@@ -240,7 +267,9 @@ class ActorFilter(django_filters.FilterSet):
         for name in ("voimassa", "jarjestys"):
             self.filters[name] = self.filters.pop(name)
         for name, options in self.options.items():
-            self.filters[name].extra["choices"] = [(o.value, o.label) for o in options]
+            self.filters[name].extra["choices"] = OptionChoices(
+                (option.value, option.label) for option in options
+            )
         self._drop_invalid()
 
     def load_options(self):

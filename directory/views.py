@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from actors.areas import municipality_scope, region_scope
-from actors.filters import order_actors
+from actors.filters import OptionChoices, order_actors
 from actors.models import ACTOR_PAGES, Actor, ActorKind, Municipality, Region, actor_page_scope
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
@@ -283,10 +283,10 @@ class ActorListView(CachedPaginationMixin, FilterView):
             if len(options) > LONG_OPTION_LIST:
                 # The chosen ones first, in sight at the top of a long scrolling list.
                 options.sort(key=lambda option: option.value not in chosen)
-            form.fields[name].choices = [
+            form.fields[name].choices = OptionChoices(
                 (option.value, f"{option.label} ({counts.get(option.value, 0)})")
                 for option in options
-            ]
+            )
 
     def _chips(self, filterset):
         pairs = self._pairs(filterset)
