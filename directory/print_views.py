@@ -15,14 +15,16 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from actors.areas import municipality_scope, region_scope
 from keko import ratelimit
-from keko.cache import TIMEOUT, directory_key
+from keko.cache import ACTORS, ALL_AREAS, TIMEOUT, cache_public_page, directory_key
 from keko.middleware import client_ip
 
 from . import print_jobs
-from .filters import english_kinds_redirect
+from .filters import ActorDirectoryFilter, english_kinds_redirect
+from .forms import PrintOptionsForm
 from .models import PrintRender
-from .print_rendering import TEMPLATE, load_selection, print_context, sheet_pdf
+from .print_rendering import LIST, TEMPLATE, load_selection, print_context, sheet_pdf
 from .printing import PrintOptions, actors_csv, selected_actors
 
 STATUS_TEMPLATE = "directory/print/pdf_status.html"
@@ -49,7 +51,25 @@ def finnish_kinds(view):
     return wrapped
 
 
+def print_parameters(slug, scope):
+    """The query parameters a print page reads: the print options, and for a print of the
+    list, the list's filters."""
+    if scope == LIST:
+        return [*ActorDirectoryFilter.base_filters, *PrintOptionsForm.print_only]
+    return list(PrintOptionsForm.base_fields)
+
+
+def print_scopes(slug, scope):
+    """What a print page shows (keko.cache scopes): an area's print, what its page shows."""
+    if scope == "region":
+        return (ALL_AREAS, region_scope(slug))
+    if scope == "municipality":
+        return (ALL_AREAS, municipality_scope(slug))
+    return (ACTORS,)
+
+
 @finnish_kinds
+@cache_public_page(params=print_parameters, scopes=print_scopes)
 def print_page(request, slug, scope):
     context, valid = print_context(request, scope, slug, qr="svg")
     if not valid:

@@ -212,12 +212,12 @@ def cache_public_page(view=None, *, params=(), scopes=(ACTORS,)):
     For pages that show published data only and nothing about the visitor. Only 200 responses
     are kept; the security headers are added afterwards by the middleware, as for any page.
 
-    `params` names the query parameters the page reads (or is a function returning them, for
-    a page whose filters are defined elsewhere). The page is keyed on those alone, in a
-    canonical order, and the view sees only them: `?x=1`, `&r=7` or a reordered query string
-    find the same entry instead of rendering and storing the page again (a free way to
-    bypass the cache and fill it), and since the view never sees the others, no link or
-    form of the stored page carries them.
+    `params` names the query parameters the page reads (or is a function of the view's arguments
+    returning them, for a page whose filters are defined elsewhere). The page is keyed on those
+    alone, in a canonical order, and the view sees only them: `?x=1`, `&r=7` or a reordered
+    query string find the same entry instead of rendering and storing the page again (a free way
+    to bypass the cache and fill it), and since the view never sees the others, no link or form
+    of the stored page carries them.
 
     `scopes` names what of the directory the page shows beyond what the directory version
     covers (see the module's docstring), or is a function of the view's arguments returning
@@ -230,10 +230,14 @@ def cache_public_page(view=None, *, params=(), scopes=(ACTORS,)):
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        request.GET = canonical_query(request.GET, params() if callable(params) else params)
+        names = params(*args, **kwargs) if callable(params) else params
+        request.GET = canonical_query(request.GET, names)
         query = request.GET.urlencode()
         page_scopes = scopes(*args, **kwargs) if callable(scopes) else scopes
-        key = directory_key("page", request.get_host(), request.path, query, scopes=page_scopes)
+        # The scheme and host too: the page's absolute links (other languages, a print's QR
+        # codes) name them.
+        origin = f"{request.scheme}://{request.get_host()}"
+        key = directory_key("page", origin, request.path, query, scopes=page_scopes)
         stored = cache.get(key)
         if stored is not None:
             content, content_type = stored

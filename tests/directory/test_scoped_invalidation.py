@@ -253,3 +253,34 @@ def test_a_change_of_an_actors_successors_reaches_every_actor_page(client):
     ended.successors.set([second])
     assert "Lakkautettu" not in names_on_page(client, first)
     assert "Lakkautettu" in names_on_page(client, second)
+
+
+def print_pages(town):
+    return [
+        reverse("directory:municipality_print", args=[town.slug]),
+        reverse("directory:region_print", args=[town.region.slug]),
+    ]
+
+
+def test_print_pages_are_cached_and_follow_their_areas_edits(
+    client, towns, django_assert_num_queries
+):
+    north, south = towns
+    actor = make_actor(municipality=north, name="Vanha nimi")
+    list_print = reverse("directory:list_print") + f"?kunta={north.slug}&asettelu=tiivis"
+    for url in [*print_pages(north), *print_pages(south), list_print]:
+        assert client.get(url).status_code == 200
+    # Parameters a print does not read, and another order, find the same entry.
+    for url in (
+        f"{print_pages(north)[0]}?x=1",
+        f"{reverse('directory:list_print')}?asettelu=tiivis&r=7&kunta={north.slug}",
+    ):
+        assert "Vanha nimi" in served_from_cache(client, url, django_assert_num_queries)
+    actor.name = "Uusi nimi"
+    actor.save()
+    for url in [*print_pages(north), list_print]:
+        page = client.get(url).content.decode()
+        assert "Uusi nimi" in page
+        assert "Vanha nimi" not in page
+    for url in print_pages(south):
+        assert "Eteläinen toimija" in served_from_cache(client, url, django_assert_num_queries)

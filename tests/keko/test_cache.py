@@ -102,6 +102,16 @@ def test_public_page_is_served_from_the_cache_until_an_edit(client, django_asser
     assert "Toinen nimi" in client.get(actor.get_absolute_url()).content.decode()
 
 
+def test_a_page_is_kept_apart_for_each_scheme(client, settings):
+    # Its absolute links (the other languages', a print's QR codes) name the scheme.
+    settings.SECURE_SSL_REDIRECT = False
+    actor = make_actor()
+    plain = client.get(actor.get_absolute_url()).content.decode()
+    secure = client.get(actor.get_absolute_url(), secure=True).content.decode()
+    assert "http://testserver/" in plain and "https://testserver/" not in plain
+    assert "https://testserver/" in secure and "http://testserver/" not in secure
+
+
 def test_signed_in_staff_always_get_a_fresh_page(admin_client):
     draft = make_actor(name="Luonnos", status=Status.DRAFT)
     assert admin_client.get(draft.get_absolute_url()).status_code == 200
