@@ -254,7 +254,10 @@ class ActorFilter(django_filters.FilterSet):
         # Regions, municipalities, services, target groups and funders change with a save of
         # their own, which makes a new directory version; an actor's edit leaves them cached.
         self.options = cached(
-            ("filter-options", type(self).__qualname__), self.load_options, scopes=()
+            ("filter-options", type(self).__qualname__),
+            self.load_options,
+            scopes=(),
+            in_process=True,
         )
         self.notices = []
         self._drop_unknown(data)

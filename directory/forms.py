@@ -115,7 +115,11 @@ class PrintOptionsForm(forms.Form):
                 # callable); validated by the field's query. Their own saves make a new
                 # directory version.
                 self.fields[name].widget.choices = partial(
-                    cached, ("print-choices", name), partial(_slugs_and_names, model), scopes=()
+                    cached,
+                    ("print-choices", name),
+                    partial(_slugs_and_names, model),
+                    scopes=(),
+                    in_process=True,
                 )
 
     def clean_tyyppi(self):

@@ -135,7 +135,7 @@ def cached_places():
     """Return every region and municipality (all_places) from the cache: they are read on
     every search, and change only with a save of a region or a municipality, which makes a
     new directory version (keko.cache); an actor's edit leaves them cached."""
-    return cached(("places",), all_places, scopes=())
+    return cached(("places",), all_places, scopes=(), in_process=True)
 
 
 def places_title(places):

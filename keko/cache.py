@@ -150,14 +150,34 @@ def directory_key(*parts, scopes=(ACTORS,)):
     return f"keko:dir:{version}:{translation.get_language()}:{day}:{text}"
 
 
-def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,)):
+# Values also kept in this process by cached(in_process=True), by their whole key.
+_in_process = {}
+_in_process_lock = threading.Lock()
+IN_PROCESS_ENTRIES = 64
+
+
+def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,), *, in_process=False):
     """Return the cached value for `key_parts`, computing and storing it when missing, under
-    the versions of the directory and of `scopes` (by default: stale after any edit)."""
+    the versions of the directory and of `scopes` (by default: stale after any edit).
+
+    `in_process`: keep the value in this process too, for a value read on most pages and
+    costly to unpickle (every option of the list's filters, every place name: 1-3 ms a page).
+    Its key holds the versions, read from the shared cache on every call, so an edit from any
+    process makes a new key: a value kept here is never served stale. It must not be changed
+    by its readers; the oldest of IN_PROCESS_ENTRIES are forgotten first.
+    """
     key = directory_key(*key_parts, scopes=scopes)
+    if in_process and key in _in_process:
+        return _in_process[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    if in_process:
+        with _in_process_lock:
+            while len(_in_process) >= IN_PROCESS_ENTRIES:
+                del _in_process[next(iter(_in_process))]
+            _in_process[key] = value
     return value
 
 

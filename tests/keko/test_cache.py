@@ -1,13 +1,16 @@
 """Cached directory data is invalidated by any save or delete of curated data."""
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.urls import reverse
 
 from keko.cache import (
     ACTORS,
+    VERSION_KEY,
     bump_directory_version,
     bumped_once,
     cached,
+    directory_key,
     directory_version,
     versions,
 )
@@ -73,6 +76,25 @@ def test_cached_computes_once_per_version():
     assert cached(["test"], compute) == 1
     bump_directory_version()
     assert cached(["test"], compute) == 2
+
+
+def test_a_value_kept_in_the_process_follows_a_version_moved_by_any_process():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cached(["kept"], compute, scopes=(), in_process=True) == 1
+    # Gone from the shared cache (culled, say): still kept in this process, not unpickled.
+    django_cache.delete(directory_key("kept", scopes=()))
+    assert cached(["kept"], compute, scopes=(), in_process=True) == 1
+    # Another process's edit writes a new version to the shared cache: a new key here too.
+    django_cache.set(VERSION_KEY, directory_version() + 1)
+    assert cached(["kept"], compute, scopes=(), in_process=True) == 2
+    bump_directory_version()
+    assert cached(["kept"], compute, scopes=(), in_process=True) == 3
+    assert cached(["kept"], compute, scopes=(), in_process=True) == 3
 
 
 def test_the_version_is_bumped_again_when_the_transaction_commits(
