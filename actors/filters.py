@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
+from keko.search import BoundedSearchQuery
 from keko.widgets import FastCheckboxSelectMultiple
 
 from . import facets
@@ -504,6 +505,13 @@ class ActorFilter(django_filters.FilterSet):
                     only_this = self.filters[name].filter(self.queryset.order_by(), value)
                 else:
                     only_this = self.filtered(**dict.fromkeys(self.options))
+                keys = None
+                if isinstance(only_this.query, BoundedSearchQuery):
+                    keys = only_this.query.matched_keys(only_this.db)
+                if keys is not None:
+                    # The search's matches, looked up already: read by key alone.
+                    conditions[name] = ("f.actor_id = ANY(%s)", [keys])
+                    continue
                 sql, params = only_this.order_by().values("pk").query.sql_with_params()
                 conditions[name] = (f"f.actor_id IN ({sql})", list(params))
         return conditions

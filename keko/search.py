@@ -172,13 +172,19 @@ class BoundedSearchQuery(Query):
         """Return how many rows `self` has, from the keys looked up in this request, or None
         when they are not (SQLite, outside a request) or do not tell (joins, DISTINCT,
         slices)."""
+        keys = self.matched_keys(using)
+        return None if keys is None else len(keys)
+
+    def matched_keys(self, using):
+        """Return the keys of the rows `self` has, looked up in this request, or None when
+        they are not (SQLite, outside a request) or are not its rows (joins, DISTINCT,
+        slices)."""
         if self.distinct or self.is_sliced or self.group_by is not None:
             return None
         inner = self._first_matches()
         if inner is None or not self._joins_keep_rows():
             return None
-        keys = self._keys(inner, using)
-        return None if keys is None else len(keys)
+        return self._keys(inner, using)
 
     def _joins_keep_rows(self):
         """Whether every join follows a foreign key forwards: one row per row of the model

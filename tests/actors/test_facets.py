@@ -16,6 +16,7 @@ from actors import facets
 from actors.filters import order_actors
 from actors.models import Actor, ActorKind
 from directory.filters import ActorDirectoryFilter
+from keko import search
 from keko.models import Status
 from keko.search import search_cap
 from tests.factories import (
@@ -508,3 +509,17 @@ def test_a_search_alone_looks_its_matches_up_once(directory, client):
     assert response.status_code == 200
     lookups = [q for q in queries.captured_queries if f"LIMIT {search_cap() + 1}" in q["sql"]]
     assert len(lookups) == 1
+
+
+def test_a_searchs_facets_read_its_looked_up_matches_by_key(directory, monkeypatch):
+    # In a request, a search's first matches are looked up once (keko.search); the facets
+    # then read those keys, not a subquery of the actor table.
+    monkeypatch.setattr(search._request_matches, "memo", {}, raising=False)
+    for pairs in ([("q", "Toimija")], [("q", "Toimija"), ("alue", "etela")]):
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+        with CaptureQueriesContext(connection) as queries:
+            counts = from_table.facet_counts()
+        assert counts == through_links.facet_counts(), pairs
+        scans = [q["sql"] for q in queries.captured_queries if "actors_actorfacets" in q["sql"]]
+        assert scans and all("f.actor_id = ANY(" in sql for sql in scans), pairs
+        assert not any('FROM "actors_actor"' in sql for sql in scans), pairs
