@@ -560,8 +560,8 @@ class ActorFilter(django_filters.FilterSet):
             )
             (first, first_key), (second, second_key) = single.items()
             for name, other, key in ((first, second, second_key), (second, first, first_key)):
-                among_other = facets.count_option(
-                    other, key, kinds=kinds, on=on, national=nationals_shown
+                among_other = self.option_counts(
+                    other, key, links=False, kinds=kinds, on=on, national=nationals_shown
                 )
                 take_facet(counts, everywhere, name, among_other)
         else:
@@ -585,10 +585,10 @@ class ActorFilter(django_filters.FilterSet):
                 [(other, (sql, params))] = beside_kind.items()
                 if other in single:
                     # One option: its facets kept on write, of the chosen kinds.
-                    counts, everywhere, total = facets.count_option(
+                    counts, everywhere, total = self.option_counts(
                         other,
                         single[other],
-                        self.linked_facets,
+                        links=True,
                         kinds=kinds,
                         on=on,
                         national=nationals_shown,
@@ -619,6 +619,33 @@ class ActorFilter(django_filters.FilterSet):
         return cached(
             ("actor-facets", type(self).__name__, on, national),
             lambda: facets.count_every_actor(self.linked_facets, on=on, national=national),
+            scopes=[facets.SCOPE],
+        )
+
+    def option_counts(self, name, key, *, links, kinds, on, national):
+        """Return facets.count_option() of the option `key` of `name` (with the facets of
+        `linked_facets` if `links`), from the cache: like counts_by_kind() it changes only
+        with what the facets count, and every selection with that option shares it (a
+        region's with each kind, service or target group, and each page of them)."""
+        return cached(
+            (
+                "option-facets",
+                type(self).__name__,
+                name,
+                key,
+                links,
+                None if kinds is None else sorted(kinds),
+                on,
+                national,
+            ),
+            lambda: facets.count_option(
+                name,
+                key,
+                self.linked_facets if links else None,
+                kinds=kinds,
+                on=on,
+                national=national,
+            ),
             scopes=[facets.SCOPE],
         )
 

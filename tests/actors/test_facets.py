@@ -368,6 +368,30 @@ def test_two_options_are_counted_from_the_actors_of_both_and_each_others_kept_co
         assert counts == through_links.facet_counts(), kinds
 
 
+def test_an_options_counts_are_shared_by_the_selections_with_it_until_an_edit(
+    directory, monkeypatch, django_assert_num_queries
+):
+    region = directory["regions"][1].slug
+    first, second = (service.slug for service in directory["services"][1:3])
+    from_table, _through_links = from_the_table_and_not(
+        [("alue", region), ("palvelu", first)], monkeypatch
+    )
+    from_table.counts()
+    pairs = [("alue", region), ("palvelu", second)]
+    from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+    # The actors of both, and the second service's pair counts and its actors not active
+    # today; the region's counts as the first selection cached them.
+    with django_assert_num_queries(3):
+        total, counts = from_table.counts()
+    assert counts == through_links.facet_counts()
+    # An edit of what the facets count makes them stale.
+    actor = Actor.objects.filter(status=Status.PUBLISHED, is_national=False).first()
+    actor.services.add(directory["services"][2])
+    actor.served_regions.set([directory["regions"][1]])
+    from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+    assert from_table.counts()[1] == through_links.facet_counts()
+
+
 def test_two_options_and_kinds_are_counted_in_one_scan_of_the_filters_rows(
     directory, monkeypatch, django_assert_num_queries
 ):
