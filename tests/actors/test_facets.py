@@ -321,6 +321,20 @@ def test_counts_from_the_table_equal_the_counts_through_the_link_tables(director
         assert from_table.facet_counts() == through_links.facet_counts(), pairs
 
 
+def test_every_actors_counts_kept_in_the_process_stay_as_counted(directory, monkeypatch):
+    # Kept in the process (keko.cache in_process), they must never be changed by a reader.
+    for pairs in selections(directory):
+        from_the_table_and_not(pairs, monkeypatch)[0].counts()
+    filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
+    today = timezone.localdate()
+    for national in (True, False):
+        kept = filterset.counts_by_kind(on=today, national=national)
+        assert kept is filterset.counts_by_kind(on=today, national=national)
+        assert kept == facets.count_every_actor(
+            filterset.linked_facets, on=today, national=national
+        )
+
+
 def test_a_kinds_facets_come_from_the_counts_of_every_kind(
     directory, monkeypatch, django_assert_num_queries
 ):
