@@ -167,8 +167,9 @@ def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,), *, in_process=
     by its readers; the oldest of IN_PROCESS_ENTRIES are forgotten first.
     """
     key = directory_key(*key_parts, scopes=scopes)
-    if in_process and key in _in_process:
-        return _in_process[key]
+    value = _in_process.get(key) if in_process else None
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
