@@ -131,7 +131,7 @@ def warm_workers(address, workers):
     with ThreadPoolExecutor(workers) as pool:
         for path in first_of_kind.values():
             for _ in range(2):
-                list(pool.map(lambda path: ask(address, path), [path] * workers))
+                list(pool.map(ask, [address] * workers, [path] * workers))
 
 
 def curator_edit(rng, actor_ids):

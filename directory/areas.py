@@ -9,8 +9,10 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from actors.areas import municipality_scope, region_scope
 from actors.models import Actor, ActorKind, Contact, ContactRole
 from funding.models import FundingSource
+from keko.cache import ALL_AREAS
 from practices.models import Practice
 
 FIRST_PER_KIND = 5
@@ -33,6 +35,13 @@ SHOWN_ACTOR_FIELDS = (
     "municipality__name_sv",
     "municipality__slug",
 )
+
+
+def area_page_scopes(scope, slug):
+    """The page cache's scopes (keko.cache) of the page of the region or municipality (`scope`)
+    `slug`, and of its print: an edit of an actor serving it, or the whole country, moves them
+    on; an edit of an actor elsewhere does not."""
+    return (ALL_AREAS, region_scope(slug) if scope == "region" else municipality_scope(slug))
 
 
 @dataclass

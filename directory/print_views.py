@@ -15,12 +15,12 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
-from actors.areas import municipality_scope, region_scope
 from keko import ratelimit
-from keko.cache import ACTORS, ALL_AREAS, TIMEOUT, cache_public_page, directory_key
+from keko.cache import ACTORS, TIMEOUT, cache_public_page, directory_key
 from keko.middleware import client_ip
 
 from . import print_jobs
+from .areas import area_page_scopes
 from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import PrintOptionsForm
 from .models import PrintRender
@@ -61,11 +61,7 @@ def print_parameters(slug, scope):
 
 def print_scopes(slug, scope):
     """What a print page shows (keko.cache scopes): an area's print, what its page shows."""
-    if scope == "region":
-        return (ALL_AREAS, region_scope(slug))
-    if scope == "municipality":
-        return (ALL_AREAS, municipality_scope(slug))
-    return (ACTORS,)
+    return (ACTORS,) if scope == LIST else area_page_scopes(scope, slug)
 
 
 @finnish_kinds

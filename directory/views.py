@@ -1,7 +1,7 @@
 """The directory's pages that draw on several apps: home, site search, areas, actors."""
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +18,6 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from actors.areas import municipality_scope, region_scope
 from actors.filters import OptionChoices, order_actors
 from actors.models import ACTOR_PAGES, Actor, ActorKind, Municipality, Region, actor_page_scope
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
@@ -31,7 +30,7 @@ from keko.pagination import CachedPaginationMixin
 from keko.search import is_capped, search_cap
 from practices.models import Participation, Practice
 
-from .areas import area_directory, with_urls
+from .areas import area_directory, area_page_scopes, with_urls
 from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import MunicipalitySearchForm
 from .print_rendering import print_urls
@@ -464,8 +463,8 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
 
 
 # An area's page goes stale with an edit of an actor serving it (or the whole country), not of
-# an actor elsewhere (keko.cache scopes).
-@cache_public_page(scopes=lambda slug: (ALL_AREAS, region_scope(slug)))
+# an actor elsewhere.
+@cache_public_page(scopes=partial(area_page_scopes, "region"))
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     return _area_page(
@@ -478,7 +477,7 @@ def region_detail(request, slug):
     )
 
 
-@cache_public_page(scopes=lambda slug: (ALL_AREAS, municipality_scope(slug)))
+@cache_public_page(scopes=partial(area_page_scopes, "municipality"))
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality.objects.select_related("region"), slug=slug)
     return _area_page(
