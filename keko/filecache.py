@@ -8,10 +8,17 @@ writes, and a count past MAX_ENTRIES culls the folder to MAX_ENTRIES less its
 CULL_FREQUENCY-th part, at random. So the folder never holds more than MAX_ENTRIES and the
 writes of each process since its last count: a bound on space, not on correctness (an entry
 culled is a miss).
+
+It also compresses what it stores at zlib's fastest level, not its default: a cached page is
+written once by the visitor who finds it cold, and the default level took 1.2 ms of an 84 kB
+area page and 16 ms of a 700 kB print page (the fastest: 0.3 and 3.6 ms, the files a fifth
+to two thirds larger). Django's reading decompresses either.
 """
 
 import itertools
+import pickle
 import random
+import zlib
 
 from django.core.cache.backends import filebased
 
@@ -35,3 +42,8 @@ class FileBasedCache(filebased.FileBasedCache):
         keep = self._max_entries - self._max_entries // self._cull_frequency
         for name in random.sample(files, len(files) - keep):
             self._delete(name)
+
+    def _write_content(self, file, timeout, value):
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), zlib.Z_BEST_SPEED))
