@@ -204,7 +204,9 @@ class ActorListView(CachedPaginationMixin, FilterView):
     def page_keys(self, page):
         # From the facet table's indexes where it can tell (ActorFilter.table_page_keys).
         per_page = page.paginator.per_page
-        keys = self.filterset.table_page_keys((page.number - 1) * per_page, per_page)
+        keys = self.filterset.table_page_keys(
+            (page.number - 1) * per_page, per_page, total=page.paginator.count
+        )
         return super().page_keys(page) if keys is None else keys
 
     def result_count(self, queryset):

@@ -3,7 +3,7 @@
 The list's default order puts the public sector after the other actors, each part by name
 (actors.filters.order_actors). No index held that order: a page of the unfiltered list sorted
 every published actor, 50-60 ms at 100 000 actors, after every edit. Each part of the facet
-table now has an index by name; actors.facets.page_keys_in_two_parts() walks both and stops
+table now has an index by name; actors.facets.page_keys_in_parts() walks both and stops
 at the page's end. The kinds are actors.filters.PUBLIC_SECTOR_KINDS': the query's condition
 must be the index's for PostgreSQL to use it (tests/actors/test_facets.py checks the plan).
 """

@@ -443,6 +443,10 @@ def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
                 continue
             assert keys == list(from_table.qs.values_list("pk", flat=True)), pairs + order
             assert from_table.table_page_keys(2, 3) == keys[2:5]
+            # A list of many actors walks the name indexes instead: the same pages.
+            many = facets.WALK_FROM
+            assert from_table.table_page_keys(0, 100, total=many) == keys, pairs + order
+            assert from_table.table_page_keys(2, 3, total=many) == keys[2:5]
             checked += 1
     assert checked > 100
 
@@ -462,6 +466,23 @@ def test_a_page_of_the_list_is_one_query_of_the_table(directory, django_assert_n
     ):
         filterset = ActorDirectoryFilter(QueryDict(query), queryset=Actor.objects.published())
         assert filterset.table_page_keys(0, 50) is None, query
+
+
+@pytest.mark.parametrize(
+    ("total", "walked"), [(facets.WALK_FROM - 1, False), (facets.WALK_FROM, True)]
+)
+def test_a_long_filtered_list_walks_the_name_indexes(directory, total, walked):
+    # An area's own actors, then the national ones, each part by kind and name.
+    listed = order_actors(Actor.objects.published())
+    filterset = ActorDirectoryFilter(QueryDict("alue=etela"), queryset=listed)
+    filterset.form.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        keys = filterset.table_page_keys(0, 50, total=total)
+    assert keys == list(filterset.qs.values_list("pk", flat=True)[:50])
+    [query] = queries.captured_queries
+    assert ("UNION ALL" in query["sql"]) == walked
+    if walked:
+        assert query["sql"].count("NOT f.is_national AND f.kind") == 2
 
 
 def test_the_unfiltered_lists_pages_walk_each_parts_index(directory):
