@@ -12,7 +12,7 @@ from django.utils.translation import ngettext_lazy
 from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
-from keko.search import BoundedSearchQuery
+from keko.search import ANY_KEY, BoundedSearchQuery, key_array
 from keko.widgets import FastCheckboxSelectMultiple
 
 from . import facets
@@ -510,7 +510,7 @@ class ActorFilter(django_filters.FilterSet):
                     keys = only_this.query.matched_keys(only_this.db)
                 if keys is not None:
                     # The search's matches, looked up already: read by key alone.
-                    conditions[name] = ("f.actor_id = ANY(%s)", [keys])
+                    conditions[name] = (f"f.actor_id = {ANY_KEY}", [key_array(keys)])
                     continue
                 sql, params = only_this.order_by().values("pk").query.sql_with_params()
                 conditions[name] = (f"f.actor_id IN ({sql})", list(params))

@@ -53,7 +53,7 @@ class SearchMatch(WhereNode):
 
 
 class AnyOf(Lookup):
-    """`field = ANY(%s)` with a list as one array parameter (PostgreSQL only): as
+    """`field = ANY(%s)` with a list of keys as one array parameter (PostgreSQL only): as
     `IN (%s, %s, …)`, Django resolved and psycopg placed the thousand looked-up keys of a
     search's matches one by one, in every query of the page; and an empty list is no SQL."""
 
@@ -61,7 +61,17 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        return f"{lhs} = {ANY_KEY}", (*lhs_params, key_array(self.rhs))
+
+
+# A condition on a list of keys (key_array): psycopg's list dumper, in Python, took 0.5 ms
+# more to write a search's thousand keys than one string.
+ANY_KEY = "ANY(%s::bigint[])"
+
+
+def key_array(keys):
+    """Return integer `keys` as one PostgreSQL array literal, for ANY_KEY."""
+    return "{" + ",".join(map(str, map(int, keys))) + "}"
 
 
 class BoundedSearchQuery(Query):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from actors.models import Actor
-from keko.search import SEARCH_CONFIGS, search_terms
+from keko.search import ANY_KEY, SEARCH_CONFIGS, key_array, search_terms
 from practices.models import Practice, PracticeQuerySet
 from tests.factories import make_actor, make_practice
 
@@ -118,3 +118,23 @@ def test_every_term_must_match_at_a_word_start():
     make_actor(name="Oulun Verstas")
     make_actor(name="Nuorten koulutuspaja")
     assert list(Actor.objects.search("oulu työpaja")) == [both]
+
+
+def test_keys_are_written_as_one_array_literal():
+    assert key_array([3, 1, 2]) == "{3,1,2}"
+    assert key_array([]) == "{}"
+    with pytest.raises(ValueError):
+        key_array(["1}"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an array parameter: PostgreSQL")
+def test_an_array_of_keys_selects_those_rows():
+    kept = make_actor(name="Mukana")
+    make_actor(name="Poissa")
+    with connection.cursor() as cursor:
+        for keys, found in (([kept.pk], [kept.pk]), ([], [])):
+            cursor.execute(
+                f"SELECT id FROM actors_actor WHERE id = {ANY_KEY} ORDER BY id",
+                [key_array(keys)],
+            )
+            assert [pk for (pk,) in cursor.fetchall()] == found
