@@ -4,10 +4,11 @@ twenty roles, where the template's loops and their tags took a fifth of the page
 Each text is escaped where it is written."""
 
 from django import template
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from keko.templatetags.content_language import lang_fallback, translated
+from keko.templatetags.content_language import fallback_language, lang_fallback
 
 register = template.Library()
 
@@ -17,7 +18,8 @@ def checklist_contacts(item):
     """`name (title), <a>actor</a>, <a>e-mail</a>, phone; …` for each contact of `item` (a
     directory.areas.ChecklistItem whose contacts' actors have `url`), and a `; ` after the
     last when the role's actors follow."""
-    people = "; ".join(_contact(contact) for contact in item.contacts)
+    language = get_language()  # once for the role's every contact
+    people = "; ".join(_contact(contact, language) for contact in item.contacts)
     if item.contacts and item.actors:
         people += "; "
     return mark_safe(people)  # noqa: S308 - _contact() escapes every text
@@ -26,18 +28,24 @@ def checklist_contacts(item):
 @register.simple_tag
 def checklist_actors(item):
     """`<a>actor</a>, …` for each actor of `item` (with `url`) that fills its role."""
-    return mark_safe(", ".join(_actor_link(actor) for actor in item.actors))  # noqa: S308 - escaped
+    language = get_language()
+    links = ", ".join(_actor_link(actor, language) for actor in item.actors)
+    return mark_safe(links)  # noqa: S308 - _actor_link() escapes every text
 
 
-def _actor_link(actor):
-    return f'<a href="{escape(actor.url)}"{lang_fallback(actor, "name")}>{escape(actor.name)}</a>'
+def _actor_link(actor, language):
+    name_lang = lang_fallback(actor, "name", language)
+    return f'<a href="{escape(actor.url)}"{name_lang}>{escape(actor.name)}</a>'
 
 
-def _contact(contact):
+def _contact(contact, language):
     text = escape(contact.name)
-    if contact.title:
-        text += f" ({conditional_escape(translated(contact, 'title'))})"
-    text += f", {_actor_link(contact.actor)}"
+    title = contact.title
+    if title:
+        title_lang = fallback_language(contact, "title", language)
+        title = escape(title)
+        text += f' (<span lang="{title_lang}">{title}</span>)' if title_lang else f" ({title})"
+    text += f", {_actor_link(contact.actor, language)}"
     if contact.email:
         email = escape(contact.email)
         text += f', <a href="mailto:{email}">{email}</a>'

@@ -15,10 +15,11 @@ register = template.Library()
 FINNISH = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
-def fallback_language(obj, field):
+def fallback_language(obj, field, language=None):
     """The language `obj.<field>` is shown in when it is not the active one: Finnish if the
-    active language's value is empty (and the Finnish one is shown), else None."""
-    language = get_language()
+    active language's value is empty (and the Finnish one is shown), else None. `language`:
+    the active one, if the caller has it (a list of hundreds of entries asks once)."""
+    language = language or get_language()
     if obj is None or not language or language == FINNISH:
         return None
     if getattr(obj, f"{field}_{language}", None) in (None, ""):
@@ -27,10 +28,12 @@ def fallback_language(obj, field):
 
 
 @register.simple_tag
-def lang_fallback(obj, field):
-    """` lang="fi"` if `obj.<field>` is shown in Finnish on a page in another language."""
-    language = fallback_language(obj, field)
-    return format_html(' lang="{}"', language) if language else ""
+def lang_fallback(obj, field, language=None):
+    """` lang="fi"` if `obj.<field>` is shown in Finnish on a page in another language
+    (`language`, the active one, if the caller has it)."""
+    fallback = fallback_language(obj, field, language)
+    # The languages' codes need no escaping.
+    return f' lang="{fallback}"' if fallback else ""
 
 
 @register.simple_tag
@@ -43,17 +46,18 @@ def translated(obj, field, text=None):
     return format_html('<span lang="{}">{}</span>', language, value) if language else value
 
 
-def area_language(area):
-    """The language of `area.name` if it is not the page's, else None."""
+def area_language(area, page_language=None):
+    """The language of `area.name` if it is not the page's (`page_language`, if the caller
+    has it), else None."""
     language = getattr(area, "name_language", None)
-    return language if language and language != get_language() else None
+    return language if language and language != (page_language or get_language()) else None
 
 
 @register.simple_tag
-def area_name(area):
+def area_name(area, page_language=None):
     """A region's or municipality's name in the page's language, in `<span lang="…">` if it
     is in another one (a municipality's Finnish name on an English page)."""
-    language = area_language(area)
+    language = area_language(area, page_language)
     return format_html('<span lang="{}">{}</span>', language, area.name) if language else area.name
 
 
