@@ -8,6 +8,7 @@ page says so: `<h1{% lang_fallback actor "name" %}>` writes ` lang="fi"` there.
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -32,8 +33,9 @@ def lang_fallback(obj, field, language=None):
     """` lang="fi"` if `obj.<field>` is shown in Finnish on a page in another language
     (`language`, the active one, if the caller has it)."""
     fallback = fallback_language(obj, field, language)
-    # The languages' codes need no escaping.
-    return f' lang="{fallback}"' if fallback else ""
+    # Marked safe for the templates, whose tag would escape it: a language's code needs no
+    # escaping.
+    return mark_safe(f' lang="{fallback}"') if fallback else ""  # noqa: S308
 
 
 @register.simple_tag
