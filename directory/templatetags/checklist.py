@@ -4,11 +4,11 @@ twenty roles, where the template's loops and their tags took a fifth of the page
 Each text is escaped where it is written."""
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from keko.templatetags.content_language import fallback_language, lang_fallback
+from keko.templatetags.content_language import lang_fallback, translated
 
 register = template.Library()
 
@@ -40,11 +40,8 @@ def _actor_link(actor, language):
 
 def _contact(contact, language):
     text = escape(contact.name)
-    title = contact.title
-    if title:
-        title_lang = fallback_language(contact, "title", language)
-        title = escape(title)
-        text += f' (<span lang="{title_lang}">{title}</span>)' if title_lang else f" ({title})"
+    if contact.title:
+        text += f" ({conditional_escape(translated(contact, 'title', language=language))})"
     text += f", {_actor_link(contact.actor, language)}"
     if contact.email:
         email = escape(contact.email)

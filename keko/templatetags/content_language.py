@@ -8,7 +8,6 @@ page says so: `<h1{% lang_fallback actor "name" %}>` writes ` lang="fi"` there.
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -33,18 +32,16 @@ def lang_fallback(obj, field, language=None):
     """` lang="fi"` if `obj.<field>` is shown in Finnish on a page in another language
     (`language`, the active one, if the caller has it)."""
     fallback = fallback_language(obj, field, language)
-    # Marked safe for the templates, whose tag would escape it: a language's code needs no
-    # escaping.
-    return mark_safe(f' lang="{fallback}"') if fallback else ""  # noqa: S308
+    return format_html(' lang="{}"', fallback) if fallback else ""
 
 
 @register.simple_tag
-def translated(obj, field, text=None):
+def translated(obj, field, text=None, language=None):
     """`obj.<field>` (or `text`, e.g. a shortened one), in `<span lang="fi">` if it is the
-    Finnish fallback on a page in another language: text among other text, with no element of
-    its own to mark."""
+    Finnish fallback on a page in another language (`language`, the active one, if the
+    caller has it): text among other text, with no element of its own to mark."""
     value = getattr(obj, field) if text is None else text
-    language = fallback_language(obj, field)
+    language = fallback_language(obj, field, language)
     return format_html('<span lang="{}">{}</span>', language, value) if language else value
 
 
