@@ -28,12 +28,12 @@ def drawn(svg):
     assert background == f"M0 0h{side}v{side}h-{side}z"
     image = Image.new("L", (side, side), 255)
     canvas = ImageDraw.Draw(image)
-    strokes = re.search(r'<path stroke="#000" d="M(\d+) ([\d.]+)((?:m-?\d+ \d+h\d+)*)"/>', svg)
+    strokes = re.search(r'<path stroke="#000" d="M(\d+) ([\d.]+)((?:h\d+|m-?\d+ \d+)*)"/>', svg)
     x, y = int(strokes[1]), float(strokes[2]) - 0.5
-    for dx, dy, n in re.findall(r"m(-?\d+) (\d+)h(\d+)", strokes[3]):
-        x, y = x + int(dx), y + int(dy)
-        canvas.rectangle([x, int(y), x + int(n) - 1, int(y)], fill=0)
-        x += int(n)
+    for command, dx, dy in re.findall(r"([hm])(-?\d+)(?: (\d+))?", strokes[3]):
+        if command == "h":
+            canvas.rectangle([x, int(y), x + int(dx) - 1, int(y)], fill=0)
+        x, y = x + int(dx), y + int(dy or 0)
     return image
 
 
