@@ -20,7 +20,14 @@ from keko.pdf import render_pdf
 
 from .filters import ActorDirectoryFilter
 from .forms import ListPrintOptionsForm, PrintOptionsForm
-from .printing import PrintOptions, prepare_entries, print_selection, selected_actors, sheet_parts
+from .printing import (
+    PrintOptions,
+    SelectionTooLarge,
+    prepare_entries,
+    print_selection,
+    selected_actors,
+    sheet_parts,
+)
 
 TEMPLATE = "directory/print/sheet.html"
 RUNNING_PAGES_TEMPLATE = "directory/print/running_pages.html"
@@ -208,26 +215,35 @@ def print_context(request, scope, slug, *, qr=None, form=None, selection=None, c
     if not form.is_valid():
         return context, False
     options = selection.adjust(PrintOptions.from_form(form))
-    if qr is not None:
-        if count is None:
-            count = selected_actors(actors, options).count()
-        if count > MAX_PRINTED_ACTORS:
-            form.add_error(
-                None,
-                _(
-                    "Valinnassa on %(count)s toimijaa, ja tulosteeseen mahtuu enintään "
-                    "%(limit)s. Rajaa toimijatyypillä tai palvelulla, tai lataa CSV-tiedosto."
-                )
-                % {"count": count, "limit": MAX_PRINTED_ACTORS},
+    # Unless the caller has counted the selection (the PDF view, to choose between laying
+    # out here and queueing), the entries are read with the cap: a row past it means too
+    # many, and only then are they counted, for the message.
+    too_many = qr is not None and count is not None and count > MAX_PRINTED_ACTORS
+    if not too_many:
+        try:
+            sheet = print_selection(
+                actors,
+                options,
+                nationals_apart=selection.nationals_apart,
+                checklist_actors=selection.checklist_actors,
+                region=selection.region,
+                limit=MAX_PRINTED_ACTORS if qr is not None and count is None else None,
             )
-            return context, False
-    sheet = print_selection(
-        actors,
-        options,
-        nationals_apart=selection.nationals_apart,
-        checklist_actors=selection.checklist_actors,
-        region=selection.region,
-    )
+        except SelectionTooLarge:
+            too_many = True
+    if too_many:
+        form.add_error(
+            None,
+            _(
+                "Valinnassa on %(count)s toimijaa, ja tulosteeseen mahtuu enintään "
+                "%(limit)s. Rajaa toimijatyypillä tai palvelulla, tai lataa CSV-tiedosto."
+            )
+            % {
+                "count": count or selected_actors(actors, options).count(),
+                "limit": MAX_PRINTED_ACTORS,
+            },
+        )
+        return context, False
     prepare_entries(sheet, request.build_absolute_uri, qr=qr, compact=options.compact)
     context.update(options=options, sheet=sheet)
     return context, True

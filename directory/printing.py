@@ -5,12 +5,13 @@ Every function runs a fixed number of queries whatever the number of actors.
 """
 
 import csv
+import unicodedata
 from dataclasses import dataclass, field, replace
 from html import escape
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import CharField, F, Prefetch, Value
+from django.db.models import CharField, F, Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import dateformat, timezone, translation
 from django.utils.html import format_html
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
+from keko.search import AnyOf
 from keko.spreadsheets import as_text_cell
 from practices.models import Practice
 
@@ -33,6 +35,8 @@ SHORT_DESCRIPTION_CHARS = 160
 BLANK_ROWS = 10
 # The workshop pack lists this many of the region's good practices, on the same page.
 PACK_PRACTICES = 8
+# The many-to-many fields whose names an entry shows: the attribute attach_names() sets.
+NAMED_LINKS = {"services": "service_names", "target_groups": "target_group_names"}
 
 
 @dataclass
@@ -142,13 +146,9 @@ def area_actors(actors, options):
 
 
 def selected_actors(actors, options):
-    """Return `actors` narrowed to the chosen kinds, services and target groups, with what an
-    entry shows.
-
-    Contacts are prefetched only when asked for (never in the compact layout), and then only
-    the public ones. The names of services and target groups are attached by
-    print_selection().
-    """
+    """Return `actors` narrowed to the chosen kinds, services and target groups, in the order
+    a print lists them: the area's own actors by kind and name, then the national ones
+    (print_selection splits them)."""
     actors = area_actors(actors, options)
     if options.kinds:
         actors = actors.filter(kind__in=options.kinds)
@@ -156,23 +156,32 @@ def selected_actors(actors, options):
         actors = actors.linked_to_any("services", options.services)
     if options.target_groups:
         actors = actors.linked_to_any("target_groups", options.target_groups)
-    # Services and target groups are read by attach_names() in one query: a prefetch
-    # builds a queryset per actor, which costs more than the query with 2 000 actors.
-    prefetches = []
+    return actors.select_related("municipality").order_by("is_national", "kind", "name", "pk")
+
+
+class SelectionTooLarge(Exception):
+    """The selection has more actors than a print may list."""
+
+
+def print_entries(actors, options, *, limit=None):
+    """Return the selected actors (selected_actors()) with what an entry shows, or raise
+    SelectionTooLarge if there are more than `limit` of them.
+
+    The limit is checked by reading one row more than it, in the query that reads the
+    entries, rather than by counting the selection first. Contacts are prefetched only when
+    asked for (never in the compact layout), and then only the public ones; the names of
+    services and target groups are attached in one query (attach_names()): a prefetch builds
+    a queryset per actor, which costs more than the query with 2 000 actors.
+    """
+    rows = selected_actors(actors, options)
+    entries = list(rows if limit is None else rows[: limit + 1])
+    if limit is not None and len(entries) > limit:
+        raise SelectionTooLarge
     if options.contacts and not options.compact:
-        prefetches.append(
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.filter(public=True).select_related("role"),
-                to_attr="public_contacts",
-            )
-        )
-    # The area's own actors by kind, then the national ones (print_selection splits them).
-    return (
-        actors.select_related("municipality")
-        .prefetch_related(*prefetches)
-        .order_by("is_national", "kind", "name", "pk")
-    )
+        contacts = Contact.objects.filter(public=True).select_related("role")
+        prefetch_related_objects(entries, Prefetch("contacts", contacts, "public_contacts"))
+    attach_names(entries, NAMED_LINKS)
+    return entries
 
 
 def national_group(actors):
@@ -231,7 +240,7 @@ def attach_names(actors, attributes):
         field = Actor._meta.get_field(field_name)
         target = field.m2m_reverse_field_name()
         links.append(
-            field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": pks})
+            field.remote_field.through.objects.filter(AnyOf(F(field.m2m_field_name()), pks))
             .order_by()
             .values_list(
                 field.m2m_column_name(),
@@ -247,19 +256,17 @@ def attach_names(actors, attributes):
             setattr(actor, attribute, names[attribute][actor.pk])
 
 
-NAMED_LINKS = {"services": "service_names", "target_groups": "target_group_names"}
-
-
-def print_selection(actors, options, *, nationals_apart=True, checklist_actors=None, region=None):
+def print_selection(
+    actors, options, *, nationals_apart=True, checklist_actors=None, region=None, limit=None
+):
     """Build the print sheet of the published `actors` according to `options`.
 
     `nationals_apart`: the national actors are listed after the others, in a group of their
     own (an area's print), rather than by kind among them. `checklist_actors`: the area's
     actors the checklist describes (default: `actors`); `region`: whose good practices the
-    workshop pack lists.
+    workshop pack lists. Raises SelectionTooLarge if more than `limit` actors are selected.
     """
-    entries = list(selected_actors(actors, options))
-    attach_names(entries, NAMED_LINKS)
+    entries = print_entries(actors, options, limit=limit)
     if nationals_apart:
         groups = group_by_kind([actor for actor in entries if not actor.is_national])
         national = [actor for actor in entries if actor.is_national]
@@ -296,6 +303,10 @@ def short_description(text):
     for end in (". ", "! ", "? "):
         if end in text:
             text = text[: text.index(end) + 1]
+    # Most first sentences fit: Truncator counts a text's characters one by one in Python.
+    text = unicodedata.normalize("NFC", text)
+    if len(text) <= SHORT_DESCRIPTION_CHARS:
+        return text
     return Truncator(text).chars(SHORT_DESCRIPTION_CHARS)
 
 
@@ -325,6 +336,7 @@ def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
     """
     make_qr = QR_FORMATS.get(qr)
     lines = compact_lines if compact else entry_lines
+    labels = entry_labels()
     # One reverse() and one absolute URL for the thousands of entries.
     actor_path, site = slug_urls("directory:actor"), absolute_url("/").removesuffix("/")
     for group in sheet.groups:
@@ -332,7 +344,7 @@ def prepare_entries(sheet, absolute_url, *, qr=None, compact=False):
             actor.live_url = site + actor_path(actor.slug)
             if make_qr:
                 actor.qr_code = make_qr(actor.live_url)
-                actor.entry_html = lines_html(lines(actor))
+                actor.entry_html = lines_html(lines(actor, labels))
     for practice in sheet.practices:
         practice.live_url = absolute_url(practice.get_absolute_url())
         practice.short_summary = short_description(practice.summary)
@@ -354,45 +366,68 @@ def lines_html(lines):
     )
 
 
-def compact_lines(actor):
-    """The one line of an actor's compact entry under its name: kind, town, phone, e-mail."""
+def entry_labels():
+    """The labels of an entry's lines in the active language, translated once for the
+    thousands of entries of a print rather than for each."""
+    return {
+        "national": _("valtakunnallinen"),
+        "ended": _("Päättynyt"),
+        "offers": _("Tarjoaa:"),
+        "for": _("Kenelle:"),
+        "email": _("S-posti"),
+        "phone": _("Puh."),
+        "online": _("Verkossa"),
+        "address": _("Osoite"),
+        "verified": _("Tarkistettu %(date)s"),
+        "not_verified": _("Tarkistuspäivä ei tiedossa"),
+    }
+
+
+def compact_lines(actor, labels=None):
+    """The one line of an actor's compact entry under its name: kind, town, phone, e-mail
+    (`labels`: entry_labels(), if the caller has them)."""
+    labels = labels or entry_labels()
     town = actor.municipality.name if actor.municipality else ""
     kind = actor.get_kind_display()
     if actor.is_national:
-        kind = f"{kind}, {_('valtakunnallinen')}"
-    items = [("", kind), ("", town), (_("Puh."), actor.phone), ("", actor.email)]
+        kind = f"{kind}, {labels['national']}"
+    items = [("", kind), ("", town), (labels["phone"], actor.phone), ("", actor.email)]
     line = [(label, text) for label, text in items if text]
     return [line] if line else []
 
 
-def entry_lines(actor):
+def entry_lines(actor, labels=None):
     """The lines of an actor's printed entry under its name: what it does, where, what it
-    offers and to whom, how to reach it. Each line is a list of (label, text) items; missing
-    ones are left out, and so is a line with none."""
+    offers and to whom, how to reach it (`labels`: entry_labels(), if the caller has them).
+    Each line is a list of (label, text) items; missing ones are left out, and so is a line
+    with none."""
+    labels = labels or entry_labels()
     town = actor.municipality.name if actor.municipality else ""
     # Listed apart from its kind in a print, a national actor names its kind itself.
-    national = f"{actor.get_kind_display()}, {_('valtakunnallinen')}" if actor.is_national else ""
+    national = f"{actor.get_kind_display()}, {labels['national']}" if actor.is_national else ""
     ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
     services = ", ".join(_names(actor, "services", "service_names"))
     target_groups = ", ".join(_names(actor, "target_groups", "target_group_names"))
     website = actor.website.removeprefix("https://").removeprefix("http://")
     if actor.verified_on:
-        verified = _("Tarkistettu %(date)s") % {
-            "date": dateformat.format(actor.verified_on, "j.n.Y")
-        }
+        verified = labels["verified"] % {"date": dateformat.format(actor.verified_on, "j.n.Y")}
     else:
-        verified = _("Tarkistuspäivä ei tiedossa")
+        verified = labels["not_verified"]
     lines = [
         [("", short_description(actor.description))],
         [
             ("", town if town != actor.name else ""),
             ("", national),
-            (_("Päättynyt"), ended),
-            (_("Tarjoaa:"), services),
+            (labels["ended"], ended),
+            (labels["offers"], services),
         ],
-        [(_("Kenelle:"), target_groups)],
-        [(_("S-posti"), actor.email), (_("Puh."), actor.phone), (_("Verkossa"), website)],
-        [(_("Osoite"), _address(actor)), ("", verified)],
+        [(labels["for"], target_groups)],
+        [
+            (labels["email"], actor.email),
+            (labels["phone"], actor.phone),
+            (labels["online"], website),
+        ],
+        [(labels["address"], _address(actor)), ("", verified)],
     ]
     lines = [[(label, text) for label, text in line if text] for line in lines]
     return [line for line in lines if line]

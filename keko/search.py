@@ -53,15 +53,21 @@ class SearchMatch(WhereNode):
 
 
 class AnyOf(Lookup):
-    """`field = ANY(%s)` with a list of keys as one array parameter (PostgreSQL only): as
+    """`field = ANY(%s)` with a list of keys as one array parameter on PostgreSQL: as
     `IN (%s, %s, …)`, Django resolved and psycopg placed the thousand looked-up keys of a
-    search's matches one by one, in every query of the page; and an empty list is no SQL."""
+    search's matches, or a print's entries, one by one, in every query of the page; and an
+    empty list is no SQL. Other databases get the `IN` list."""
 
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = {ANY_KEY}", (*lhs_params, key_array(self.rhs))
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        keys = [int(key) for key in self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(keys))})", (*lhs_params, *keys)
 
 
 # A condition on a list of keys (key_array): psycopg's list dumper, in Python, took 0.5 ms

@@ -6,6 +6,7 @@ import subprocess
 from dataclasses import replace
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -488,6 +489,28 @@ def test_print_of_too_many_actors_asks_to_narrow_the_selection(client, area, mon
     response = client.get(url("region_print", "pirkanmaa"), {"tyyppi": "hanke"})
     assert response.status_code == 200
     assert client.get(url("region_csv", "pirkanmaa")).status_code == 200
+
+
+def test_the_cap_is_read_with_the_entries_and_the_message_counts_them(
+    client, area, monkeypatch, django_assert_num_queries
+):
+    region = area["town"].region
+    printed = Actor.objects.published().serving_regions([region], national=True).active()
+    count = printed.count()
+    monkeypatch.setattr("directory.print_rendering.MAX_PRINTED_ACTORS", count)
+    # Exactly the cap: printed, without counting the selection first (the region, the
+    # entries read with the cap, their services' and target groups' names, and the
+    # options form's services and target groups).
+    with django_assert_num_queries(5):
+        response = client.get(url("region_print", "pirkanmaa"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="qr-code"') == count
+    # One past it: counted for the message.
+    monkeypatch.setattr("directory.print_rendering.MAX_PRINTED_ACTORS", count - 1)
+    cache.clear()  # the page printed above is kept
+    response = client.get(url("region_print", "pirkanmaa"))
+    assert response.status_code == 400
+    assert f"Valinnassa on {count} toimijaa" in response.content.decode()
 
 
 def test_print_urls_take_finnish_kind_values_and_redirect_the_english_ones(client, area):
