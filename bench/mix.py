@@ -18,6 +18,9 @@ free loopback port; then draw, with a fixed seed, every region page, 40 municipa
    that edit turned cold (its areas', the lists and searches) and those it left cached
    (the other areas');
 
+and, before the cold pass, the print pages of the two regions whose whole print is nearest
+2 000 entries, each layout once;
+
 beside 50 requests of the minimal one-query view (/bench/minimal/) in the same run. Before
 the cold pass, each worker process serves one page of every kind, drawn with another seed,
 and the cache is emptied again: a worker's first page (its imports, compiled templates, its
@@ -168,6 +171,31 @@ def run(address, urls, *, edits, rng, slowest=None):
     return times, errors
 
 
+def whole_region_prints(address, near=2000):
+    """Ask the print page of each of the two regions whose whole print (every active actor,
+    the national ones too) is nearest `near` entries under the cap, once in each layout;
+    return [(region name, entries, layout, HTTP status, ms)]. Asked before the mix, so that
+    neither the pages nor the entries' QR codes (kept by each worker process) were made
+    before."""
+    from actors.models import Actor, Region
+    from directory.print_rendering import MAX_PRINTED_ACTORS
+
+    published = Actor.objects.published().active()
+    counts = {
+        region: published.serving_regions([region], national=True).count()
+        for region in Region.objects.order_by("slug")
+    }
+    printable = [region for region in counts if counts[region] <= MAX_PRINTED_ACTORS]
+    printable.sort(key=lambda region: abs(counts[region] - near))
+    asked = []
+    for region in printable[:2]:
+        for layout in ("taysi", "tiivis"):
+            path = f"{region.get_absolute_url()}tulosta/?asettelu={layout}"
+            status, ms = ask(address, path)
+            asked.append((region.name, counts[region], layout, status, ms))
+    return asked
+
+
 def table(title, times, minimal_p50):
     print(f"\n{title}")
     print("| kind of page | URLs | p50 ms | p95 ms | max ms | p50 ÷ minimal |")
@@ -222,6 +250,7 @@ def main():
             ask(server.address, "/bench/minimal/")
         minimal = [ask(server.address, "/bench/minimal/")[1] for _ in range(50)]
         minimal_p50 = percentile(minimal, 0.5)
+        region_prints = whole_region_prints(server.address)
         cold_urls = []
         cold, cold_errors = run(server.address, urls, edits=True, rng=rng, slowest=cold_urls)
         # The cold pass's edits made most of what it stored stale: store every page once
@@ -238,6 +267,10 @@ def main():
     print("\nThe slowest twentieth of the cold URLs")
     for ms, kind, path in sorted(cold_urls, reverse=True)[: len(cold_urls) // 20]:
         print(f"- {ms:.0f} ms · {kind} · `{path}`")
+    print("\nA whole region's print page, cold (asked once, before the mix)")
+    for name, entries, layout, status, ms in region_prints:
+        answer = "" if status == 200 else f" (HTTP {status})"
+        print(f"- {name}, {entries} entries, layout `{layout}`: {ms:.0f} ms{answer}")
     table("Warm: the same URLs again, no edits", warm, minimal_p50)
     table("After one curator edit of an actor's description", after_edit, minimal_p50)
     errors = cold_errors + warm_errors + edit_errors
