@@ -36,6 +36,8 @@ class ApplicantType(FinnishOriginalMixin, models.Model):
 
 
 class FundingSourceQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
+    # A few hundred curated entries at most: read and ranked whole (keko.search).
+    search_bounded = False
     search_fields_a = ("name",)
     search_fields_b = ("description", "grant_forms")
 

@@ -8,6 +8,8 @@ from keko.models import CuratedModel, CuratedQuerySet
 
 
 class TermQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
+    # A few hundred curated entries at most: read and ranked whole (keko.search).
+    search_bounded = False
     search_fields_a = ("term", "abbreviation")
     search_fields_b = ("definition",)
     search_title_field = "term"

@@ -12,6 +12,8 @@ from keko.models import CuratedModel, CuratedQuerySet, Status
 
 
 class PracticeQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
+    # A few hundred curated entries at most: read and ranked whole (keko.search).
+    search_bounded = False
     search_fields_a = ("title",)
     search_fields_b = ("summary", "what_was_done", "results")
     search_title_field = "title"

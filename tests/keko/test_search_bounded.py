@@ -1,14 +1,25 @@
 """keko.search: a search reads, ranks and counts at most SEARCH_CAP + 1 matches, with every
-filter applied (before search() or after it) inside that bound."""
+filter applied (before search() or after it) inside that bound; the small curated tables
+(search_bounded = False) are searched whole."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
+from funding.models import FundingSource
+from glossary.models import Term
 from keko import search
 from keko.search import BoundedSearchQuery, is_capped
-from tests.factories import make_actor, make_municipality, make_region
+from practices.models import Practice
+from tests.factories import (
+    make_actor,
+    make_funding_source,
+    make_municipality,
+    make_practice,
+    make_region,
+    make_term,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +198,22 @@ def test_a_word_the_text_finds_often_is_no_typo(monkeypatch):
     results = Actor.objects.published().search("tyovalmennus")
     assert set(results) == described
     assert results.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "title"),
+    [(Practice, make_practice, "title"), (FundingSource, make_funding_source, "name"),
+     (Term, make_term, "term")],
+)  # fmt: skip
+def test_a_small_curated_table_is_searched_whole(small_cap, model, make, title):
+    for n in range(CAP + 2):
+        make(**{title: f"Työpaja {n}"})
+    make(**{title: "Muu"})
+    results = model.objects.published().search("työpaja")
+    with CaptureQueriesContext(connection) as queries:
+        count, first = results.best_matches(2)
+    # Every match counted and ranked, past the actors' cap, in one query without its bound.
+    assert count == CAP + 2 and is_capped(count)
+    assert [getattr(entry, title) for entry in first] == ["Työpaja 0", "Työpaja 1"]
+    [query] = queries.captured_queries
+    assert f"LIMIT {CAP + 1}" not in query["sql"]
