@@ -151,7 +151,7 @@ def selected_actors(actors, options):
     (print_selection splits them)."""
     actors = area_actors(actors, options)
     if options.kinds:
-        actors = actors.filter(kind__in=options.kinds)
+        actors = actors.of_kinds(options.kinds)
     if options.services:
         actors = actors.linked_to_any("services", options.services)
     if options.target_groups:

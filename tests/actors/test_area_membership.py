@@ -198,3 +198,44 @@ def test_area_page_counts_come_from_the_table_and_match_the_actors(geography):
     plain = Actor.objects.published().active().filter(pk__in=actors.values("pk"))
     [same] = kind_groups(plain)
     assert (same.count, [a.name for a in same.actors]) == (2, ["A", "B"])
+
+
+@pytest.mark.parametrize("national", [False, True])
+def test_an_areas_actors_of_some_kinds_are_narrowed_in_their_membership_rows(geography, national):
+    north, n1 = geography["north"], geography["n1"]
+    project = make_actor(municipality=n1, kind=ActorKind.PROJECT)
+    make_actor(municipality=n1, kind=ActorKind.ASSOCIATION)
+    make_actor(municipality=geography["s1"], kind=ActorKind.PROJECT)
+    ended = make_actor(
+        municipality=n1,
+        kind=ActorKind.FOUNDATION,
+        active_until=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    everywhere = make_actor(kind=ActorKind.PROJECT, is_national=True)
+    make_actor(kind=ActorKind.ASSOCIATION, is_national=True)
+    kinds = [ActorKind.PROJECT, ActorKind.FOUNDATION]
+    expected = {project.pk, ended.pk} | ({everywhere.pk} if national else set())
+    for actors in (
+        Actor.objects.published().serving_regions([north], national=national),
+        Actor.objects.published().serving_municipalities([n1], national=national),
+    ):
+        narrowed = actors.of_kinds(kinds)
+        assert set(narrowed.values_list("pk", flat=True)) == expected
+        assert set(narrowed.active().values_list("pk", flat=True)) == expected - {ended.pk}
+        assert set(actors.active().of_kinds(kinds).values_list("pk", flat=True)) == (
+            expected - {ended.pk}
+        )
+        # The kinds are a condition of the actors, of their membership rows, and of the
+        # national actors beside them; the area's rows are read once, narrowed.
+        sql = str(narrowed.query)
+        assert sql.count("project") == (3 if national else 2)
+        assert sql.count('"area_id" IN') == 1
+        # The queryset narrowed from is left as it was.
+        assert set(actors.values_list("pk", flat=True)) >= expected
+        assert str(actors.query).count("project") == 0
+    # Not an area's actors: the kinds alone.
+    everyone = Actor.objects.published().of_kinds(kinds)
+    assert str(everyone.query).count("project") == 1
+    assert set(everyone.values_list("pk", flat=True)) == set(
+        Actor.objects.filter(kind__in=kinds).values_list("pk", flat=True)
+    )
