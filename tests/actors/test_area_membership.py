@@ -239,3 +239,15 @@ def test_an_areas_actors_of_some_kinds_are_narrowed_in_their_membership_rows(geo
     assert set(everyone.values_list("pk", flat=True)) == set(
         Actor.objects.filter(kind__in=kinds).values_list("pk", flat=True)
     )
+
+
+def test_kinds_of_actors_combined_with_others_keep_both_conditions(geography):
+    project = make_actor(municipality=geography["n1"], kind=ActorKind.PROJECT)
+    elsewhere = make_actor(municipality=geography["s1"], kind=ActorKind.PROJECT)
+    make_actor(municipality=geography["s1"], kind=ActorKind.ASSOCIATION)
+    served = Actor.objects.published().serving_regions([geography["north"]])
+    either = served | Actor.objects.filter(municipality=geography["s1"])
+    # The area's semi-join is not a condition of every row: it is left as it is.
+    narrowed = either.of_kinds([ActorKind.PROJECT])
+    assert set(narrowed.values_list("pk", flat=True)) == {project.pk, elsewhere.pk}
+    assert str(narrowed.query).count('"area_id" IN') == 1
