@@ -295,8 +295,7 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
 
         Read from ActorRegion (kept up to date by actors.areas), one indexed semi-join.
         """
-        members = ActorRegion.objects.filter(area__in=regions).values("actor_id")
-        return self._serving_areas("serving_regions", regions, members, national)
+        return self._serving_areas("serving_regions", regions, national)
 
     def serving_municipalities(self, municipalities, *, national=False):
         """Return actors based in or serving any of `municipalities`, or their whole region;
@@ -304,22 +303,29 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
 
         Read from ActorMunicipality (kept up to date by actors.areas).
         """
-        members = ActorMunicipality.objects.filter(area__in=municipalities).values("actor_id")
-        return self._serving_areas("serving_municipalities", municipalities, members, national)
+        return self._serving_areas("serving_municipalities", municipalities, national)
 
-    def _serving_areas(self, method, areas, members, national):
-        if national:
-            # A UNION inside the semi-join, not an OR beside it: each side stays one index
-            # range (the areas' membership rows, the partial index of national actors),
-            # where an OR makes SQLite scan every actor (see tests/actors).
-            members = members.order_by().union(
-                self.model.objects.filter(is_national=True).order_by().values("pk"), all=True
-            )
-        clone = self.filter(pk__in=members)
+    def _serving_areas(self, method, areas, national):
+        clone = self.filter(pk__in=self._area_members(method, areas, national))
         # Marked, so that of_kinds() can narrow it (the mark is kept when the query is cloned).
         clone.query.where.children[-1].serving_areas = True
         clone._serving = (method, areas, national)
         return clone
+
+    def _area_members(self, method, areas, national, kinds=None):
+        """The keys of the actors of `areas` (`method`'s membership rows), of `kinds` if
+        given, and of the national actors too with `national`."""
+        members = _membership_model(method).objects.filter(area__in=areas)
+        nationals = self.model.objects.filter(is_national=True)
+        if kinds is not None:
+            members, nationals = members.filter(kind__in=kinds), nationals.filter(kind__in=kinds)
+        members = members.values("actor_id")
+        if not national:
+            return members
+        # A UNION inside the semi-join, not an OR beside it: each side stays one index range
+        # (the areas' membership rows, the partial index of national actors), where an OR
+        # makes SQLite scan every actor (see tests/actors).
+        return members.order_by().union(nationals.order_by().values("pk"), all=True)
 
     def of_kinds(self, kinds):
         """Return the actors of `kinds`.
@@ -340,12 +346,7 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         # actors were combined with others (the kinds alone then).
         if self._serving is None or where.connector != AND or where.negated or not marked:
             return actors
-        method, areas, national = self._serving
-        model = ActorRegion if method == "serving_regions" else ActorMunicipality
-        members = model.objects.filter(area__in=areas, kind__in=kinds).values("actor_id")
-        if national:
-            nationals = self.model.objects.filter(is_national=True, kind__in=kinds)
-            members = members.order_by().union(nationals.order_by().values("pk"), all=True)
+        members = self._area_members(*self._serving, kinds=kinds)
         # The area's semi-join replaced by the narrowed one, in a list of conditions of this
         # queryset's own (the queryset it was cloned from keeps the area's).
         [narrowed] = self.model.objects.filter(pk__in=members).query.where.children
@@ -378,8 +379,7 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         )
         if _filters_of(self) not in {_filters_of(queryset) for queryset in expected}:
             return None
-        model = ActorRegion if method == "serving_regions" else ActorMunicipality
-        return model.objects.filter(area__in=areas).listed()
+        return _membership_model(method).objects.filter(area__in=areas).listed()
 
     def count(self):
         """Count; the published, active actors of an area from the membership index alone
@@ -791,6 +791,12 @@ class Contact(FinnishOriginalMixin, models.Model):
     def cache_scopes(self, linked=False):
         # Shown on its actor's page and the pages of the actor's areas.
         return self.actor.cache_scopes()
+
+
+def _membership_model(method):
+    """The membership table ActorQuerySet's `method` (serving_regions or
+    serving_municipalities) reads."""
+    return ActorRegion if method == "serving_regions" else ActorMunicipality
 
 
 class AreaMembershipQuerySet(models.QuerySet):
