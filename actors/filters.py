@@ -233,7 +233,8 @@ class ActorFilter(django_filters.FilterSet):
     )
 
     # Option filters of subclasses counted on PostgreSQL with the facet table's through a link
-    # table of the actors: {filter name: (table, actor column, option column)} (actors.facets).
+    # table of the actors: {filter name: (table, actor column, option column)} (actors.facets),
+    # a table that links an actor to an option once.
     linked_facets = {}
 
     # Single-valued parameters: the notice when their value is unknown.
@@ -619,7 +620,22 @@ class ActorFilter(django_filters.FilterSet):
         lists, 2 ms to unpickle), and so only ever added up into new counts (facets.added)."""
         return cached(
             ("actor-facets", type(self).__name__, on, national),
-            lambda: facets.count_every_actor(self.linked_facets, on=on, national=national),
+            lambda: facets.count_every_actor(
+                self.linked_facets, on=on, national=national, linked=self.linked_actors()
+            ),
+            scopes=[facets.SCOPE],
+            in_process=True,
+        )
+
+    def linked_actors(self):
+        """Return facets.linked_actors() of `linked_facets` (None without them), from the
+        cache: read once for the first counts of every actor and the lists of each option,
+        until what the facets count changes. Kept in the process too, like counts_by_kind()."""
+        if not self.linked_facets:
+            return None
+        return cached(
+            ("linked-actors", type(self).__name__),
+            lambda: facets.linked_actors(self.linked_facets),
             scopes=[facets.SCOPE],
             in_process=True,
         )
@@ -647,6 +663,7 @@ class ActorFilter(django_filters.FilterSet):
                 kinds=kinds,
                 on=on,
                 national=national,
+                linked=self.linked_actors() if links else None,
             ),
             scopes=[facets.SCOPE],
         )

@@ -228,6 +228,25 @@ def test_the_kept_counts_fold_into_one_row_a_count(directory):
     facets.fold_all()
     [(stored, distinct)] = rows(ALL_PAIR_ROWS)
     assert stored == distinct
+
+
+def test_an_options_counts_are_folded_when_read_past_the_limit(directory, monkeypatch):
+    service = directory["services"][1].pk
+    for kind in (ActorKind.FOUNDATION, ActorKind.PROJECT, ActorKind.ASSOCIATION):
+        Actor.objects.filter(name__startswith="Toimija 0").update(kind=kind)
+    [(stored, distinct)] = rows(KEPT_PAIR_ROWS % service)
+    assert stored > 2 * distinct
+    before = facets.count_option("palvelu", service, kinds=[ActorKind.ASSOCIATION])
+    # At the limit, not past it: read, not folded.
+    monkeypatch.setattr(facets, "FOLD_AFTER_OPTION", distinct)
+    assert facets.count_option("palvelu", service) is not None
+    assert rows(KEPT_PAIR_ROWS % service) == [(stored, distinct)]
+    monkeypatch.setattr(facets, "FOLD_AFTER_OPTION", distinct - 1)
+    assert facets.count_option("palvelu", service, kinds=[ActorKind.ASSOCIATION]) == before
+    # One row a count; those the changes have brought to nothing, none.
+    [(folded, folded_distinct)] = rows(KEPT_PAIR_ROWS % service)
+    assert folded == folded_distinct <= distinct
+    assert facets.count_option("palvelu", service, kinds=[ActorKind.ASSOCIATION]) == before
     assert_counts_kept()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE actors_actorfacets")
@@ -274,11 +293,12 @@ def test_a_fold_that_cannot_run_is_left_for_later(directory, caplog):
 
 def test_every_actors_facets_are_read_from_the_kept_counts(directory, django_assert_num_queries):
     filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
-    # The kept counts, the actors not active today, and the funders' facet.
+    # The funded actors (the funders' facet), the kept counts, the actors not active today.
     with django_assert_num_queries(3) as queries:
         total, counts = filterset.counts()
-    assert "actors_facetcount" in queries.captured_queries[0]["sql"]
-    assert "f.active_from > " in queries.captured_queries[1]["sql"]
+    assert "funding_projectfunding" in queries.captured_queries[0]["sql"]
+    assert "actors_facetcount" in queries.captured_queries[1]["sql"]
+    assert "f.active_from > " in queries.captured_queries[2]["sql"]
     assert total == filterset.qs.count() == sum(counts["tyyppi"].values())
 
 
@@ -356,11 +376,13 @@ def test_one_option_and_kinds_are_counted_from_the_options_kept_counts(
     for kinds in ([], ["yhdistys"], ["yhdistys", "saatio"]):
         pairs = [("alue", region)] + [("tyyppi", kind) for kind in kinds]
         from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
-        # The region's pair counts, its national actors, those not active today, and the
-        # funders'; the region facet from the counts of every actor, cached.
-        with django_assert_num_queries(4) as queries:
+        # The region's pair counts, its national actors and those not active today; the
+        # funders' facet from the funded actors and the region facet from the counts of
+        # every actor, both read once.
+        with django_assert_num_queries(3) as queries:
             total, counts = from_table.counts()
         assert "actors_facetpaircount" in queries.captured_queries[0]["sql"]
+        assert not any("funding_projectfunding" in query["sql"] for query in queries)
         assert total == from_table.qs.count() > 0
         assert counts == through_links.facet_counts(), kinds
 
