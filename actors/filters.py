@@ -616,8 +616,9 @@ class ActorFilter(django_filters.FilterSet):
     def counts_by_kind(self, *, on, national):
         """Return facets.count_every_actor() (the counts of every published actor by kind,
         those active `on` a day, the national ones unless not `national`), from the cache:
-        they change only with what the facets count. Kept in the process too (read by most
-        lists, 2 ms to unpickle), and so only ever added up into new counts (facets.added)."""
+        they change only with what the facets count, and are the same in every language.
+        Kept in the process too (read by most lists, 2 ms to unpickle), and so only ever
+        added up into new counts (facets.added)."""
         return cached(
             ("actor-facets", type(self).__name__, on, national),
             lambda: facets.count_every_actor(
@@ -625,6 +626,7 @@ class ActorFilter(django_filters.FilterSet):
             ),
             scopes=[facets.SCOPE],
             in_process=True,
+            per_language=False,
         )
 
     def linked_actors(self):
@@ -638,13 +640,15 @@ class ActorFilter(django_filters.FilterSet):
             lambda: facets.linked_actors(self.linked_facets),
             scopes=[facets.SCOPE],
             in_process=True,
+            per_language=False,
         )
 
     def option_counts(self, name, key, *, links, kinds, on, national):
         """Return facets.count_option() of the option `key` of `name` (with the facets of
         `linked_facets` if `links`), from the cache: like counts_by_kind() it changes only
-        with what the facets count, and every selection with that option shares it (a
-        region's with each kind, service or target group, and each page of them)."""
+        with what the facets count, in any language, and every selection with that option
+        shares it (a region's with each kind, service or target group, and each page of
+        them)."""
         return cached(
             (
                 "option-facets",
@@ -666,6 +670,7 @@ class ActorFilter(django_filters.FilterSet):
                 linked=self.linked_actors() if links else None,
             ),
             scopes=[facets.SCOPE],
+            per_language=False,
         )
 
     def conflicts(self):

@@ -137,9 +137,10 @@ def bump_scopes(scopes):
         _bump_now_and_at_commit([scope_key(scope) for scope in sorted(set(scopes))])
 
 
-def directory_key(*parts, scopes=(ACTORS,)):
+def directory_key(*parts, scopes=(ACTORS,), per_language=True):
     """Return a cache key for `parts` under the current versions of the directory and of
-    `scopes`, the language and the day.
+    `scopes`, the language (unless not `per_language`: a value the same in every language)
+    and the day.
 
     The day is part of the key because "active" depends on today's date. The parts may be
     any text (a visitor's query string, say): they are hashed to a key of fixed length.
@@ -147,7 +148,8 @@ def directory_key(*parts, scopes=(ACTORS,)):
     version = ".".join(str(v) for v in versions(scopes))
     text = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     day = timezone.localdate().isoformat()
-    return f"keko:dir:{version}:{translation.get_language()}:{day}:{text}"
+    language = translation.get_language() if per_language else "*"
+    return f"keko:dir:{version}:{language}:{day}:{text}"
 
 
 # Values also kept in this process by cached(in_process=True), by their whole key.
@@ -156,9 +158,12 @@ _in_process_lock = threading.Lock()
 IN_PROCESS_ENTRIES = 64
 
 
-def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,), *, in_process=False):
+def cached(
+    key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,), *, in_process=False, per_language=True
+):
     """Return the cached value for `key_parts`, computing and storing it when missing, under
-    the versions of the directory and of `scopes` (by default: stale after any edit).
+    the versions of the directory and of `scopes` (by default: stale after any edit), and
+    the page's language unless not `per_language` (counts, keys: the same in every language).
 
     `in_process`: keep the value in this process too, for a value read on most pages and
     costly to unpickle (every option of the list's filters, every place name: 1-3 ms a page).
@@ -166,7 +171,7 @@ def cached(key_parts, compute, timeout=TIMEOUT, scopes=(ACTORS,), *, in_process=
     process makes a new key: a value kept here is never served stale. It must not be changed
     by its readers; the oldest of IN_PROCESS_ENTRIES are forgotten first.
     """
-    key = directory_key(*key_parts, scopes=scopes)
+    key = directory_key(*key_parts, scopes=scopes, per_language=per_language)
     value = _in_process.get(key) if in_process else None
     if value is not None:
         return value

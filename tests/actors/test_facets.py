@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actors import facets
 from actors.filters import order_actors
@@ -300,6 +300,18 @@ def test_every_actors_facets_are_read_from_the_kept_counts(directory, django_ass
     assert "actors_facetcount" in queries.captured_queries[1]["sql"]
     assert "f.active_from > " in queries.captured_queries[2]["sql"]
     assert total == filterset.qs.count() == sum(counts["tyyppi"].values())
+
+
+def test_the_counts_read_in_one_language_serve_the_others(directory, django_assert_num_queries):
+    region = directory["regions"][0].slug
+    for query in ("", f"alue={region}", f"alue={region}&tyyppi=yhdistys"):
+        with translation.override("fi"):
+            ActorDirectoryFilter(QueryDict(query), queryset=Actor.objects.published()).counts()
+        with translation.override("sv"):
+            filterset = ActorDirectoryFilter(QueryDict(query), queryset=Actor.objects.published())
+            # The counts of every actor, the funded actors and the region's: none read again.
+            with django_assert_num_queries(0):
+                filterset.counts()
 
 
 def selections(directory):

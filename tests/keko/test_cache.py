@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache as django_cache
 from django.urls import reverse
+from django.utils import translation
 
 from keko.cache import (
     ACTORS,
@@ -95,6 +96,23 @@ def test_a_value_kept_in_the_process_follows_a_version_moved_by_any_process():
     bump_directory_version()
     assert cached(["kept"], compute, scopes=(), in_process=True) == 3
     assert cached(["kept"], compute, scopes=(), in_process=True) == 3
+
+
+def test_a_value_the_same_in_every_language_is_cached_once_for_all():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with translation.override("fi"):
+        assert cached(["counts"], compute) == 1
+        assert cached(["labels"], compute, per_language=True) == 2
+        assert cached(["counts"], compute, per_language=False) == 3
+    with translation.override("sv"):
+        assert cached(["counts"], compute, per_language=False) == 3
+        assert cached(["labels"], compute) == 4
+    assert directory_key("counts", per_language=False) != directory_key("counts")
 
 
 def test_the_version_is_bumped_again_when_the_transaction_commits(
