@@ -293,7 +293,27 @@ def search_terms(text):
     leaves some forms apart ("järjestöjen" → "järjestöj" but "järjestö" → "järjestö"). Dropping
     the last letters of longer words and matching the rest as a prefix brings them together.
     """
-    return [word if len(word) < 5 else word[: max(4, len(word) - 3)] for word in words(text)]
+    return [_cut(word) for word in words(text)]
+
+
+def _cut(word):
+    return word if len(word) < 5 else word[: max(4, len(word) - 3)]
+
+
+# A noun in -s takes -ks- before its endings ("yhdistys": "yhdistyksen", "kuntoutus":
+# "kuntoutukseen"). The stemmer keeps "yhdistyks" apart from "yhdistys", and the cut form
+# "yhdistyk" is a prefix of neither, so such a form seeks its base form as well.
+KS_ENDING = re.compile(r"(\w{3,})ks[ei]\w{0,5}")
+
+
+def word_prefixes(word):
+    """Return the prefixes that find the forms of `word` (a word of words()): its cut form,
+    and the base form of a noun in -s inflected with -ks-."""
+    prefixes = [_cut(word)]
+    inflected = KS_ENDING.fullmatch(word)
+    if inflected:
+        prefixes.append(inflected[1] + "s")
+    return prefixes
 
 
 def words(text):
@@ -314,8 +334,9 @@ def text_filter(fields, text):
     Python's `re`, which folds the case of every letter, ä, ö and å included.
     """
     condition = Q()
-    for term in search_terms(text):
-        starts_a_word = r"(^|\W)" + re.escape(term)
+    for word in words(text):
+        prefixes = "|".join(map(re.escape, word_prefixes(word)))
+        starts_a_word = rf"(^|\W)({prefixes})"
         any_field = Q()
         for name in fields:
             any_field |= Q(**{f"{name}__iregex": starts_a_word})
@@ -326,11 +347,12 @@ def text_filter(fields, text):
 def prefix_query(text):
     """Return a raw tsquery such as '(järjestöjen:* | järjestö:*) & …', safe for to_tsquery.
 
-    Each word matches as a prefix in its full form (which PostgreSQL stems) or in its cut
-    form, whichever of the two reaches the stem the text was indexed under.
+    Each word matches as a prefix in its full form (which PostgreSQL stems) or in one of
+    word_prefixes(), whichever reaches the stem the text was indexed under.
     """
     return " & ".join(
-        f"({word}:* | {cut}:*)" for word, cut in zip(words(text), search_terms(text), strict=True)
+        "(" + " | ".join(f"{prefix}:*" for prefix in [word, *word_prefixes(word)]) + ")"
+        for word in words(text)
     )
 
 

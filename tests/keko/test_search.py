@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from actors.models import Actor
-from keko.search import ANY_KEY, SEARCH_CONFIGS, key_array, search_terms
+from keko.search import ANY_KEY, SEARCH_CONFIGS, key_array, search_terms, word_prefixes
 from practices.models import Practice, PracticeQuerySet
 from tests.factories import make_actor, make_practice
 
@@ -24,6 +24,22 @@ def test_search_finds_inflected_forms():
     make_actor(name="Muu", description="Ei osumaa.")
     assert list(Actor.objects.search("järjestöjen")) == [oulu]
     assert list(Actor.objects.search("Oulussa")) == [oulu]
+
+
+def test_a_noun_in_s_inflected_with_ks_seeks_its_base_form_too():
+    assert word_prefixes("yhdistyksen") == ["yhdistyk", "yhdistys"]
+    assert word_prefixes("kuntoutukseen") == ["kuntoutuks", "kuntoutus"]
+    assert word_prefixes("yhdistys") == ["yhdis"]
+    assert word_prefixes("kaksi") == ["kaks"]
+
+
+def test_search_finds_a_noun_in_s_from_its_ks_forms():
+    association = make_actor(name="Kylän yhdistys", description="Kuntoutus ja työpajat.")
+    inflected = make_actor(name="Toinen", description="Yhdistyksen kuntoutukseen.")
+    make_actor(name="Muu", description="Ei osumaa.")
+    assert set(Actor.objects.search("yhdistyksen")) == {association, inflected}
+    assert set(Actor.objects.search("kuntoutuksessa")) == {association, inflected}
+    assert set(Actor.objects.search("yhdistys")) == {association, inflected}
 
 
 def test_search_forgives_a_typo_on_postgresql_only():
