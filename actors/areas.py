@@ -17,6 +17,11 @@ Kept up to date here:
 - bulk inserts into the link tables (bench/synthetic.py, imports that bypass the ORM's
   signals) must call `refresh(actor_ids)` or `rebuild()` themselves.
 
+Each row also says whether its actor has a public contact (`has_public_contact`), so that an
+area page's checklist joins its contacts with those rows only (a partial index): kept by
+`contacts_changed()` on a contact's save and delete (signals), and on `Contact.objects`'
+`bulk_create()` and `update()` (ContactQuerySet).
+
 Apps that keep derived rows of their own listen to `refreshed`, sent after every refresh and
 rebuild, rather than repeat this list of write paths.
 
@@ -25,7 +30,8 @@ after it (keko.cache scopes), so that an actor who moves leaves its old area's p
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 
 from keko.cache import bump_directory_version, bump_scopes
@@ -47,7 +53,7 @@ def _models(apps=None):
         class models:  # noqa: N801 - a namespace of the historical models
             pass
 
-        for name in ("Actor", "ActorRegion", "ActorMunicipality", "Municipality"):
+        for name in ("Actor", "ActorRegion", "ActorMunicipality", "Contact", "Municipality"):
             setattr(models, name, apps.get_model("actors", name))
     return models
 
@@ -68,10 +74,18 @@ def memberships(actor_ids, *, apps=None):
     for municipality, region in region_of.items():
         municipalities_of.setdefault(region, []).append(municipality)
     regions, municipalities, values = {}, {}, {}
+    with_contacts = None
+    if _marks_contacts(m.ActorRegion):
+        contacts = m.Contact.objects.filter(public=True)
+        if actor_ids is not None:
+            contacts = contacts.filter(actor_id__in=actor_ids)
+        with_contacts = set(contacts.values_list("actor_id", flat=True))
     for pk, municipality, *copied in actors.order_by().values_list(
         "pk", "municipality_id", *COPIED_FIELDS
     ):
         values[pk] = dict(zip(COPIED_FIELDS, copied, strict=True))
+        if with_contacts is not None:
+            values[pk]["has_public_contact"] = pk in with_contacts
         regions[pk], municipalities[pk] = set(), set()
         if municipality is not None:
             municipalities[pk].add(municipality)
@@ -85,6 +99,25 @@ def memberships(actor_ids, *, apps=None):
             regions[actor].add(region)
             municipalities[actor].update(municipalities_of.get(region, ()))
     return regions, municipalities, values
+
+
+def _marks_contacts(membership_model):
+    """Whether the membership rows have `has_public_contact`: a migration's historical models
+    before actors/0020 do not."""
+    return any(field.name == "has_public_contact" for field in membership_model._meta.fields)
+
+
+def contacts_changed(actor_ids):
+    """Mark the membership rows of the actors `actor_ids` by whether each has a public
+    contact now: after contacts of theirs were written."""
+    from .models import ActorMunicipality, ActorRegion, Contact
+
+    actor_ids = sorted({pk for pk in actor_ids if pk is not None})
+    has_public = Exists(Contact.objects.filter(public=True, actor_id=OuterRef("actor_id")))
+    for start in range(0, len(actor_ids), BATCH):
+        batch = actor_ids[start : start + BATCH]
+        for model in (ActorRegion, ActorMunicipality):
+            model.objects.filter(actor_id__in=batch).update(has_public_contact=has_public)
 
 
 def region_scope(slug):
@@ -181,6 +214,18 @@ def served_areas_changed(sender, instance, action, reverse, pk_set, **kwargs):  
         refresh(getattr(instance, "_actors_before_clear", []) if reverse else [instance.pk])
 
 
+def contact_before_save(sender, instance, raw=False, **kwargs):
+    """Note the actor a contact had, so that a contact moved to another actor leaves it."""
+    if not raw and not instance._state.adding:
+        before = sender.objects.filter(pk=instance.pk).values_list("actor_id", flat=True)
+        instance._actor_id_before = before.first()
+
+
+def contact_written(sender, instance, raw=False, **kwargs):
+    if not raw:
+        contacts_changed([instance.actor_id, getattr(instance, "_actor_id_before", None)])
+
+
 def _area_column(area):
     from .models import Municipality
 
@@ -207,9 +252,16 @@ def municipality_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-    from .models import Actor, Municipality
+    from .models import Actor, Contact, Municipality
 
     post_save.connect(actor_saved, sender=Actor, dispatch_uid="actors.areas.actor_saved")
+    pre_save.connect(
+        contact_before_save, sender=Contact, dispatch_uid="actors.areas.contact_before_save"
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            contact_written, sender=Contact, dispatch_uid=f"actors.areas.contact.{id(signal)}"
+        )
     post_save.connect(
         municipality_saved, sender=Municipality, dispatch_uid="actors.areas.municipality_saved"
     )

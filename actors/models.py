@@ -739,6 +739,31 @@ class Actor(FinnishOriginalMixin, CuratedModel):
         return self.active_until is not None and self.active_until < timezone.localdate()
 
 
+class ContactQuerySet(FinnishColumnsQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Insert contacts in bulk, and mark their actors' area memberships as having a public
+        contact (actors.areas). No signals are sent, so every cached page is made stale
+        (keko.cache)."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        areas.contacts_changed(contact.actor_id for contact in created)
+        bump_directory_version()
+        return created
+
+    def update(self, **kwargs):
+        """Update in bulk; a change of `public` or of the actor marks the actors' area
+        memberships again (actors.areas). No signals are sent, so every cached page is made
+        stale (keko.cache)."""
+        if not {"public", "actor", "actor_id"}.intersection(kwargs):
+            rows = super().update(**kwargs)
+        else:
+            actor_of = dict(self.values_list("pk", "actor_id"))
+            rows = super().update(**kwargs)
+            now_of = self.model.objects.filter(pk__in=actor_of).values_list("actor_id", flat=True)
+            areas.contacts_changed({*actor_of.values(), *now_of})
+        bump_directory_version()
+        return rows
+
+
 class Contact(FinnishOriginalMixin, models.Model):
     """A role-based contact person of an actor. Personal data: private unless marked public."""
 
@@ -768,7 +793,7 @@ class Contact(FinnishOriginalMixin, models.Model):
         help_text=_("Yhteystiedot ovat henkilötietoja: näytetään vain, jos tämä on valittu."),
     )
 
-    objects = FinnishColumnsQuerySet.as_manager()
+    objects = ContactQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -824,6 +849,9 @@ class AreaMembership(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     active_from = models.DateField(null=True)
     active_until = models.DateField(null=True)
+    # Whether the actor has a public contact: an area page's checklist reads only these rows
+    # (the subclasses' partial indexes), an eighth of a region's. Kept by actors.areas.
+    has_public_contact = models.BooleanField(default=False)
 
     objects = AreaMembershipQuerySet.as_manager()
     # Rebuilt from the actors' own saves (keko.registry.directory_models leaves it out).
@@ -860,6 +888,13 @@ class ActorRegion(AreaMembership):
                 include=["actor", "active_from", "active_until"],
                 name="actors_actorregion_name_idx",
             ),
+            # The area's actors with a public contact (the checklist's first contacts).
+            models.Index(
+                fields=["area", "status"],
+                include=["actor", "name", "active_from", "active_until"],
+                condition=Q(has_public_contact=True),
+                name="actors_actorreg_contact_idx",
+            ),
         ]
 
 
@@ -888,6 +923,13 @@ class ActorMunicipality(AreaMembership):
                 fields=["area", "status", "kind", "name"],
                 include=["actor", "active_from", "active_until"],
                 name="actors_actormunicip_name_idx",
+            ),
+            # The area's actors with a public contact (the checklist's first contacts).
+            models.Index(
+                fields=["area", "status"],
+                include=["actor", "name", "active_from", "active_until"],
+                condition=Q(has_public_contact=True),
+                name="actors_actormunic_contact_idx",
             ),
         ]
 

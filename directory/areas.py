@@ -207,11 +207,13 @@ def first_contacts(rows, per_role):
     """Return (contact key, role key, the role's count) of the first `per_role` public
     contacts of each checklist role, by actor name, at the actors of the membership `rows`.
 
-    The actor's name comes from the membership row, so that both sides of the join are read
-    from covering indexes (the rows' name index, the contacts' public index) and the actor
-    table is not visited. Raw SQL: the ORM has no join between contacts and membership rows.
+    Only the rows of actors with a public contact are joined, and the actor's name comes from
+    the row, so that both sides are read from covering partial indexes (the rows' contact
+    index, the contacts' public index) and the actor table is not visited. Raw SQL: the ORM
+    has no join between contacts and membership rows.
     """
-    members, params = rows.values("actor_id", "name").query.sql_with_params()
+    members = rows.filter(has_public_contact=True).values("actor_id", "name")
+    members, params = members.query.sql_with_params()
     contact, role = Contact._meta.db_table, ContactRole._meta.db_table
     sql = f"""
         SELECT id, role_id, role_total FROM (

@@ -12,12 +12,19 @@ from actors.models import (
     ActorKind,
     ActorMunicipality,
     ActorRegion,
+    Contact,
     Municipality,
     Region,
 )
 from directory.areas import kind_groups
 from keko.models import Status
-from tests.factories import make_actor, make_municipality, make_region
+from tests.factories import (
+    make_actor,
+    make_contact,
+    make_contact_role,
+    make_municipality,
+    make_region,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +258,49 @@ def test_kinds_of_actors_combined_with_others_keep_both_conditions(geography):
     narrowed = either.of_kinds([ActorKind.PROJECT])
     assert set(narrowed.values_list("pk", flat=True)) == {project.pk, elsewhere.pk}
     assert str(narrowed.query).count('"area_id" IN') == 1
+
+
+def contact_marks(*actors):
+    """{actor: (whether each of its region rows and municipality rows says it has a public
+    contact)}."""
+    return {
+        actor: {
+            *ActorRegion.objects.filter(actor=actor).values_list("has_public_contact", flat=True),
+            *ActorMunicipality.objects.filter(actor=actor).values_list(
+                "has_public_contact", flat=True
+            ),
+        }
+        for actor in actors
+    }
+
+
+def test_the_rows_say_whether_the_actor_has_a_public_contact_after_each_write(geography):
+    actor = make_actor(municipality=geography["n1"], served_regions=[geography["south"]])
+    other = make_actor(municipality=geography["s1"])
+    assert contact_marks(actor, other) == {actor: {False}, other: {False}}
+    private = make_contact(actor=actor, public=False)
+    assert contact_marks(actor) == {actor: {False}}
+    private.public = True
+    private.save()
+    assert contact_marks(actor) == {actor: {True}}
+    # Moved to another actor: the first has none left.
+    private.actor = other
+    private.save()
+    assert contact_marks(actor, other) == {actor: {False}, other: {True}}
+    private.delete()
+    assert contact_marks(other) == {other: {False}}
+    # Written in bulk, without signals.
+    [bulk] = Contact.objects.bulk_create(
+        [Contact(actor=actor, role=make_contact_role(), name="Massa", public=True)]
+    )
+    assert contact_marks(actor) == {actor: {True}}
+    Contact.objects.filter(pk=bulk.pk).update(public=False)
+    assert contact_marks(actor) == {actor: {False}}
+    Contact.objects.filter(pk=bulk.pk).update(public=True, actor=other)
+    assert contact_marks(actor, other) == {actor: {False}, other: {True}}
+    # Rows rebuilt, from an actor's save or from scratch, keep the mark.
+    other.save()
+    assert contact_marks(other) == {other: {True}}
+    ActorRegion.objects.update(has_public_contact=False)
+    areas.rebuild()
+    assert contact_marks(actor, other) == {actor: {False}, other: {True}}

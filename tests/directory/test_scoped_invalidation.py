@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actors.filters import ActorFilter
-from actors.models import Actor, ActorKind
+from actors.models import Actor, ActorKind, Contact
 from tests.factories import (
     make_actor,
     make_contact,
@@ -106,6 +106,33 @@ def test_a_contacts_edit_reaches_its_actors_areas(client, towns, django_assert_n
     contact.save()
     assert "Maija Virtanen" in client.get(north.region.get_absolute_url()).content.decode()
     served_from_cache(client, south.region.get_absolute_url(), django_assert_num_queries)
+
+
+def test_a_contact_made_public_or_private_joins_or_leaves_its_areas_checklists(client, towns):
+    north, _south = towns
+    contact = make_contact(
+        actor=make_actor(municipality=north),
+        role=make_contact_role(checklist_order=1),
+        name="Maija Meikäläinen",
+        public=False,
+    )
+    pages_of_north = pages(north)
+    cache(client, north)
+    for url in pages_of_north:
+        assert "Maija Meikäläinen" not in client.get(url).content.decode()
+    contact.public = True
+    contact.save()
+    for url in pages_of_north:
+        assert "Maija Meikäläinen" in client.get(url).content.decode()
+    # In bulk, without signals.
+    Contact.objects.filter(pk=contact.pk).update(public=False)
+    for url in pages_of_north:
+        assert "Maija Meikäläinen" not in client.get(url).content.decode()
+    Contact.objects.bulk_create(
+        [Contact(actor=contact.actor, role=contact.role, name="Matti Massa", public=True)]
+    )
+    for url in pages_of_north:
+        assert "Matti Massa" in client.get(url).content.decode()
 
 
 def test_a_link_changed_from_the_actors_side_reaches_its_areas(

@@ -2,10 +2,13 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from actors.models import ActorKind
+from actors.models import Actor, ActorKind, Contact
+from directory.areas import first_contacts
 from keko.models import Status
 from tests.factories import (
     make_actor,
@@ -221,6 +224,30 @@ def test_region_page_groups_actors_by_kind_and_fills_the_checklist(client):
     assert "Salainen Henkilö" not in content
     assert "ei vielä tiedossa" in content
     assert national.name in content and practice.title in content
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the plan of PostgreSQL's partial indexes"
+)
+def test_the_checklists_contacts_are_joined_with_the_rows_of_actors_with_contacts_only(client):
+    town = make_municipality()
+    role = make_contact_role(checklist_order=1)
+    for n in range(3):
+        actor = make_actor(municipality=town)
+        make_contact(actor=actor, role=role, name=f"Henkilö {n}", public=n != 0)
+    make_actors(5, municipality=town)
+    rows = Actor.objects.published().active().serving_regions([town.region]).area_memberships()
+    found = first_contacts(rows, 10)
+    public = Contact.objects.filter(public=True).values_list("pk", "role_id")
+    assert sorted(found) == sorted((pk, role, 2) for pk, role in public)
+    captured = CaptureQueriesContext(connection)
+    with captured:
+        first_contacts(rows, 10)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {captured.captured_queries[0]['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "actors_actorreg_contact_idx" in plan, plan
 
 
 @pytest.mark.parametrize("language", ["fi", "sv"])
