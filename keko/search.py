@@ -1,6 +1,7 @@
 """Text search shared by every list: PostgreSQL full-text search, or a plain match on SQLite."""
 
 import re
+import unicodedata
 
 from asgiref.local import Local
 from django.contrib.postgres.search import (
@@ -300,20 +301,32 @@ def _cut(word):
     return word if len(word) < 5 else word[: max(4, len(word) - 3)]
 
 
-# A noun in -s takes -ks- before its endings ("yhdistys": "yhdistyksen", "kuntoutus":
-# "kuntoutukseen"). The stemmer keeps "yhdistyks" apart from "yhdistys", and the cut form
-# "yhdistyk" is a prefix of neither, so such a form seeks its base form as well.
-KS_ENDING = re.compile(r"(\w{3,})ks[ei]\w{0,5}")
+# Inflected forms whose stem and cut form are prefixes of neither their base form nor its
+# stem ("yhdistyksen": "yhdistyks" and "yhdistyk"; "yhdistys": "yhdistys"): each seeks its
+# base form too.
+BASE_FORMS = (
+    # A noun in -s takes -ks- before its endings: "yhdistyksen", "kuntoutukseen".
+    (re.compile(r"(\w{3,})ks[ei]\w{0,5}"), r"\1s"),
+    # A word in -nen takes -s- before its endings: "osatyökykyisten", "vammaiset".
+    (re.compile(r"(\w{3,}i)s(?:en|et|ten|t[aä]|i[aä]|[ei]\w{2,4})"), r"\1nen"),
+    # A word in -tön or -ton takes -ttöm- or -ttom-: "työttömien", "asunnottomille".
+    (re.compile(r"(\w{2,})tt([öo])m\w{0,6}"), r"\1t\2n"),
+)
 
 
 def word_prefixes(word):
     """Return the prefixes that find the forms of `word` (a word of words()): its cut form,
-    and the base form of a noun in -s inflected with -ks-."""
+    then the base form of an inflected form whose stem is apart from it (BASE_FORMS)."""
     prefixes = [_cut(word)]
-    inflected = KS_ENDING.fullmatch(word)
-    if inflected:
-        prefixes.append(inflected[1] + "s")
+    for inflected, base in BASE_FORMS:
+        if inflected.fullmatch(word):
+            prefixes.append(inflected.sub(base, word))
     return prefixes
+
+
+def folded(word):
+    """`word` without its accents, as keko_finnish indexes it (unaccent): "työ" → "tyo"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def words(text):
@@ -356,6 +369,19 @@ def prefix_query(text):
     )
 
 
+def finnish_query(text):
+    """Return the SearchQuery of `text` on PostgreSQL: prefix_query() in Finnish, each word's
+    cut form also as written ('simple', accents folded). The stemmer cuts a cut form again,
+    to a stem of no word: "vammai" (of "vammainen") to "vamai", which finds no "vammaisten"."""
+    query = None
+    for word in words(text):
+        forms = SearchQuery(
+            prefix_query(word), search_type="raw", config=SEARCH_CONFIGS["fi"]
+        ) | SearchQuery(f"{folded(_cut(word))}:*", search_type="raw", config="simple")
+        query = forms if query is None else query & forms
+    return query
+
+
 class SearchableQuerySet(models.QuerySet):
     """Adds `search()`; subclasses name their fields by weight and their title field."""
 
@@ -394,7 +420,7 @@ class SearchableQuerySet(models.QuerySet):
             fields = [*self.search_fields_a, *self.search_fields_b, *local_a, *local_b]
             return self._bound(self.filter(text_filter(fields, text)))
         finnish = SEARCH_CONFIGS["fi"]
-        query = SearchQuery(prefix_query(text), search_type="raw", config=finnish)
+        query = finnish_query(text)
         if self.search_vector_field:
             vector = F(self.search_vector_field)
             matches_text = Q(**{self.search_vector_field: query})

@@ -26,20 +26,34 @@ def test_search_finds_inflected_forms():
     assert list(Actor.objects.search("Oulussa")) == [oulu]
 
 
-def test_a_noun_in_s_inflected_with_ks_seeks_its_base_form_too():
+def test_an_inflected_form_apart_from_its_stem_seeks_its_base_form_too():
     assert word_prefixes("yhdistyksen") == ["yhdistyk", "yhdistys"]
     assert word_prefixes("kuntoutukseen") == ["kuntoutuks", "kuntoutus"]
+    assert word_prefixes("osatyökykyisten") == ["osatyökykyis", "osatyökykyinen"]
+    assert word_prefixes("vammaiset") == ["vammai", "vammainen"]
+    assert word_prefixes("työttömien") == ["työttöm", "työtön"]
+    assert word_prefixes("asunnottomille") == ["asunnottomi", "asunnoton"]
     assert word_prefixes("yhdistys") == ["yhdis"]
     assert word_prefixes("kaksi") == ["kaks"]
 
 
-def test_search_finds_a_noun_in_s_from_its_ks_forms():
-    association = make_actor(name="Kylän yhdistys", description="Kuntoutus ja työpajat.")
-    inflected = make_actor(name="Toinen", description="Yhdistyksen kuntoutukseen.")
+@pytest.mark.parametrize(
+    ("base", "inflected"),
+    [
+        ("yhdistys", "yhdistyksen"),
+        ("kuntoutus", "kuntoutuksessa"),
+        ("osatyökykyinen", "osatyökykyisten"),
+        ("vammainen", "vammaisille"),
+        ("työtön", "työttömien"),
+        ("nuori", "nuorille"),
+    ],
+)
+def test_search_finds_a_word_from_its_inflected_forms_and_back(base, inflected):
+    in_base = make_actor(name="Kylän toimija", description=f"Tukee: {base.capitalize()}.")
+    in_inflected = make_actor(name="Toinen", description=f"Tukee {inflected}.")
     make_actor(name="Muu", description="Ei osumaa.")
-    assert set(Actor.objects.search("yhdistyksen")) == {association, inflected}
-    assert set(Actor.objects.search("kuntoutuksessa")) == {association, inflected}
-    assert set(Actor.objects.search("yhdistys")) == {association, inflected}
+    assert set(Actor.objects.search(inflected)) == {in_base, in_inflected}
+    assert set(Actor.objects.search(base)) == {in_base, in_inflected}
 
 
 def test_search_forgives_a_typo_on_postgresql_only():
