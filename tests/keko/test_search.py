@@ -32,6 +32,7 @@ def test_an_inflected_form_apart_from_its_stem_seeks_its_base_form_too():
     assert word_prefixes("osatyökykyisten") == ["osatyökykyis", "osatyökykyinen"]
     assert word_prefixes("vammaiset") == ["vammai", "vammainen"]
     assert word_prefixes("työttömien") == ["työttöm", "työtön"]
+    assert word_prefixes("työllisyydestä") == ["työllisyyde", "työllisyys"]
     assert word_prefixes("asunnottomille") == ["asunnottomi", "asunnoton"]
     assert word_prefixes("yhdistys") == ["yhdis"]
     assert word_prefixes("kaksi") == ["kaks"]
@@ -45,6 +46,7 @@ def test_an_inflected_form_apart_from_its_stem_seeks_its_base_form_too():
         ("osatyökykyinen", "osatyökykyisten"),
         ("vammainen", "vammaisille"),
         ("työtön", "työttömien"),
+        ("työllisyys", "työllisyydestä"),
         ("nuori", "nuorille"),
     ],
 )
