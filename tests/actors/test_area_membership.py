@@ -298,6 +298,9 @@ def test_the_rows_say_whether_the_actor_has_a_public_contact_after_each_write(ge
     assert contact_marks(actor) == {actor: {False}}
     Contact.objects.filter(pk=bulk.pk).update(public=True, actor=other)
     assert contact_marks(actor, other) == {actor: {False}, other: {True}}
+    Contact.objects.filter(pk=bulk.pk).update(actor_id=actor.pk)
+    assert contact_marks(actor, other) == {actor: {True}, other: {False}}
+    Contact.objects.filter(pk=bulk.pk).update(actor=other)
     # Rows rebuilt, from an actor's save or from scratch, keep the mark.
     other.save()
     assert contact_marks(other) == {other: {True}}
