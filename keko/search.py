@@ -384,8 +384,8 @@ class FinnishWordQuery(SearchQuery):
     folded) where the stemmer cuts that form again, to a stem of no word: "vammai" (of
     "vammainen") to "vamai", which finds no "vammaisten".
 
-    Only there: the same prefix twice in a query made PostgreSQL expect twice its rows, and
-    choose a scan of the table for a query its index answers sooner. The test is immutable,
+    Only there: the same prefix twice in a query made PostgreSQL expect half as many rows
+    again, and scan the table for a query its index answers sooner. The test is immutable,
     so PostgreSQL works it out once, when it plans the query."""
 
     def __init__(self, word):
