@@ -4,6 +4,7 @@ QuerySets and the area pages that read them give the same answers as the actors'
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from actors import areas
@@ -307,3 +308,25 @@ def test_the_rows_say_whether_the_actor_has_a_public_contact_after_each_write(ge
     ActorRegion.objects.update(has_public_contact=False)
     areas.rebuild()
     assert contact_marks(actor, other) == {actor: {False}, other: {True}}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet table: PostgreSQL")
+def test_a_contact_marks_the_rows_without_rebuilding_the_actors_facets(geography):
+    actor = make_actor(municipality=geography["n1"])
+
+    def facet_row():
+        # The row's physical place: a new one after each update of it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid FROM actors_actorfacets WHERE actor_id = %s", [actor.pk])
+            return cursor.fetchone()[0]
+
+    before = facet_row()
+    make_contact(actor=actor, public=True)
+    assert contact_marks(actor) == {actor: {True}}
+    assert facet_row() == before
+    # A row moved to another area still rebuilds them.
+    ActorRegion.objects.filter(actor=actor).update(area=geography["south"])
+    assert facet_row() != before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT region_ids FROM actors_actorfacets WHERE actor_id = %s", [actor.pk])
+        assert cursor.fetchone()[0] == [geography["south"].pk]
