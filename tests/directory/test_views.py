@@ -226,10 +226,7 @@ def test_region_page_groups_actors_by_kind_and_fills_the_checklist(client):
     assert national.name in content and practice.title in content
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the plan of PostgreSQL's partial indexes"
-)
-def test_the_checklists_contacts_are_joined_with_the_rows_of_actors_with_contacts_only(client):
+def test_the_checklists_contacts_are_joined_with_the_rows_of_actors_with_contacts_only():
     town = make_municipality()
     role = make_contact_role(checklist_order=1)
     for n in range(3):
@@ -240,6 +237,8 @@ def test_the_checklists_contacts_are_joined_with_the_rows_of_actors_with_contact
     found = first_contacts(rows, 10)
     public = Contact.objects.filter(public=True).values_list("pk", "role_id")
     assert sorted(found) == sorted((pk, role, 2) for pk, role in public)
+    if connection.vendor != "postgresql":
+        return  # the partial index's plan is PostgreSQL's
     captured = CaptureQueriesContext(connection)
     with captured:
         first_contacts(rows, 10)
