@@ -20,6 +20,20 @@ TRIGGER = """
     REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION {function}()
 """
+
+
+def updated_triggers(function):
+    """The membership tables' UPDATE triggers, run by `function`, in place of the others."""
+    return [
+        statement
+        for table in MEMBERSHIP_TABLES
+        for statement in (
+            f"DROP TRIGGER actors_facets_updated ON {table}",
+            TRIGGER.format(table=table, function=function),
+        )
+    ]
+
+
 FORWARD_SQL = [
     """
     CREATE FUNCTION actors_facets_areas_updated() RETURNS trigger AS $$
@@ -33,24 +47,10 @@ FORWARD_SQL = [
     END
     $$ LANGUAGE plpgsql
     """,
-    *[
-        statement
-        for table in MEMBERSHIP_TABLES
-        for statement in (
-            f"DROP TRIGGER actors_facets_updated ON {table}",
-            TRIGGER.format(table=table, function="actors_facets_areas_updated"),
-        )
-    ],
+    *updated_triggers("actors_facets_areas_updated"),
 ]
 BACKWARD_SQL = [
-    *[
-        statement
-        for table in MEMBERSHIP_TABLES
-        for statement in (
-            f"DROP TRIGGER actors_facets_updated ON {table}",
-            TRIGGER.format(table=table, function="actors_facets_links_updated"),
-        )
-    ],
+    *updated_triggers("actors_facets_links_updated"),
     "DROP FUNCTION actors_facets_areas_updated()",
 ]
 
@@ -80,22 +80,19 @@ class Migration(migrations.Migration):
         ),
         on_postgresql(FORWARD_SQL, BACKWARD_SQL),
         migrations.RunPython(fill, migrations.RunPython.noop),
-        migrations.AddIndex(
-            model_name="actormunicipality",
-            index=models.Index(
-                condition=models.Q(("has_public_contact", True)),
-                fields=["area", "status"],
-                include=("actor", "name", "active_from", "active_until"),
-                name="actors_actormunic_contact_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="actorregion",
-            index=models.Index(
-                condition=models.Q(("has_public_contact", True)),
-                fields=["area", "status"],
-                include=("actor", "name", "active_from", "active_until"),
-                name="actors_actorreg_contact_idx",
-            ),
-        ),
+        *[
+            migrations.AddIndex(
+                model_name=model_name,
+                index=models.Index(
+                    condition=models.Q(("has_public_contact", True)),
+                    fields=["area", "status"],
+                    include=("actor", "name", "active_from", "active_until"),
+                    name=name,
+                ),
+            )
+            for model_name, name in (
+                ("actormunicipality", "actors_actormunic_contact_idx"),
+                ("actorregion", "actors_actorreg_contact_idx"),
+            )
+        ],
     ]
