@@ -31,7 +31,7 @@ after it (keko.cache scopes), so that an actor who moves leaves its old area's p
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 from keko.cache import bump_directory_version, bump_scopes
@@ -214,16 +214,12 @@ def served_areas_changed(sender, instance, action, reverse, pk_set, **kwargs):  
         refresh(getattr(instance, "_actors_before_clear", []) if reverse else [instance.pk])
 
 
-def contact_before_save(sender, instance, raw=False, **kwargs):
-    """Note the actor a contact had, so that a contact moved to another actor leaves it."""
-    if not raw and not instance._state.adding:
-        before = sender.objects.filter(pk=instance.pk).values_list("actor_id", flat=True)
-        instance._actor_id_before = before.first()
-
-
 def contact_written(sender, instance, raw=False, **kwargs):
+    """A contact saved or deleted: its actor's rows, and those of the actor it had when read
+    or last saved (Contact.from_db), so that a contact moved to another actor leaves it."""
     if not raw:
-        contacts_changed([instance.actor_id, getattr(instance, "_actor_id_before", None)])
+        contacts_changed([instance.actor_id, getattr(instance, "_stored_actor_id", None)])
+        instance._stored_actor_id = instance.actor_id
 
 
 def _area_column(area):
@@ -255,9 +251,6 @@ def connect():
     from .models import Actor, Contact, Municipality
 
     post_save.connect(actor_saved, sender=Actor, dispatch_uid="actors.areas.actor_saved")
-    pre_save.connect(
-        contact_before_save, sender=Contact, dispatch_uid="actors.areas.contact_before_save"
-    )
     for signal in (post_save, post_delete):
         signal.connect(
             contact_written, sender=Contact, dispatch_uid=f"actors.areas.contact.{id(signal)}"

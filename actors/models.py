@@ -813,6 +813,14 @@ class Contact(FinnishOriginalMixin, models.Model):
     def __str__(self):
         return f"{self.name or self.role} ({self.actor})"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        contact = super().from_db(db, field_names, values)
+        # Its actor before any edit: a contact moved to another actor leaves that actor's
+        # area rows (actors.areas.contact_written).
+        contact._stored_actor_id = contact.__dict__.get("actor_id")
+        return contact
+
     def cache_scopes(self, linked=False):
         # Shown on its actor's page and the pages of the actor's areas.
         return self.actor.cache_scopes()

@@ -1,5 +1,7 @@
 """Text search shared by every list: PostgreSQL full-text search, or a plain match on SQLite."""
 
+import functools
+import operator
 import re
 import unicodedata
 
@@ -359,37 +361,25 @@ def text_filter(fields, text):
     return condition
 
 
-def prefix_query(text):
-    """Return a raw tsquery such as '(järjestöjen:* | järjestö:*) & …', safe for to_tsquery.
-
-    Each word matches as a prefix in its full form (which PostgreSQL stems) or in one of
-    word_prefixes(), whichever reaches the stem the text was indexed under.
-    """
-    return " & ".join(
-        "(" + " | ".join(f"{prefix}:*" for prefix in [word, *word_prefixes(word)]) + ")"
-        for word in words(text)
-    )
-
-
 def finnish_query(text):
     """Return the SearchQuery of `text` on PostgreSQL: every word (FinnishWordQuery)."""
-    query = None
-    for word in words(text):
-        query = FinnishWordQuery(word) if query is None else query & FinnishWordQuery(word)
-    return query
+    return functools.reduce(operator.and_, map(FinnishWordQuery, words(text)))
 
 
 class FinnishWordQuery(SearchQuery):
-    """prefix_query() of one word in Finnish, or its cut form as written ('simple', accents
-    folded) where the stemmer cuts that form again, to a stem of no word: "vammai" (of
-    "vammainen") to "vamai", which finds no "vammaisten".
+    """A word of a search as a prefix in Finnish, in its full form (which PostgreSQL stems) or
+    in one of word_prefixes(), whichever reaches the stem the text was indexed under:
+    '(järjestöjen:* | järjestö:*)'. Or its cut form as written ('simple', accents folded),
+    where the stemmer cuts that form again, to a stem of no word: "vammai" (of "vammainen")
+    to "vamai", which finds no "vammaisten".
 
     Only there: the same prefix twice in a query made PostgreSQL expect half as many rows
     again, and scan the table for a query its index answers sooner. The test is immutable,
     so PostgreSQL works it out once, when it plans the query."""
 
     def __init__(self, word):
-        super().__init__(prefix_query(word), search_type="raw", config=SEARCH_CONFIGS["fi"])
+        prefixes = " | ".join(f"{prefix}:*" for prefix in [word, *word_prefixes(word)])
+        super().__init__(prefixes, search_type="raw", config=SEARCH_CONFIGS["fi"])
         self.word = word
 
     def as_sql(self, compiler, connection, function=None, template=None):

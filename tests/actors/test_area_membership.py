@@ -310,6 +310,16 @@ def test_the_rows_say_whether_the_actor_has_a_public_contact_after_each_write(ge
     assert contact_marks(actor, other) == {actor: {False}, other: {True}}
 
 
+def test_a_contact_read_and_moved_to_another_actor_leaves_the_first(geography):
+    actor = make_actor(municipality=geography["n1"])
+    other = make_actor(municipality=geography["s1"])
+    pk = make_contact(actor=actor, public=True).pk
+    contact = Contact.objects.get(pk=pk)
+    contact.actor = other
+    contact.save()
+    assert contact_marks(actor, other) == {actor: {False}, other: {True}}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet table: PostgreSQL")
 def test_a_contact_marks_the_rows_without_rebuilding_the_actors_facets(geography):
     actor = make_actor(municipality=geography["n1"])
