@@ -1,9 +1,10 @@
 // The actor list's filters on a narrow screen: folded on arrival, so that the results are on
 // the first screen and the summary ("Rajaa hakua (0 valittu)") opens them. Without this
 // script they stay open when nothing is chosen, which works too. The width is the one at
-// which static/css/site.css puts the filters above the results.
+// which static/css/site.css puts the filters above the results. Only a panel the page sent
+// open is folded: one the visitor opened before this deferred script ran stays open.
 if (window.matchMedia("(max-width: 48rem)").matches) {
-  for (const panel of document.querySelectorAll("details.filter-panel[open]")) {
+  for (const panel of document.querySelectorAll("details.filter-panel[open][data-fold-on-narrow-screen]")) {
     panel.open = false;
   }
 }

@@ -248,3 +248,22 @@ def test_a_long_list_of_choices_narrows_as_one_types_on_a_phone(browser, live_se
     expect(page.get_by_role("heading", name="3 toimijaa")).to_be_visible()
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_filters_opened_on_a_phone_before_the_script_has_run_stay_open(
+    browser, live_server, directory
+):
+    # A slow connection: the deferred script that folds the filters arrives only after the
+    # visitor has already opened them. It must not fold them again under their finger.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    held = []
+    page.route(re.compile(r"/js/filter-panel[^/]*\.js$"), lambda route: held.append(route))
+    page.goto(url(live_server, "directory:actors") + "?alue=pirkanmaa", wait_until="commit")
+    panel = page.locator("details.filter-panel")
+    expect(panel).not_to_have_attribute("open", "")  # something chosen: sent folded
+    panel.locator("summary").click()
+    expect(panel).to_have_attribute("open", "")
+    assert len(held) == 1, "the script arrived before the click"
+    held[0].continue_()
+    page.wait_for_load_state()  # the deferred script has run
+    assert page.evaluate("() => document.querySelector('details.filter-panel').open")

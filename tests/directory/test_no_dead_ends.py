@@ -408,7 +408,7 @@ def test_filters_fold_into_a_panel_and_a_skip_link_leads_to_the_results(client, 
     first_link = re.search(r"<a [^>]*>", main).group(0)
     assert 'href="#results-heading"' in first_link
     assert "Siirry tuloksiin" in main[: main.index("<h1")]
-    assert '<details class="filter-panel" open>' in content
+    assert '<details class="filter-panel" open data-fold-on-narrow-screen>' in content
     assert "Rajaa hakua (0 valittu)" in text(response)
     chosen = client.get(LIST, {"alue": "pirkanmaa"}).content.decode()
     assert '<details class="filter-panel">' in chosen
