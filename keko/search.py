@@ -470,17 +470,32 @@ class SearchableQuerySet(models.QuerySet):
 
     def best_matches(self, size):
         """Return how many rows there are (a search's up to its cap + 1) and the first `size`
-        of them, in one query: the count is a window over the same rows.
+        of them: the count is a window over the rows that are ranked.
 
         For a page that shows a search's best few and its count once (the site search); a
         list, which counts, pages and facets the same matches, looks their keys up once
-        instead (BoundedSearchQuery).
+        instead (BoundedSearchQuery). A bounded search counts and ranks its matches' keys in
+        one query, then fetches the rows of the first `size` (with what this queryset
+        selects and prefetches beside them): the window and the sort carried the whole rows
+        of a thousand matches and their joins, 4-6 ms of a search at 100 000 actors. A
+        small table's rows are ranked and fetched in one query.
         """
         results = self.annotate(search_total=Window(Count("*")))
-        if isinstance(results.query, BoundedSearchQuery):
-            results.query.look_up_matches = False
-        first = list(results[:size])
-        return (first[0].search_total if first else 0), first
+        if not isinstance(results.query, BoundedSearchQuery):
+            first = list(results[:size])
+            return (first[0].search_total if first else 0), first
+        results.query.look_up_matches = False
+        ranked = list(results.values_list("pk", "search_total")[:size])
+        if not ranked:
+            return 0, []
+        keys = [key for key, _total in ranked]
+        rows = self.model._default_manager.all()
+        if self.query.select_related is True:
+            rows = rows.select_related()
+        elif self.query.select_related:
+            rows = rows.select_related(*_lookups(self.query.select_related))
+        rows = rows.prefetch_related(*self._prefetch_related_lookups).in_bulk(keys)
+        return ranked[0][1], [rows[key] for key in keys]
 
     def _in_page_language(self, fields):
         """The columns of `fields` in the page's language (`name_sv`), where it is not
@@ -504,3 +519,12 @@ class SearchableQuerySet(models.QuerySet):
         if self.search_bounded:
             results.query = results.query.chain(BoundedSearchQuery)
         return results
+
+
+def _lookups(related, prefix=""):
+    """The select_related() lookups ("municipality__region") of a query's tree of them."""
+    for name, below in related.items():
+        if below:
+            yield from _lookups(below, f"{prefix}{name}__")
+        else:
+            yield f"{prefix}{name}"

@@ -130,8 +130,8 @@ def test_site_search_query_count_is_fixed(client, django_assert_max_num_queries,
     bulk_terms(rows)
 
     # the regions and the municipalities, the count with the best few of each of the four
-    # kinds, and the practices' regions
-    with django_assert_max_num_queries(7):
+    # kinds (the actors': their keys, then their rows), and the practices' regions
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("directory:search"), {"q": "työttömien"})
 
     assert response.status_code == 200

@@ -131,20 +131,31 @@ def test_pages_say_over_the_cap_rather_than_a_count(small_cap, client):
     assert "1 toimija" in few and "Yli" not in few
 
 
-def test_best_matches_count_and_rank_in_one_query(small_cap, django_assert_num_queries):
+def test_best_matches_count_and_rank_keys_then_fetch_the_first_rows(
+    small_cap, django_assert_num_queries
+):
+    town = make_municipality(region=make_region())
     for n in range(CAP + 2):
-        make_actor(name=f"Työpaja {n}")
-    results = Actor.objects.published().search("työpaja")
+        make_actor(name=f"Työpaja {n}", municipality=town)
+    results = Actor.objects.published().search("työpaja").select_related("municipality__region")
     expected = list(results[:2])
     # Within a request as well, where a list looks its matches up apart (PostgreSQL).
     search._start_request()
     try:
-        with django_assert_num_queries(1):
+        with CaptureQueriesContext(connection) as queries:
             count, first = results.best_matches(2)
     finally:
         search._end_request()
     assert count == CAP + 1 and is_capped(count)
     assert first == expected
+    # The keys counted and ranked in one query; the rows of the first two in the next, with
+    # the areas selected beside them (no query more to show them).
+    ranking, rows = (query["sql"] for query in queries.captured_queries)
+    assert '"actors_actor"."description"' not in ranking
+    assert "COUNT(*) OVER ()" in ranking
+    assert "actors_region" in rows and f"LIMIT {CAP + 1}" not in rows
+    with django_assert_num_queries(0):
+        assert [actor.municipality.region for actor in first] == [town.region] * 2
 
 
 def test_best_matches_of_a_search_without_matches(django_assert_num_queries):
