@@ -489,7 +489,7 @@ class SearchableQuerySet(models.QuerySet):
         if not ranked:
             return 0, []
         keys = [key for key, _total in ranked]
-        rows = self.model._default_manager.all()
+        rows = self.model._default_manager.using(self.db)
         if self.query.select_related is True:
             rows = rows.select_related()
         elif self.query.select_related:
