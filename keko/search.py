@@ -477,7 +477,7 @@ class SearchableQuerySet(models.QuerySet):
         instead (BoundedSearchQuery). A bounded search counts and ranks its matches' keys in
         one query, then fetches the rows of the first `size` (with what this queryset
         selects and prefetches beside them): the window and the sort carried the whole rows
-        of a thousand matches and their joins, 4-6 ms of a search at 100 000 actors. A
+        of a thousand matches and their joins, 4-5 ms of a search at 100 000 actors. A
         small table's rows are ranked and fetched in one query.
         """
         results = self.annotate(search_total=Window(Count("*")))

@@ -3,8 +3,9 @@
 // script they stay open when nothing is chosen, which works too. The width is the one at
 // which static/css/site.css puts the filters above the results. Only a panel the page sent
 // open is folded: one the visitor opened before this deferred script ran stays open.
+const FOLDED_ON_NARROW_SCREENS = "details.filter-panel[open][data-fold-on-narrow-screen]";
 if (window.matchMedia("(max-width: 48rem)").matches) {
-  for (const panel of document.querySelectorAll("details.filter-panel[open][data-fold-on-narrow-screen]")) {
+  for (const panel of document.querySelectorAll(FOLDED_ON_NARROW_SCREENS)) {
     panel.open = false;
   }
 }

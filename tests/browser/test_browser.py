@@ -263,7 +263,7 @@ def test_filters_opened_on_a_phone_before_the_script_has_run_stay_open(
     expect(panel).not_to_have_attribute("open", "")  # something chosen: sent folded
     panel.locator("summary").click()
     expect(panel).to_have_attribute("open", "")
-    assert len(held) == 1, "the script arrived before the click"
+    assert len(held) == 1, "the script was not held back"
     held[0].continue_()
     page.wait_for_load_state()  # the deferred script has run
     assert page.evaluate("() => document.querySelector('details.filter-panel').open")
