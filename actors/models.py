@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_translation_fields
 from simple_history.models import HistoricalRecords
 
 from keko.cache import ACTORS, ALL_AREAS, bump_directory_version
 from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
 from keko.models import CuratedModel, CuratedQuerySet, Status
+from keko.prefetch import Sparse
 from keko.search import BoundedSearchQuery
 
 from . import areas, facets
@@ -448,36 +450,44 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         )
 
     def for_detail(self):
-        """Fetch the actor page's own relations, in a fixed number of queries.
-
-        Related actors and network links are limited to published ones, as on their own
-        pages; contacts to public ones.
-        """
-        published_actors = self.model.objects.published()
+        """Fetch the actor page's own relations that most actors have, in a fixed number of
+        queries (the others: sparse_page_links). Contacts are limited to public ones."""
         return self.select_related("municipality__region", "parent").prefetch_related(
             "served_municipalities",
             "served_regions",
-            "services",
-            "target_groups",
-            Prefetch("successors", queryset=published_actors),
-            Prefetch("predecessors", queryset=published_actors),
-            Prefetch("children", queryset=published_actors),
+            Prefetch("services", queryset=ServiceType.objects.only("name", "slug")),
+            Prefetch("target_groups", queryset=TargetGroup.objects.only("name", "slug")),
             Prefetch(
                 "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
             ),
-            Prefetch(
-                "memberships",
-                queryset=NetworkMembership.objects.filter(
-                    member__status=Status.PUBLISHED
-                ).select_related("member"),
-            ),
-            Prefetch(
-                "network_memberships",
-                queryset=NetworkMembership.objects.filter(
-                    network__status=Status.PUBLISHED
-                ).select_related("network"),
-            ),
         )
+
+
+def sparse_page_links():
+    """The actor page's relations that few actors have, fetched for an actor that has some
+    (keko.prefetch): related actors and network links, published ones only, as on their own
+    pages. Of a linked actor the page shows its name and kind: a tenth of its columns."""
+    # Its name in each language too: only() of a joined table's names does not add them.
+    linked = ("name", *get_translation_fields("name"), "slug", "kind")
+    published_actors = Actor.objects.published().only(*linked)
+    return [
+        Sparse("successors", published_actors),
+        Sparse("predecessors", published_actors),
+        # With the key of their parent, which their list is matched to.
+        Sparse("children", Actor.objects.published().only(*linked, "parent")),
+        Sparse(
+            "memberships",
+            NetworkMembership.objects.filter(member__status=Status.PUBLISHED)
+            .select_related("member")
+            .only("role", "network_id", *(f"member__{name}" for name in linked)),
+        ),
+        Sparse(
+            "network_memberships",
+            NetworkMembership.objects.filter(network__status=Status.PUBLISHED)
+            .select_related("network")
+            .only("role", "member_id", *(f"network__{name}" for name in linked)),
+        ),
+    ]
 
 
 def _filters_of(queryset):

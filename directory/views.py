@@ -19,7 +19,15 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from actors.filters import OptionChoices, order_actors
-from actors.models import ACTOR_PAGES, Actor, ActorKind, Municipality, Region, actor_page_scope
+from actors.models import (
+    ACTOR_PAGES,
+    Actor,
+    ActorKind,
+    Municipality,
+    Region,
+    actor_page_scope,
+    sparse_page_links,
+)
 from actors.place_names import Place, all_places, find_place, places_named, places_starting
 from funding.models import FundingSource, ProjectFunding
 from glossary.models import Term
@@ -27,6 +35,7 @@ from keko.cache import ALL_AREAS, TIMEOUT, cache_public_page, cached, directory_
 from keko.forms import SearchForm
 from keko.models import Status
 from keko.pagination import CachedPaginationMixin
+from keko.prefetch import Sparse, fetch_sparse, flag_sparse
 from keko.search import is_capped, search_cap
 from practices.models import Participation, Practice
 
@@ -396,27 +405,34 @@ class ActorListView(CachedPaginationMixin, FilterView):
 class ActorDetailView(DetailView):
     template_name = "directory/actor_detail.html"
 
-    def get_queryset(self):
+    @cached_property
+    def sparse_links(self):
         # Drafts of related entries stay hidden, as on their own pages.
-        return (
-            Actor.objects.visible_to(self.request.user)
-            .for_detail()
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.filter(
-                        practice__status=Status.PUBLISHED
-                    ).select_related("practice"),
+        return [
+            *sparse_page_links(),
+            Sparse(
+                "participations",
+                Participation.objects.filter(practice__status=Status.PUBLISHED).select_related(
+                    "practice"
                 ),
-                Prefetch("administered_funding", queryset=FundingSource.objects.published()),
-                Prefetch(
-                    "fundings",
-                    queryset=ProjectFunding.objects.filter(
-                        funding_source__status=Status.PUBLISHED
-                    ).select_related("funding_source"),
-                ),
-            )
-        )
+            ),
+            Sparse("administered_funding", FundingSource.objects.published()),
+            Sparse(
+                "fundings",
+                ProjectFunding.objects.filter(
+                    funding_source__status=Status.PUBLISHED
+                ).select_related("funding_source"),
+            ),
+        ]
+
+    def get_queryset(self):
+        actors = Actor.objects.visible_to(self.request.user).for_detail()
+        return flag_sparse(actors, self.sparse_links)
+
+    def get_object(self, queryset=None):
+        actor = super().get_object(queryset)
+        fetch_sparse([actor], self.sparse_links)
+        return actor
 
 
 class FundingSourceDetailView(DetailView):
