@@ -65,8 +65,9 @@ FOLD_AFTER_OPTION = 100
 # 4-13 ms; below 3 000, sorting took 1-5 ms and walking up to twice as long. (PostgreSQL's
 # own estimate of an option's rows is too rough to choose by.)
 WALK_FROM = 3500
-# What identifies a pair count (actors/0018).
-PAIR_COLUMNS = ("kind", "is_national", "facet", "option_id", "other_facet", "other_option_id")
+# What identifies a pair count (actors/0018), the option read first: folded rows are written
+# in this order (_fold).
+PAIR_COLUMNS = ("facet", "option_id", "kind", "is_national", "other_facet", "other_option_id")
 
 
 def available():
@@ -549,11 +550,14 @@ def _fold(table, columns, where, params, *, lock):
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", list(lock))
             if not cursor.fetchone()[0]:
                 return
+            # In the order of `columns`, so that an option's pair counts, read together, lie
+            # together: folded in hash order, one option's 3 400 rows lay on 1 800 pages
+            # (7 ms to read at 100 000 actors; together, 5 ms).
             cursor.execute(
                 f"WITH gone AS (DELETE FROM {table} WHERE {where} RETURNING *)"
                 f" INSERT INTO {table} ({listed}, actors)"
                 f" SELECT {listed}, SUM(actors) FROM gone"
-                f" GROUP BY {listed} HAVING SUM(actors) <> 0",
+                f" GROUP BY {listed} HAVING SUM(actors) <> 0 ORDER BY {listed}",
                 params,
             )
     except DatabaseError:

@@ -228,6 +228,13 @@ def test_the_kept_counts_fold_into_one_row_a_count(directory):
     facets.fold_all()
     [(stored, distinct)] = rows(ALL_PAIR_ROWS)
     assert stored == distinct
+    # Written option by option, so that an option's counts, read together, lie together.
+    stored_order = rows(
+        "SELECT facet, option_id FROM actors_facetpaircount ORDER BY"
+        " (ctid::text::point)[0], (ctid::text::point)[1]"
+    )
+    assert len(stored_order) == distinct
+    assert stored_order == sorted(stored_order, key=lambda row: (row[0], row[1]))
 
 
 def test_an_options_counts_are_folded_when_read_past_the_limit(directory, monkeypatch):
