@@ -309,6 +309,19 @@ def test_checklist_names_each_contact_with_title_actor_email_and_phone(client, l
     ) in content
 
 
+def test_checklist_shows_a_contacts_title_and_actor_in_the_pages_language(client):
+    town = make_municipality()
+    role = make_contact_role(checklist_order=1)
+    office = make_actor(municipality=town, name_fi="Kunnan elinkeinotoimi", name_sv="Näringsbyrå")
+    make_contact(
+        actor=office, role=role, name="Eija", title_fi="Asiamies", title_sv="Ombud", public=True
+    )
+    with translation.override("sv"):
+        content = client.get(town.get_absolute_url()).content.decode()
+        url = office.get_absolute_url()
+    assert f'Eija (Ombud), <a href="{url}">Näringsbyrå</a>' in content
+
+
 def test_municipality_page_lists_actors_based_in_or_serving_it(client):
     town = make_municipality(name_fi="Pikkukylä")
     based = make_actor(municipality=town, name="Kylän yhdistys")
