@@ -215,8 +215,8 @@ class ActorRow(SimpleNamespace):
 def contact_rows(contacts):
     """The `contacts` (a Contact queryset) as ContactRows, in its order.
 
-    An area page shows some 150 contacts and a print all of them: read as values, a
-    tenth of the time a contact and its actor took to build as model instances. The
+    An area page shows some 150 contacts and a print all of them: read as values, half
+    the time a contact and its actor took to fetch as model instances. The
     translated title and actor name are what an instance shows (the page's language, else
     Finnish), with each language's value beside them, which marks a Finnish fallback
     (keko.templatetags.content_language)."""
