@@ -47,7 +47,7 @@ def language_versions(context):
 def _in_language(path, code, match):
     """`path` in the language `code`, as translate_url() gives it, reversed from the view it
     was resolved to (`match`, the request's) when there is one: translate_url() resolved the
-    path again for each language, two thirds of a millisecond of every page."""
+    path again for each language, most of a millisecond of every page."""
     if match is None:
         return translate_url(path, code)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
