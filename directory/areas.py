@@ -232,12 +232,15 @@ def contact_rows(contacts):
         *(f"actor__{name}" for name in names),
     )
     language = get_language()
-    shown_title, shown_name = f"title_{language}", f"actor__name_{language}"
-    finnish_title, finnish_name = finnish_field("title"), f"actor__{finnish_field('name')}"
+
+    def shown(row, field):
+        # As the field's descriptor: the page's language, else Finnish.
+        return row.get(f"{field}_{language}") or row[finnish_field(field)] or ""
+
     for row in rows:
         actor = ActorRow(
             slug=row["actor__slug"],
-            name=row.get(shown_name) or row[finnish_name],
+            name=shown(row, "actor__name"),
             **{name: row[f"actor__{name}"] for name in names},
         )
         yield ContactRow(
@@ -245,7 +248,7 @@ def contact_rows(contacts):
             name=row["name"],
             email=row["email"],
             phone=row["phone"],
-            title=row.get(shown_title) or row[finnish_title] or "",
+            title=shown(row, "title"),
             actor=actor,
             **{title: row[title] for title in titles},
         )

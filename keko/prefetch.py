@@ -45,9 +45,11 @@ def fetch_sparse(instances, relations):
     """Fetch the Sparse `relations` of the `instances` (read with flag_sparse) that have
     any, a query each; the others' lists are empty without one."""
     for relation in relations:
-        having = [instance for instance in instances if getattr(instance, relation.flag)]
+        having = []
         for instance in instances:
-            if not getattr(instance, relation.flag):
+            if getattr(instance, relation.flag):
+                having.append(instance)
+            else:
                 setattr(instance, relation.to_attr, [])
         if having:
             prefetch_related_objects(

@@ -21,14 +21,14 @@ def language_versions(context):
     current = get_language()
     # request.GET, not the raw query: a cached page's GET holds only the parameters it reads
     # (keko.cache.cache_public_page), so a stored page links to no stray parameter.
-    path = "/"
+    path, query = "/", ""
     if request is not None:
-        query = request.GET.urlencode()
-        path = f"{request.path}?{query}" if query else request.path
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        path = f"{request.path}{query}"
     match = getattr(request, "resolver_match", None)
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = _in_language(path, code, match)
+        url = _in_language(path, query, code, match)
         if url == path and code != current:
             with override(code):
                 url = reverse("directory:home")
@@ -44,10 +44,11 @@ def language_versions(context):
     return versions
 
 
-def _in_language(path, code, match):
-    """`path` in the language `code`, as translate_url() gives it, reversed from the view it
-    was resolved to (`match`, the request's) when there is one: translate_url() resolved the
-    path again for each language, most of a millisecond of every page."""
+def _in_language(path, query, code, match):
+    """`path` (ending in its `query`, "?…" or "") in the language `code`, as translate_url()
+    gives it, reversed from the view it was resolved to (`match`, the request's) when there is
+    one: translate_url() resolved the path again for each language, most of a millisecond of
+    every page."""
     if match is None:
         return translate_url(path, code)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
@@ -56,5 +57,4 @@ def _in_language(path, code, match):
             url = reverse(name, args=match.args, kwargs=match.kwargs)
         except NoReverseMatch:
             return path
-    _path, separator, query = path.partition("?")
-    return f"{url}{separator}{query}"
+    return f"{url}{query}"
