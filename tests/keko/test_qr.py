@@ -11,6 +11,8 @@ URLS = [
     "https://keko.example/toimijat/yhdistys/",
     "http://testserver/sv/aktorer/esimerkkiyhdistys-ry-12345/",
     "https://keko.example/toimijat/työttömien-yhdistys/",
+    # Outside ISO 8859-1, which scanners assume: marked as UTF-8 (ECI).
+    "https://keko.example/toimijat/anárašgiella-ŋ/",
 ]
 
 
@@ -61,3 +63,12 @@ def test_the_svg_and_the_png_draw_the_same_modules():
     url = URLS[1]
     png = Image.open(io.BytesIO(qr.qr_png(url))).convert("L")
     assert drawn(qr.qr_svg(url)).tobytes() == png.tobytes()
+
+
+def test_a_url_outside_latin1_is_written_in_utf8():
+    # zint would pick another 8-bit character set by itself, one fewer scanners know.
+    url = URLS[-1]
+    image = Image.open(io.BytesIO(qr.qr_png(url))).convert("L")
+    found = zxingcpp.read_barcode(image.resize((image.width * 8, image.height * 8)))
+    assert found.text == url
+    assert found.bytes == url.encode()
