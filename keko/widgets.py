@@ -6,19 +6,19 @@ which made rendering them the slowest part of a list page. These widgets produce
 markup directly from the choices.
 """
 
-from html import escape
-
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .markup import conditional_escape, escape
 
 
 def _options(widget, name, value, attrs):
     """Yield (value, label, id or None, selected) of each option, ids as Django gives them.
 
-    Values and ids are text, escaped with the standard library's escape() as Django's own
-    does; labels with conditional_escape(), which leaves marked-safe ones as they are."""
+    Values, ids and labels are escaped where they are written (keko.markup), a label marked
+    safe left as it is."""
     # Iterated, not list(): a ModelChoiceIterator's len() is a COUNT query of its own.
     choices = [choice for choice in widget.choices]  # noqa: C416
     list_id = (attrs or {}).get("id")

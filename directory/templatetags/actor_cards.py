@@ -5,12 +5,12 @@ Each text is escaped where it is written, as format_html() would, without its co
 """
 
 from django import template
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from keko.markup import conditional_escape, escape
 from keko.templatetags.content_language import area_name, lang_fallback, translated
 
 from ..areas import slug_urls

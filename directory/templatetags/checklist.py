@@ -4,10 +4,10 @@ twenty roles, where the template's loops and their tags took a fifth of the page
 Each text is escaped where it is written."""
 
 from django import template
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from keko.markup import conditional_escape, escape
 from keko.templatetags.content_language import lang_fallback, translated
 
 register = template.Library()
