@@ -316,8 +316,20 @@ def area_directory(actors, *, regions):
     # Fetched when first shown: every area page shows the same ones, and caches their part
     # (area_detail.html), so that only the first area page of a version reads them.
     national = SimpleLazyObject(lambda: with_urls(national_actors, "directory:actor"))
-    practices = Practice.objects.published().filter(regions__in=regions).distinct()
-    funding = FundingSource.objects.published().filter(regions__in=regions).distinct()
+    # What the page shows of them: DISTINCT over their whole rows (texts in three languages,
+    # search vectors) took longer than the query.
+    practices = (
+        Practice.objects.published()
+        .filter(regions__in=regions)
+        .distinct()
+        .only("title", "slug", "summary")
+    )
+    funding = (
+        FundingSource.objects.published()
+        .filter(regions__in=regions)
+        .distinct()
+        .only("name", "slug")
+    )
     directory = AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
