@@ -7,7 +7,7 @@ from keko import markup
 
 TEXTS = [
     "Esimerkkiyhdistys ry",
-    'Työ & "toimeentulo" <ry> \'Oy\'',
+    "Työ & \"toimeentulo\" <ry> 'Oy'",
     mark_safe('<span lang="fi">Työpaja</span>'),
     gettext_lazy("Palvelut"),
     42,

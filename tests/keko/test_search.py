@@ -65,6 +65,16 @@ def test_search_forgives_a_typo_on_postgresql_only():
     assert found == ([tampere] if connection.vendor == "postgresql" else [])
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="typos are forgiven on PostgreSQL only (pg_trgm)"
+)
+def test_a_row_the_text_finds_ranks_above_a_row_only_its_titles_likeness_finds():
+    # The word only in a description, which weighs least, and a name one letter off it.
+    described = make_actor(name="Aalto ry", description="Työvalmennusta nuorille.")
+    misspelt = make_actor(name="Tyvalmennus Oy", description="Muuta.")
+    assert list(Actor.objects.search("tyovalmennus")) == [described, misspelt]
+
+
 def test_search_ranks_name_matches_before_description_matches():
     described = make_actor(name="Aaltoyhdistys", description="Tukee työpajoja.")
     named = make_actor(name="Työpaja Verstas", description="Muuta.")
