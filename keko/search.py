@@ -436,7 +436,7 @@ class SearchableQuerySet(models.QuerySet):
         query = finnish_query(text)
         if self.search_vector_field:
             vector = F(self.search_vector_field)
-            matches_text = Q(**{self.search_vector_field: query})
+            matches_text = matches_vector = Q(**{self.search_vector_field: query})
         else:
             vector = self._vector(self.search_fields_a, self.search_fields_b, finnish)
             matching = self.model.objects.annotate(v=vector).filter(v=query).values("pk")
@@ -466,7 +466,7 @@ class SearchableQuerySet(models.QuerySet):
             # took 4-5 ms of ranking a common word's thousand matches. A vector computed from
             # the text (the smaller tables) would be computed once more to be tested here.
             search_rank = Case(
-                When(Q(**{self.search_vector_field: query}), then=rank + Value(1.0)),
+                When(matches_vector, then=rank + Value(1.0)),
                 default=likeness,
                 output_field=FloatField(),
             )

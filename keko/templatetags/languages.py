@@ -51,10 +51,9 @@ def _in_language(path, query, code, match):
     every page."""
     if match is None:
         return translate_url(path, code)
-    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     with override(code):
         try:
-            url = reverse(name, args=match.args, kwargs=match.kwargs)
+            url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
         except NoReverseMatch:
             return path
     return f"{url}{query}"
