@@ -15,7 +15,19 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection, connections, models
-from django.db.models import Case, Count, Exists, F, FloatField, Lookup, Q, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Lookup,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI
@@ -128,7 +140,12 @@ class BoundedSearchQuery(Query):
             # search's conditions are not evaluated (nor its indexes scanned) again.
             outer.where = WhereNode()
         if keys is None:
-            outer.add_q(Q(pk__in=self._text_first(inner)))
+            try:
+                sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
+            except EmptyResultSet:
+                outer.set_empty()
+            else:
+                outer.add_q(Q(pk__in=RawSQL(sql, params)))
         else:
             # An empty array too: a search that found nothing is not sought again (a typo's
             # trigrams, tens of milliseconds) by the facets, the page and the widenings.
@@ -139,7 +156,7 @@ class BoundedSearchQuery(Query):
         """Return the keys `inner` selects, looked up once per request, or None."""
         if not self.look_up_matches:
             return None
-        return _looked_up(inner, using, self._text_first)
+        return _looked_up(inner, using, lambda inner: self._text_first(inner, using))
 
     def _first_matches(self):
         """Return a plain Query of the keys of the first `search_cap` + 1 rows of `self`."""
@@ -154,7 +171,7 @@ class BoundedSearchQuery(Query):
         inner.set_limits(high=self.search_cap + 1)
         return inner
 
-    def _text_first(self, inner):
+    def _text_first(self, inner, using):
         """Return `inner` (the first matches) as the text's matches, then the title's others:
         `(text …) UNION ALL (title AND NOT text …)` under the same limit, or `inner` itself
         when the search was not added so (add_search) or is not among its conditions.
@@ -181,7 +198,12 @@ class BoundedSearchQuery(Query):
         # names for nothing (20-35 ms). One probe of the text's matches, run once.
         probe = parts[0].clone()
         probe.set_limits(low=TYPO_MATCHES - 1, high=TYPO_MATCHES)
-        parts[1].add_q(~Q(Exists(probe)))
+        try:
+            sql, params = probe.get_compiler(using).as_sql()
+        except EmptyResultSet:  # the text matches no row: nothing to probe
+            pass
+        else:
+            parts[1].add_q(~Q(RawSQL(f"EXISTS({sql})", params, output_field=BooleanField())))
         union = parts[0].clone()
         union.combinator, union.combinator_all = "union", True
         union.combined_queries = tuple(parts)
