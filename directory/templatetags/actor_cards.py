@@ -61,7 +61,8 @@ def _card(actor, show_services, show_ended, url, language):
         description = f"<p{lang_fallback(actor, 'description', language)}>{escape(short)}</p>"
     if show_services and actor.listed_services:
         names = ", ".join(
-            conditional_escape(translated(service, "name")) for service in actor.listed_services
+            conditional_escape(translated(service, "name", language=language))
+            for service in actor.listed_services
         )
         services = f'<p class="meta">{escape(_("Palvelut"))}: {names}</p>'
     name_lang = lang_fallback(actor, "name", language)

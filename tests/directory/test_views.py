@@ -386,6 +386,24 @@ def test_actor_list_cards_show_services_and_an_ended_badge(client):
     assert "<p>&lt;b&gt;Ei&lt;/b&gt; merkintää</p>" in card
 
 
+def test_actor_list_cards_name_services_by_name_in_the_page_language(
+    client, django_assert_num_queries
+):
+    coaching = make_service(name="Työvalmennus", name_sv="Arbetsträning")
+    trial = make_service(name="Työkokeilu")  # no Swedish name: the Finnish one, marked
+    actor = make_actor(services=[coaching, trial])
+    make_actor(services=[trial])
+    with translation.override("sv"):
+        with django_assert_num_queries(2):  # the actors, and the links with their services
+            actors = list(Actor.objects.filter(pk=actor.pk).for_list())
+        cards = _cards(client.get(reverse("directory:actors")).content.decode())
+        url = actor.get_absolute_url()
+    [listed] = actors
+    assert [service.name for service in listed.listed_services] == ["Työkokeilu", "Arbetsträning"]
+    [card] = [card for card in cards if url in card]
+    assert '<span lang="fi">Työkokeilu</span>, Arbetsträning</p>' in card
+
+
 def test_area_page_lists_namesakes_of_a_kind_by_name_then_key(client):
     region = make_region()
     town = make_municipality(region=region)
