@@ -23,6 +23,9 @@ changes (actors/0017 and 0018):
 The facets of a link table (a project's funders) of every actor and of one option are
 counted in the process, from its linked actors read once (linked_actors()): joined to the
 rows of a large option's actors, they took 8-13 ms a list.
+The national actors (who serve every area) and the actors not active on the day, which the
+kept counts do not tell apart, are likewise counted in the process from their rows read once
+(actors_apart()): counted from the table, they took 3-11 ms an option.
 
 The conditions restate, on the table's columns, what ActorFilter's own filters do on the
 actor table (tests/actors/test_facets.py compares the two over many selections); filters
@@ -281,14 +284,14 @@ def inactive_on(day):
     return "(f.active_from > %s OR f.active_until < %s)", [day, day]
 
 
-def count_every_actor(links=None, *, on=None, national=True, linked=None):
+def count_every_actor(links=None, *, on=None, national=True, linked=None, apart=None):
     """Return count(by_kind=True) of every published actor: those active on the day `on`
     (every one without it), and the national ones unless `national` is false.
 
     From the counts the facet table's triggers keep (actors/0017), added up, less those of the
-    published actors not active on `on`, counted from their rows (a few percent of the actors,
-    found from the period's indexes); the facets of `links` from their linked actors
-    (`linked`: linked_actors(links), if read already).
+    published actors not active on `on` (`apart`: actors_apart(on), if read already); the
+    facets of `links` from their linked actors (`linked`: linked_actors(links), if read
+    already).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -302,13 +305,14 @@ def count_every_actor(links=None, *, on=None, national=True, linked=None):
             _add(_counted_kind(by_kinds, kind, links), kind, facet, key, n, is_national=is_national)
     if len(kept) > FOLD_AFTER and sum(rows for *_row, rows in kept) > 2 * len(kept):
         fold_counts()
-    base, params = ["f.status = %s"], [PUBLISHED]
-    if not national:
-        base.append("NOT f.is_national")
     if on is not None:
-        inactive, inactive_params = inactive_on(on)
-        where = " AND ".join([*base, inactive])
-        uncounted = count({}, where, [*params, *inactive_params], by_kind=True)
+        apart = apart or actors_apart(on)
+        inactive = [
+            index
+            for index, (_kind, is_national, is_inactive, *_arrays) in enumerate(apart["rows"])
+            if is_inactive and (national or not is_national)
+        ]
+        uncounted = count_apart(apart, inactive)
         _add_counted(lambda kind: _counted_kind(by_kinds, kind, links), uncounted, -1)
     if links:
         linked = linked or linked_actors(links)
@@ -318,6 +322,60 @@ def count_every_actor(links=None, *, on=None, national=True, linked=None):
         kind: (counts, everywhere, total)
         for kind, (counts, everywhere, [total]) in by_kinds.items()
         if total
+    }
+
+
+def actors_apart(on=None):
+    """Return the published actors that the kept counts do not tell apart, to count them
+    here (count_apart()): the national ones, who serve every area (an area's option counts
+    them), and those not active on the day `on` (taken off the kept counts). Read once, a
+    few thousand rows found from the period's and the national actors' partial indexes
+    (actors/0017), where each option's took 3-11 ms to count from its rows at 100 000
+    actors.
+
+    A dict: "rows", (kind, national, not active on `on`, and the ids of ARRAY_COLUMNS, each
+    a list) of each actor; by "option" ((filter name, key)), the indexes of the rows of the
+    actors with that key in the filter's column; and "national", those of the national ones.
+    """
+    inactive, params = inactive_on(on) if on is not None else ("FALSE", [])
+    columns = ", ".join(f"f.{column}" for column in ARRAY_COLUMNS.values())
+    rows, by_option, national = [], defaultdict(list), []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.kind, f.is_national, COALESCE({inactive}, FALSE), {columns}"
+            f" FROM actors_actorfacets f WHERE f.status = %s AND (f.is_national OR {inactive})",
+            [*params, PUBLISHED, *params],
+        )
+        for index, row in enumerate(cursor.fetchall()):
+            rows.append(row)
+            if row[1]:
+                national.append(index)
+            for filter_name, options in zip(ARRAY_COLUMNS, row[3:], strict=True):
+                for option in options:
+                    by_option[filter_name, option].append(index)
+    return {"rows": rows, "option": dict(by_option), "national": national}
+
+
+def count_apart(apart, indexes):
+    """Return count(by_kind=True) of the rows of actors_apart() (`apart`) at `indexes`: each
+    actor in its kind, its total and each option of its columns; a national one in every
+    area instead of its own."""
+    rows, by_kinds = apart["rows"], {}
+    for index in indexes:
+        kind, is_national, _inactive, *arrays = rows[index]
+        counts, everywhere, total = _counted_kind(by_kinds, kind, None)
+        counts["tyyppi"][kind] = counts["tyyppi"].get(kind, 0) + 1
+        total[0] += 1
+        for name, keys in zip(ARRAY_COLUMNS, arrays, strict=True):
+            if is_national and name in AREA_FILTERS:
+                everywhere[name] += 1
+                continue
+            by_key = counts[name]
+            for key in keys:
+                by_key[key] = by_key.get(key, 0) + 1
+    return {
+        kind: (counts, everywhere, total)
+        for kind, (counts, everywhere, [total]) in by_kinds.items()
     }
 
 
@@ -431,17 +489,19 @@ def count_linked(linked, option=None, *, on=None, national=True):
     return [(kind, name, key, n) for (kind, name, key), n in counted.items()]
 
 
-def count_option(name, key, links=None, *, kinds=None, on=None, national=True, linked=None):
+def count_option(
+    name, key, links=None, *, kinds=None, on=None, national=True, linked=None, apart=None
+):
     """Return count({"tyyppi": kinds}, …) of the published actors with the option `key` of
     the filter `name` (and the kinds of `kinds`, if given; active on the day `on`, national
     or not as for count_every_actor()): the kinds' facet of every kind, the others' of the
     chosen kinds.
 
     From the pair counts the facet table's triggers keep (actors/0018), added up; the
-    national actors, who serve every area, counted from their rows for an area; less the
-    option's actors not active on `on`, counted from their rows; the facets of `links` from
-    their linked actors (`linked` as for count_every_actor()). A few milliseconds where
-    reading a large option's rows took 40-120.
+    national actors, who serve every area, added for an area; less the option's actors not
+    active on `on`: both counted from actors_apart(on) (`apart`, if read already); the facets
+    of `links` from their linked actors (`linked` as for count_every_actor()). A few
+    milliseconds where reading a large option's rows took 40-120.
     """
     # Added up here rather than in Python: the other options' counts of the chosen kinds,
     # and each kind's total apart (the kinds' facet), a few hundred rows where the kept
@@ -485,22 +545,22 @@ def count_option(name, key, links=None, *, kinds=None, on=None, national=True, l
         counted, rows = counted + its_counts, rows + its_rows
     if counted > FOLD_AFTER_OPTION and rows > 2 * counted:
         fold_pair_counts(name, key)
-    base, params = ["f.status = %s"], [PUBLISHED]
-    if not national:
-        base.append("NOT f.is_national")
-    period, period_params = active_on(on) if on is not None else ("TRUE", [])
-    option, option_params = condition(name, [key])
+    if (name in AREA_FILTERS and national) or on is not None:
+        apart = apart or actors_apart(on)
+        apart_rows = apart["rows"]
     if name in AREA_FILTERS and national:
-        # Every national actor serves the option's area; a few, from their partial index.
-        where = " AND ".join([*base, "f.is_national", period])
-        add_counted(count({}, where, [*params, *period_params], by_kind=True), 1)
+        # Every national actor active on `on` serves the option's area.
+        serving = [index for index in apart["national"] if not apart_rows[index][2]]
+        add_counted(count_apart(apart, serving), 1)
     if on is not None:
         # The option's actors not active on `on`: those of its area, national ones apart.
-        inactive, inactive_params = inactive_on(on)
-        where = [*base, option, inactive]
-        where += ["NOT f.is_national"] if name in AREA_FILTERS else []
-        where_params = [*params, *option_params, *inactive_params]
-        add_counted(count({}, " AND ".join(where), where_params, by_kind=True), -1)
+        leave_out_national = name in AREA_FILTERS or not national
+        inactive = [
+            index
+            for index in apart["option"].get((name, key), [])
+            if apart_rows[index][2] and not (leave_out_national and apart_rows[index][1])
+        ]
+        add_counted(count_apart(apart, inactive), -1)
     if links:
         linked = linked or linked_actors(links)
         for kind, facet, option_key, n in count_linked(

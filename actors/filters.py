@@ -622,7 +622,11 @@ class ActorFilter(django_filters.FilterSet):
         return cached(
             ("actor-facets", type(self).__name__, on, national),
             lambda: facets.count_every_actor(
-                self.linked_facets, on=on, national=national, linked=self.linked_actors()
+                self.linked_facets,
+                on=on,
+                national=national,
+                linked=self.linked_actors(),
+                apart=self.actors_apart(on),
             ),
             scopes=[facets.SCOPE],
             in_process=True,
@@ -638,6 +642,18 @@ class ActorFilter(django_filters.FilterSet):
         return cached(
             ("linked-actors", type(self).__name__),
             lambda: facets.linked_actors(self.linked_facets),
+            scopes=[facets.SCOPE],
+            in_process=True,
+            per_language=False,
+        )
+
+    def actors_apart(self, on):
+        """Return facets.actors_apart(on), from the cache: read once for the counts of every
+        option, until what the facets count changes (or the day). Kept in the process too,
+        like counts_by_kind()."""
+        return cached(
+            ("actors-apart", on),
+            lambda: facets.actors_apart(on),
             scopes=[facets.SCOPE],
             in_process=True,
             per_language=False,
@@ -668,6 +684,7 @@ class ActorFilter(django_filters.FilterSet):
                 on=on,
                 national=national,
                 linked=self.linked_actors() if links else None,
+                apart=self.actors_apart(on),
             ),
             scopes=[facets.SCOPE],
             per_language=False,
