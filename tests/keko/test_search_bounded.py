@@ -5,6 +5,7 @@ filter applied (before search() or after it) inside that bound; the small curate
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from actors.models import Actor
 from funding.models import FundingSource
@@ -29,6 +30,20 @@ CAP = 3
 @pytest.fixture
 def small_cap(monkeypatch):
     monkeypatch.setattr(BoundedSearchQuery, "search_cap", CAP)
+
+
+def test_a_search_on_a_swedish_page_counts_and_lists_its_first_matches(small_cap):
+    # A Swedish page searches the Swedish columns too (as a computed vector on PostgreSQL):
+    # both kinds of match are bounded, counted and listed.
+    for n in range(CAP + 2):
+        make_actor(name=f"Työpaja {n}", name_sv=f"Verkstad {n}")
+    make_actor(name="Muu toimija", name_sv="Annan aktör")
+    with translation.override("sv"):
+        for word in ("verkstad", "työpaja"):
+            results = Actor.objects.published().search(word)
+            count = results.count()
+            assert count == CAP + 1 and is_capped(count), word
+            assert len(list(results)) == CAP + 1
 
 
 def test_count_stops_past_the_cap(small_cap):
