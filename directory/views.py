@@ -474,6 +474,8 @@ def _area_page(request, *, area, region, actors, filter_query, **extra):
             "print_urls": print_urls(area),
             # The national actors' part, the same on every area page (area_detail.html).
             "national_key": directory_key("area-national", scopes=(ALL_AREAS,)),
+            # The print options, the same on every area page (includes/print_options.html).
+            "print_fields_key": directory_key("print-option-fields", scopes=()),
             "cache_timeout": TIMEOUT,
             **extra,
         },

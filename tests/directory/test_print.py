@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actors.models import Actor, ActorKind
 from directory import print_rendering
@@ -437,6 +437,26 @@ def test_region_page_offers_the_print_options(client, area):
 def test_municipality_page_offers_the_municipality_print(client, area):
     html = client.get(area["town"].get_absolute_url()).content.decode()
     assert f'action="{url("municipality_print", "tampere")}"' in html
+
+
+def test_area_pages_share_their_print_options_in_each_language_with_their_own_urls(client, area):
+    # The options are rendered once per language and directory version; the URLs are each
+    # page's own.
+    region_page = client.get(area["region"].get_absolute_url()).content.decode()
+    town_page = client.get(area["town"].get_absolute_url()).content.decode()
+    with translation.override("sv"):
+        swedish_page = client.get(area["town"].get_absolute_url()).content.decode()
+        swedish_print = url("municipality_print", "tampere")
+    options = re.compile(
+        r'<p>Tulostettava A4-lista alueen.*?</fieldset>\n(?=  <p class="print)', re.S
+    )
+    assert options.search(region_page).group() == options.search(town_page).group()
+    assert 'name="tyyppi" value="hanke"' in town_page
+    assert f'action="{url("region_print", "pirkanmaa")}"' in region_page
+    assert f'action="{url("municipality_print", "tampere")}"' in town_page
+    assert f'action="{swedish_print}"' in swedish_page
+    assert "<legend>Aktörstyper</legend>" in swedish_page
+    assert "<legend>Toimijatyypit</legend>" not in swedish_page
 
 
 # Query counts
