@@ -13,7 +13,7 @@ from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
 from keko.search import ANY_KEY, BoundedSearchQuery, key_array
-from keko.widgets import FastCheckboxSelectMultiple
+from keko.widgets import FastCheckboxSelectMultiple, FastSelect
 
 from . import facets
 from .models import (
@@ -220,6 +220,7 @@ class ActorFilter(django_filters.FilterSet):
         method="filter_active",
         empty_label=None,
         choices=[("1", _("Vain toiminnassa olevat")), ("0", _("Myös päättyneet"))],
+        widget=FastSelect,
     )
     jarjestys = django_filters.ChoiceFilter(
         label=_("Järjestys"),
@@ -230,6 +231,7 @@ class ActorFilter(django_filters.FilterSet):
             ("tarkistettu", _("Viimeksi tarkistetut ensin")),
             ("lisatty", _("Viimeksi lisätyt ensin")),
         ],
+        widget=FastSelect,
     )
 
     # Option filters of subclasses counted on PostgreSQL with the facet table's through a link

@@ -54,6 +54,28 @@ class FastSelectMultiple(forms.SelectMultiple):
         )
 
 
+class FastSelect(forms.Select):
+    """A `<select>` of one choice, its `name` first as Django's template writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        options, has_selected = [], False
+        for option_value, label, _id, chosen in _options(self, name, value, attrs):
+            # One option selected at most, the first whose value is chosen, as Django's.
+            selected = chosen and not has_selected
+            has_selected = has_selected or selected
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final_attrs),
+            mark_safe("".join(options)),
+        )
+
+
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes in a `<ul>`, of class `list_class` if given."""
 

@@ -1,11 +1,13 @@
 """The choice widgets rendered in Python (keko.widgets): Django's markup, faster."""
 
+import re
+
 import pytest
 from django import forms
 from django.utils.safestring import mark_safe
 
 from actors.models import Region
-from keko.widgets import FastCheckboxSelectMultiple, FastSelectMultiple
+from keko.widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
 from tests.factories import make_region
 
 CHOICES = [("a", "Aa"), ("b&c", 'Bee <"c">'), ("d", mark_safe("<b>Dee</b>"))]
@@ -34,6 +36,17 @@ def test_select_marks_the_chosen_options():
         '<option value="d" selected><b>Dee</b></option>'
         "</select>"
     )
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "b&c", "unknown"])
+def test_single_select_writes_djangos_markup(value):
+    # An empty first option (a filter's empty label), and a value twice: the first is chosen.
+    choices = [("", "Kaikki"), *CHOICES, ("a", "Aa again")]
+    fast = FastSelect(choices=choices).render("x", value, {"id": "id_x"})
+    django = forms.Select(choices=choices).render("x", value, {"id": "id_x"})
+    assert fast == re.sub(r">\s+<", "><", django.strip())
+    assert fast.startswith('<select name="x" id="id_x">')
+    assert fast.count(" selected") == (0 if value == "unknown" else 1)
 
 
 def test_grouped_choices_keep_djangos_numbering():
