@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import translation
 
 from keko.models import Status
 from practices.models import Participation, Practice
@@ -32,6 +35,37 @@ def test_list_shows_published_practices_with_count(client):
     assert list_of(response) == [shown]
     assert "Luonnoskäytäntö" not in response.content.decode()
     assert "1 käytäntö" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_practice_card_is_the_same_on_the_list_and_the_site_search(client, language):
+    # One card (practices/templatetags/practice_cards.py): the title, linked and marked
+    # Finnish on a Swedish page when it has no Swedish one; the partner type; the regions in
+    # the page's language; the summary cut after 30 words.
+    regions = [
+        make_region(name_fi="Lappi", name_sv="Lappland"),
+        make_region(name_fi="Kainuu", name_sv=""),
+    ]
+    practice = make_practice(
+        title="Työpaja <yhdessä>",
+        summary="Sana " * 40,
+        partner_type=Practice.PartnerType.MUNICIPALITY,
+        regions=regions,
+    )
+    with translation.override(language):
+        listed = client.get(reverse("practices:list")).content.decode()
+        found = client.get(reverse("directory:search"), {"q": "työpaja"}).content.decode()
+        url = practice.get_absolute_url()
+        partner_type = str(practice.get_partner_type_display())
+    cards = re.findall(r'<li class="card">.*?</li>', listed, re.S)
+    assert len(cards) == 1 and cards[0] in found
+    title_lang = ' lang="fi"' if language == "sv" else ""
+    places = "Kainuu, Lappi" if language == "fi" else '<span lang="fi">Kainuu</span>, Lappland'
+    assert cards[0] == (
+        f'<li class="card">\n  <h3><a href="{url}"{title_lang}>Työpaja &lt;yhdessä&gt;</a></h3>\n'
+        f'  <p class="meta">{partner_type} · {places}</p>\n'
+        f"  <p{title_lang}>{'Sana ' * 29}Sana …</p>\n</li>"
+    )
 
 
 def test_partner_type_filter_accepts_several_types(client):
