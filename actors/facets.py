@@ -90,7 +90,7 @@ def condition(name, keys):
     return overlap, [list(keys)]
 
 
-def count(chosen, base, base_params, links=None, *, by_kind=False):
+def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=False):
     """Count every facet of COUNTED, and the rows meeting every chosen filter, in one query.
 
     `chosen`: {filter name: (SQL, params)} of every chosen filter, the table's own
@@ -101,6 +101,10 @@ def count(chosen, base, base_params, links=None, *, by_kind=False):
     Returns ({name: {option key: count}} for every name in COUNTED and `links`,
     {area filter name: national actors counted}, the number of rows meeting every filter);
     `by_kind`: {kind: that triple, of the actors of the kind}, from the same one scan.
+    `few_rows`: whether `base` keeps few rows (a search's first matches, by key): the facets
+    of `links` are then counted from the link table's index, row by row, rather than from a
+    hash of the whole link table (a search's 1 001 matches: 2.2 -> 0.9 ms for the funders,
+    6 117 links); for many rows the hash is the cheaper.
     """
     links = links or {}
     names = list(chosen)
@@ -154,10 +158,16 @@ def count(chosen, base, base_params, links=None, *, by_kind=False):
     for name, (table, actor_column, option_column) in links.items():
         source, condition = rows_of(name)
         grouped = "1, 3" if by_kind else "3"
+        linked = f"JOIN {table} l ON l.{actor_column} = s.actor_id"
+        if few_rows:
+            # OFFSET 0 keeps PostgreSQL from planning the lookup as the join again.
+            linked = (
+                f"CROSS JOIN LATERAL (SELECT {option_column} FROM {table} l"
+                f" WHERE l.{actor_column} = s.actor_id OFFSET 0) l"
+            )
         parts.append(
             f"SELECT {of_kind}, '{name}', l.{option_column}, NULL, COUNT(DISTINCT s.actor_id) "
-            f"FROM {source} JOIN {table} l ON l.{actor_column} = s.actor_id "
-            f"WHERE {condition} GROUP BY {grouped}"
+            f"FROM {source} {linked} WHERE {condition} GROUP BY {grouped}"
         )
     sql = f"WITH s AS MATERIALIZED ({rows}) "
     if names:

@@ -64,6 +64,8 @@ def order_actors(queryset, order=""):
 
 # `valtakunnalliset=0`: the national actors left out of an area's selection.
 LEAVE_OUT_NATIONAL = "0"
+# A facet table's row among a search's first matches, looked up by key (table_conditions).
+KEYS_CONDITION = f"f.actor_id = {ANY_KEY}"
 
 
 class LeaveOutCheckbox(forms.CheckboxInput):
@@ -513,7 +515,7 @@ class ActorFilter(django_filters.FilterSet):
                     keys = only_this.query.matched_keys(only_this.db)
                 if keys is not None:
                     # The search's matches, looked up already: read by key alone.
-                    conditions[name] = (f"f.actor_id = {ANY_KEY}", [key_array(keys)])
+                    conditions[name] = (KEYS_CONDITION, [key_array(keys)])
                     continue
                 sql, params = only_this.order_by().values("pk").query.sql_with_params()
                 conditions[name] = (f"f.actor_id IN ({sql})", list(params))
@@ -526,8 +528,8 @@ class ActorFilter(django_filters.FilterSet):
         base, base_params = ["f.status = %s"], [Status.PUBLISHED.value]
         chosen = {}
         # Whether a filter other than the options and the two choices narrows every count
-        # (a search).
-        filtered_apart = False
+        # (a search), and whether to its first matches' keys (few rows).
+        filtered_apart = by_keys = False
         for name, (sql, params) in self.table_conditions().items():
             if name in self.options:
                 chosen[name] = (sql, params)
@@ -535,6 +537,7 @@ class ActorFilter(django_filters.FilterSet):
                 base.append(sql)
                 base_params += params
                 filtered_apart |= name not in ("voimassa", "valtakunnalliset")
+                by_keys |= sql == KEYS_CONDITION
         beside_kind = {name: where for name, where in chosen.items() if name != "tyyppi"}
         # The option filters of one option each: {name: the option's key}.
         single = {}
@@ -548,7 +551,7 @@ class ActorFilter(django_filters.FilterSet):
         kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
         if filtered_apart or len(beside_kind) > 2 or (len(beside_kind) == 2 and len(single) < 2):
             counts, everywhere, total = facets.count(
-                chosen, " AND ".join(base), base_params, self.linked_facets
+                chosen, " AND ".join(base), base_params, self.linked_facets, few_rows=by_keys
             )
         elif len(beside_kind) == 2:
             # Two options: the actors of both in one scan (a bitmap of each option's index,
