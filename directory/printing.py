@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
+from keko.markup import slug_urls
 from keko.search import AnyOf
 from keko.spreadsheets import as_text_cell
 from practices.models import Practice
 
-from .areas import NATIONAL, KindGroup, checklist, slug_urls
+from .areas import NATIONAL, KindGroup, checklist
 
 # The layouts of a print (`asettelu`): full entries, or compact ones of two lines.
 FULL, COMPACT = "taysi", "tiivis"

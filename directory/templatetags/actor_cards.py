@@ -10,23 +10,19 @@ and the translated fields' descriptors were two thirds of a card's 55 µs.
 """
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from actors.models import ActorKind
-from keko.markup import conditional_escape, escape
-
-from ..areas import slug_urls
+from keko.markup import RenderingText, conditional_escape, escape, slug_urls
+from keko.templatetags.content_language import FINNISH
 
 register = template.Library()
 
 # A card's description is cut after this many words.
 DESCRIPTION_WORDS = 30
-FINNISH = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 LANG_FINNISH = f' lang="{FINNISH}"'
 
 
@@ -50,21 +46,12 @@ def actor_card(context, actor, show_services=False, show_ended=True):
     )
 
 
-class CardText:
-    """What the cards of one page share, in the page's language."""
-
-    @classmethod
-    def of(cls, context):
-        """The CardText of the template rendering `context` belongs to, made at its first
-        card (an area page asks for one kind's cards at a time)."""
-        text = context.render_context.get(cls)
-        if text is None or text.language != get_language():
-            text = context.render_context[cls] = cls()
-        return text
+class CardText(RenderingText):
+    """What the actor cards of one page share, in the page's language."""
 
     def __init__(self):
+        super().__init__()
         self.url = slug_urls("directory:actor")
-        self.language = get_language()
         self.kinds = {kind: escape(str(label)) for kind, label in ActorKind.choices}
         self.national = escape(_("valtakunnallinen"))
         self.ended = _("Päättynyt")

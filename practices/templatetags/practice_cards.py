@@ -6,12 +6,10 @@ rendering, in the template's render_context: get_partner_type_display() alone tr
 every label of the field for each card."""
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 
-from keko.markup import conditional_escape, escape
+from keko.markup import RenderingText, conditional_escape, escape, slug_urls
 from keko.templatetags.content_language import area_name, lang_fallback
 
 from ..models import Practice
@@ -46,20 +44,11 @@ def practice_card(context, practice):
     )
 
 
-class CardText:
+class CardText(RenderingText):
     """What the practice cards of one page share, in the page's language."""
 
-    @classmethod
-    def of(cls, context):
-        text = context.render_context.get(cls)
-        if text is None or text.language != get_language():
-            text = context.render_context[cls] = cls()
-        return text
-
     def __init__(self):
-        self.language = get_language()
+        super().__init__()
         field = Practice._meta.get_field("partner_type")
         self.partner_types = {value: escape(str(label)) for value, label in field.flatchoices}
-        # One reverse(): a slug needs no quoting in a URL.
-        prefix, suffix = reverse("practices:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
-        self.url = lambda slug: f"{prefix}{slug}{suffix}"
+        self.url = slug_urls("practices:detail")
