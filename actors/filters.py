@@ -556,13 +556,15 @@ class ActorFilter(django_filters.FilterSet):
         elif len(beside_kind) == 2:
             # Two options: the actors of both in one scan (a bitmap of each option's index,
             # AND'ed), and each filter's facet among the other option's actors, from that
-            # option's counts kept on write, rather than a scan of either option's actors.
+            # option's counts kept on write, rather than a scan of either option's actors
+            # (so the scan leaves those two facets out).
             both = list(beside_kind.values())
             counts, everywhere, total = facets.count(
                 kind_chosen,
                 " AND ".join([*base, *(sql for sql, _params in both)]),
                 [*base_params, *(param for _sql, params in both for param in params)],
                 self.linked_facets,
+                leave_out=beside_kind,
             )
             (first, first_key), (second, second_key) = single.items()
             for name, other, key in ((first, second, second_key), (second, first, first_key)):
@@ -601,12 +603,14 @@ class ActorFilter(django_filters.FilterSet):
                     )
                 else:
                     # One scan of the filter's rows: the kinds' facet from all of them, the
-                    # other facets from those of the chosen kinds (with none chosen, all).
+                    # other facets from those of the chosen kinds (with none chosen, all);
+                    # the filter's own facet is taken below.
                     counts, everywhere, total = facets.count(
                         kind_chosen,
                         " AND ".join([*base, sql]),
                         [*base_params, *params],
                         self.linked_facets,
+                        leave_out=[other],
                     )
                 # The other filter's facet: its options among the chosen kinds' actors.
                 take_facet(counts, everywhere, other, of_kinds(unfiltered))
