@@ -13,7 +13,7 @@ from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
 from keko.search import ANY_KEY, BoundedSearchQuery, key_array
-from keko.widgets import FastCheckboxSelectMultiple, FastSelect
+from keko.widgets import FastCheckboxInput, FastCheckboxSelectMultiple, FastSelect
 
 from . import facets
 from .models import (
@@ -68,7 +68,7 @@ LEAVE_OUT_NATIONAL = "0"
 KEYS_CONDITION = f"f.actor_id = {ANY_KEY}"
 
 
-class LeaveOutCheckbox(forms.CheckboxInput):
+class LeaveOutCheckbox(FastCheckboxInput):
     """One checkbox that sends `name=0` when ticked, and nothing otherwise: a default that
     holds when the box is not ticked, without JavaScript. Hands the raw value to the field."""
 

@@ -1,6 +1,7 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .widgets import FastTextInput
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -9,7 +10,7 @@ class SearchFilter(django_filters.CharFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Hakusana"))
         kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        kwargs.setdefault("widget", FastTextInput(attrs={"type": "search"}))
         super().__init__(**kwargs)
 
     def filter(self, queryset, value):

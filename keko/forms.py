@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .search import search_terms
+from .widgets import FastTextInput
 
 
 class SearchForm(forms.Form):
@@ -13,7 +14,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Hakusana"),
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=FastTextInput(attrs={"type": "search"}),
         error_messages={"required": _("Kirjoita hakusana.")},
     )
 

@@ -7,7 +7,13 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from actors.models import Region
-from keko.widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
+from keko.widgets import (
+    FastCheckboxInput,
+    FastCheckboxSelectMultiple,
+    FastSelect,
+    FastSelectMultiple,
+    FastTextInput,
+)
 from tests.factories import make_region
 
 CHOICES = [("a", "Aa"), ("b&c", 'Bee <"c">'), ("d", mark_safe("<b>Dee</b>"))]
@@ -76,3 +82,20 @@ def test_checkbox_list_takes_a_class():
         "x", None, {"id": "id_x"}
     )
     assert html.startswith('<ul class="plain-list" id="id_x"><li>')
+
+
+@pytest.mark.parametrize("value", [None, "", "a & <b>", mark_safe("<i>x</i>"), 7])
+def test_a_text_input_writes_djangos_markup(value):
+    attrs = {"type": "search"}
+    for extra in ({}, {"id": "id_q", "required": True, "disabled": False, "maxlength": 200}):
+        fast = FastTextInput(attrs).render("q", value, extra)
+        assert fast == forms.TextInput(attrs).render("q", value, extra)
+    assert fast.startswith('<input type="search" name="q"')
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "1", True, False])
+def test_a_checkbox_writes_djangos_markup(value):
+    attrs = {"id": "id_x", "class": "a&b"}
+    for check_test in (None, lambda value: value == "0"):
+        fast = FastCheckboxInput(check_test=check_test).render("x", value, attrs)
+        assert fast == forms.CheckboxInput(check_test=check_test).render("x", value, attrs)
