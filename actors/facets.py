@@ -34,6 +34,7 @@ the table does not hold (a search, a funder) are subqueries of the filter itself
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import DatabaseError, connection, transaction
@@ -74,6 +75,38 @@ WALK_FROM = 3500
 PAIR_COLUMNS = ("facet", "option_id", "kind", "is_national", "other_facet", "other_option_id")
 
 
+# The part of count()'s rows that is a page of the counted rows (count(page=…)).
+PAGE_PART = "#page"
+
+
+@dataclass
+class PageOrder:
+    """How the list orders the table's rows: `order`, SQL expressions on the alias f, the
+    key last, with `params`; whether a long list's pages are read by walking the name
+    indexes instead (page_keys_in_parts), always (`always_walks`) or from WALK_FROM rows
+    (`walks`); and whether the national actors follow the others (`nationals_apart`)."""
+
+    order: list
+    params: list
+    walks: bool = False
+    always_walks: bool = False
+    nationals_apart: bool = False
+
+
+@dataclass
+class PageRead:
+    """A page of the rows count() counts, read by the same scan: the keys of `limit` rows
+    from `offset` in `order` (SQL on the alias f, with `params`), set as `keys` when the
+    rows are fewer than `below` (if given; more are walked, see PageOrder)."""
+
+    order: list
+    params: list
+    offset: int
+    limit: int
+    below: int | None = None
+    keys: list | None = field(default=None, init=False)
+
+
 def available():
     return connection.vendor == "postgresql"
 
@@ -90,7 +123,17 @@ def condition(name, keys):
     return overlap, [list(keys)]
 
 
-def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=False, leave_out=()):
+def count(
+    chosen,
+    base,
+    base_params,
+    links=None,
+    *,
+    by_kind=False,
+    few_rows=False,
+    leave_out=(),
+    page=None,
+):
     """Count every facet of COUNTED, and the rows meeting every chosen filter, in one query.
 
     `chosen`: {filter name: (SQL, params)} of every chosen filter, the table's own
@@ -106,12 +149,17 @@ def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=Fals
     hash of the whole link table (a search's 1 001 matches: 2.2 -> 0.9 ms for the funders,
     6 117 links); for many rows the hash is the cheaper.
     `leave_out`: names of facets the caller counts otherwise, not counted here (left empty).
+    `page`: a PageRead of the rows meeting every filter, whose `keys` are set from the same
+    scan (where reading the page apart took that scan's bitmaps and rows again, 5-10 ms of a
+    large pair of options); not with `by_kind`.
     """
     links = links or {}
     names = list(chosen)
     marks = [f"({sql}) AS m{i}" for i, (sql, _params) in enumerate(chosen.values())]
     params = [param for _sql, chosen_params in chosen.values() for param in chosen_params]
     rows = f"SELECT f.actor_id, f.kind, f.is_national, {', '.join(ARRAY_COLUMNS.values())}"
+    if page is not None:
+        rows += ", f.name"
     rows += "".join(f", {mark}" for mark in marks)
     rows += f" FROM actors_actorfacets f WHERE {base}"
     params += base_params
@@ -174,6 +222,20 @@ def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=Fals
             f"SELECT {of_kind}, '{name}', l.{option_column}, NULL, COUNT(DISTINCT s.actor_id) "
             f"FROM {source} {linked} WHERE {condition} GROUP BY {grouped}"
         )
+    if page is not None:
+        # The page's rows in their order, numbered; none from `below` rows. (LIMIT 0 reads
+        # nothing: the rows are not sorted.)
+        listed = "a" if names else "s"
+        limit = "%s"
+        if page.below is not None:
+            limit = f"CASE WHEN (SELECT COUNT(*) FROM {listed}) < %s THEN %s ELSE 0 END"
+        parts.append(
+            f"SELECT NULL::varchar, '{PAGE_PART}', actor_id, NULL, ROW_NUMBER() OVER ()"
+            f" FROM (SELECT f.actor_id FROM {listed} f ORDER BY {', '.join(page.order)}"
+            f" LIMIT {limit} OFFSET %s) p"
+        )
+        params += [*page.params, *([] if page.below is None else [page.below]), page.limit]
+        params.append(page.offset)
     sql = f"WITH s AS MATERIALIZED ({rows}) "
     if names:
         meeting_all = " AND ".join(f"m{i}" for i in range(len(names)))
@@ -182,8 +244,11 @@ def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=Fals
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    by_kinds = {}
+    by_kinds, page_keys = {}, []
     for actors_kind, name, key, kind, n in found:
+        if name == PAGE_PART:
+            page_keys.append((n, key))
+            continue
         counts, everywhere, total = by_kinds.setdefault(
             actors_kind,
             ({name: {} for name in (*COUNTED, *links)}, dict.fromkeys(AREA_FILTERS, 0), [0]),
@@ -200,8 +265,13 @@ def count(chosen, base, base_params, links=None, *, by_kind=False, few_rows=Fals
         kind: (counts, everywhere, total)
         for kind, (counts, everywhere, [total]) in by_kinds.items()
     }
+    if by_kind:
+        return counted_by_kind
     # Not by kind: the one part counted (keyed None), or zeros where no row was.
-    return counted_by_kind if by_kind else added(counted_by_kind.values(), links)
+    counted = added(counted_by_kind.values(), links)
+    if page is not None and (page.below is None or counted[2] < page.below):
+        page.keys = [key for _n, key in sorted(page_keys)]
+    return counted
 
 
 def added(counted, links=None):

@@ -254,6 +254,12 @@ class ActorFilter(django_filters.FilterSet):
         model = Actor
         fields = []
 
+    # The page the view shows ((offset, limit)), if it says: a scan of the list's rows for
+    # its counts reads that page too (`page_read`, a facets.PageRead), where
+    # table_page_keys() would read the same rows again to sort them.
+    page_wanted = None
+    page_read = None
+
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)
         # Read from the cache: five queries and some 400 rows on every list page otherwise.
@@ -551,7 +557,12 @@ class ActorFilter(django_filters.FilterSet):
         kind_chosen = {"tyyppi": chosen["tyyppi"]} if kinds is not None else {}
         if filtered_apart or len(beside_kind) > 2 or (len(beside_kind) == 2 and len(single) < 2):
             counts, everywhere, total = facets.count(
-                chosen, " AND ".join(base), base_params, self.linked_facets, few_rows=by_keys
+                chosen,
+                " AND ".join(base),
+                base_params,
+                self.linked_facets,
+                few_rows=by_keys,
+                page=self.page_to_read(),
             )
         elif len(beside_kind) == 2:
             # Two options: the actors of both in one scan (a bitmap of each option's index,
@@ -565,6 +576,7 @@ class ActorFilter(django_filters.FilterSet):
                 [*base_params, *(param for _sql, params in both for param in params)],
                 self.linked_facets,
                 leave_out=beside_kind,
+                page=self.page_to_read(),
             )
             (first, first_key), (second, second_key) = single.items()
             for name, other, key in ((first, second, second_key), (second, first, first_key)):
@@ -611,6 +623,7 @@ class ActorFilter(django_filters.FilterSet):
                         [*base_params, *params],
                         self.linked_facets,
                         leave_out=[other],
+                        page=self.page_to_read(),
                     )
                 # The other filter's facet: its options among the chosen kinds' actors.
                 take_facet(counts, everywhere, other, of_kinds(unfiltered))
@@ -758,6 +771,33 @@ class ActorFilter(django_filters.FilterSet):
         funder alone chosen, no option chosen and the order by name (the actor table's own
         order index is as fast), a search (ranked), or an order by a column the table lacks.
         `total`: how many actors the list has, if known (it chooses how the page is read)."""
+        page_order = self.table_page_order()
+        if page_order is None:
+            return None
+        read = self.page_read
+        if read and read.keys is not None and (read.offset, read.limit) == (offset, limit):
+            return read.keys  # read with the counts, by the same scan (table_counts)
+        where, params = ["f.status = %s"], [Status.PUBLISHED.value]
+        for sql, condition_params in self.table_conditions().values():
+            where.append(sql)
+            params += condition_params
+        if page_order.walks and (page_order.always_walks or (total or 0) >= facets.WALK_FROM):
+            # Many rows: each part walked from its index by name, stopping at the page's
+            # end, reads a few hundred entries where sorting every row of a region or a
+            # target group (4 000-10 000) took 4-13 ms.
+            return facets.page_keys_in_parts(
+                where,
+                params,
+                [kind.value for kind in PUBLIC_SECTOR_KINDS],
+                offset,
+                limit,
+                nationals_apart=page_order.nationals_apart,
+            )
+        return facets.page_keys(where, params + page_order.params, page_order.order, offset, limit)
+
+    def table_page_order(self):
+        """Return how the facet table orders the list's rows (a facets.PageOrder), or None
+        where table_page_keys() cannot tell."""
         data = self.form.cleaned_data
         if (
             not self.facets_from_table()
@@ -770,36 +810,46 @@ class ActorFilter(django_filters.FilterSet):
             return None  # a funder alone: its subquery of the actor table
         if not chosen and data.get("jarjestys"):
             return None  # by name: the actor table's own index
-        where, params = ["f.status = %s"], [Status.PUBLISHED.value]
-        for sql, condition_params in self.table_conditions().values():
-            where.append(sql)
-            params += condition_params
         # As order_actors() and filter_queryset() order the actor table.
-        order = ["f.name", "f.actor_id"]
+        order, params = ["f.name", "f.actor_id"], []
         # Kinds chosen from one part alone (civil society or the public sector) leave the
         # default order by name: the kind index's order, walked rather than sorted.
         kinds = self.option_keys("tyyppi", data.get("tyyppi") or [])
         parts = {kind in PUBLIC_SECTOR_KINDS for kind in kinds}
         nationals_apart = self.nationals_listed_apart()
         default_order = not data.get("jarjestys") and len(parts) != 1
-        if default_order and (not chosen or (total or 0) >= facets.WALK_FROM):
-            # Many rows: each part walked from its index by name, stopping at the page's
-            # end, reads a few hundred entries where sorting every row of a region or a
-            # target group (4 000-10 000) took 4-13 ms.
-            return facets.page_keys_in_parts(
-                where,
-                params,
-                [kind.value for kind in PUBLIC_SECTOR_KINDS],
-                offset,
-                limit,
-                nationals_apart=nationals_apart,
-            )
         if default_order:
             order.insert(0, "CASE WHEN f.kind = ANY(%s) THEN 1 ELSE 0 END")
             params.append([kind.value for kind in PUBLIC_SECTOR_KINDS])
         if nationals_apart:
             order.insert(0, "f.is_national")
-        return facets.page_keys(where, params, order, offset, limit)
+        return facets.PageOrder(
+            order,
+            params,
+            walks=default_order,
+            always_walks=default_order and not chosen,
+            nationals_apart=nationals_apart,
+        )
+
+    def page_to_read(self):
+        """Return a facets.PageRead of the page the view asked for (`page_wanted`), for the
+        counts' scan of the list's rows to read as well; or None where table_page_keys()
+        would not sort those rows (it cannot tell, or walks the name indexes whatever the
+        number of rows)."""
+        if self.page_wanted is None:
+            return None
+        page_order = self.table_page_order()
+        if page_order is None or page_order.always_walks:
+            return None
+        offset, limit = self.page_wanted
+        self.page_read = facets.PageRead(
+            page_order.order,
+            page_order.params,
+            offset,
+            limit,
+            below=facets.WALK_FROM if page_order.walks else None,
+        )
+        return self.page_read
 
     def table_widenings(self):
         """widenings() from the facet table (actors.facets): one scan of its rows, each

@@ -206,6 +206,10 @@ class ActorListView(CachedPaginationMixin, FilterView):
         """(the number of actors listed or None, the facets): counted once per selection,
         whatever the page and the order (ActorFilter.counts)."""
         filterset = self.filterset
+        # The page asked for, read with the counts where they scan the list's rows.
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        if str(number).isdigit() and int(number) >= 1:
+            filterset.page_wanted = ((int(number) - 1) * self.paginate_by, self.paginate_by)
         return cached(
             ("list-counts", self.selection), filterset.counts, scopes=filterset.counts_scopes()
         )

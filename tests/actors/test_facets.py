@@ -498,6 +498,62 @@ def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
     assert checked > 100
 
 
+def test_a_page_read_with_the_counts_is_the_page_read_apart(directory, monkeypatch):
+    read = 0
+    for pairs in selections(directory):
+        if any(name == "q" for name, _value in pairs):
+            continue  # ranked by the search
+        for order in ([], [("jarjestys", "nimi")]):
+            data = QueryDict(mutable=True)
+            for name, value in pairs + order:
+                data.appendlist(name, value)
+            listed = order_actors(Actor.objects.published())
+            apart = ActorDirectoryFilter(data, queryset=listed)
+            with_counts = ActorDirectoryFilter(data, queryset=listed)
+            with_counts.page_wanted = (2, 3)
+            total, _counts = with_counts.counts()
+            keys = apart.table_page_keys(2, 3, total=total)
+            page_read = with_counts.page_read
+            if page_read is not None and page_read.keys is not None:
+                read += 1
+                assert page_read.keys == keys, pairs + order
+                if total >= 2 and not order:
+                    scanned = data
+            with CaptureQueriesContext(connection) as queries:
+                assert with_counts.table_page_keys(2, 3, total=total) == keys, pairs + order
+            read_already = page_read is not None and page_read.keys is not None
+            assert len(queries.captured_queries) == (0 if read_already or keys is None else 1)
+    assert read > 50
+    # From WALK_FROM rows the scan reads no page: the name indexes are walked instead.
+    monkeypatch.setattr(facets, "WALK_FROM", 2)
+    listed = order_actors(Actor.objects.published())
+    with_counts = ActorDirectoryFilter(scanned, queryset=listed)
+    with_counts.page_wanted = (0, 50)
+    total, _counts = with_counts.counts()
+    assert total >= 2 and with_counts.page_read.keys is None
+    with CaptureQueriesContext(connection) as queries:
+        keys = with_counts.table_page_keys(0, 50, total=total)
+    assert keys == list(with_counts.qs.values_list("pk", flat=True)[:50])
+    assert "UNION ALL" in queries.captured_queries[0]["sql"]
+
+
+def test_a_list_page_reads_its_page_with_its_counts(directory, client):
+    selection = f"alue={directory['regions'][0].slug}&kohderyhma={directory['groups'][1].slug}"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/toimijat/?{selection}")
+    assert response.status_code == 200
+    sqls = [query["sql"] for query in queries.captured_queries]
+    # One scan of the list's rows for its counts and its page; no page query of its own.
+    [scan] = [sql for sql in sqls if sql.startswith("WITH s AS")]
+    assert "#page" in scan
+    assert not [sql for sql in sqls if sql.startswith(("SELECT f.actor_id", "SELECT actor_id"))]
+    listed = ActorDirectoryFilter(
+        QueryDict(selection), queryset=order_actors(Actor.objects.published())
+    ).qs
+    shown = [actor.pk for actor in response.context["page_obj"].object_list]
+    assert shown == list(listed.values_list("pk", flat=True)[:50])
+
+
 def test_a_page_of_the_list_is_one_query_of_the_table(directory, django_assert_num_queries):
     data = QueryDict("alue=etela&tyyppi=yhdistys&rahoitus=rahoittaja")
     filterset = ActorDirectoryFilter(data, queryset=Actor.objects.published())
