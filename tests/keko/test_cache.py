@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.core.signals import request_finished, request_started
 from django.urls import reverse
 from django.utils import translation
 
@@ -224,3 +225,34 @@ def test_writes_in_bulk_make_everything_stale_once_at_the_end():
     during = actors_version()
     make_actor()
     assert actors_version() > during
+
+
+def test_a_request_reads_the_versions_once_and_sees_its_own_bumps(monkeypatch):
+    reads = []
+    backend = type(django_cache._connections[django_cache._alias])
+    read_many = backend.get_many
+
+    def counted(self, keys, *args, **kwargs):
+        reads.extend(key for key in keys if key.startswith("keko:"))
+        return read_many(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counted)
+    first = versions([ACTORS])  # started: read, added, read again
+    reads.clear()
+    assert versions([ACTORS]) == versions([ACTORS]) == first
+    assert len(reads) == 4  # outside a request: each call
+    request_started.send(sender=None)
+    try:
+        reads.clear()
+        assert versions([ACTORS]) == versions([ACTORS]) == versions(()) + first[1:]
+        assert len(reads) == 2  # within one: once
+        # Another process's edit is seen from the next request on.
+        django_cache.set(VERSION_KEY, first[0] + 1)
+        assert versions(())[0] == first[0]
+        # This process's edit at once.
+        bump_directory_version()
+        assert versions(())[0] > first[0] + 1
+    finally:
+        request_finished.send(sender=None)
+    reads.clear()
+    assert versions(()) == versions(()) and len(reads) == 2
