@@ -470,59 +470,58 @@ def test_two_options_and_kinds_are_counted_in_one_scan_of_the_filters_rows(
         assert counts == through_links.facet_counts(), kinds
 
 
-def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
-    checked = 0
+def ordered_selections(directory):
+    """Yield (pairs, order, their QueryDict) of each selection but a search's (ranked by the
+    search), in the default order and by name."""
     for pairs in selections(directory):
         if any(name == "q" for name, _value in pairs):
-            continue  # ranked by the search
+            continue
         for order in ([], [("jarjestys", "nimi")]):
             data = QueryDict(mutable=True)
             for name, value in pairs + order:
                 data.appendlist(name, value)
-            # As the list orders it (directory.views.ActorListView).
-            from_table = ActorDirectoryFilter(
-                data, queryset=order_actors(Actor.objects.published())
-            )
-            keys = from_table.table_page_keys(0, 100)
-            options = [name for name, _value in pairs if name in from_table.options]
-            if not any(name in facets.COUNTED for name in options) and (options or order):
-                assert keys is None  # the actor table's own order (a funder's, or by name)
-                continue
-            assert keys == list(from_table.qs.values_list("pk", flat=True)), pairs + order
-            assert from_table.table_page_keys(2, 3) == keys[2:5]
-            # A list of many actors walks the name indexes instead: the same pages.
-            many = facets.WALK_FROM
-            assert from_table.table_page_keys(0, 100, total=many) == keys, pairs + order
-            assert from_table.table_page_keys(2, 3, total=many) == keys[2:5]
-            checked += 1
+            yield pairs, order, data
+
+
+def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
+    checked = 0
+    for pairs, order, data in ordered_selections(directory):
+        # As the list orders it (directory.views.ActorListView).
+        from_table = ActorDirectoryFilter(data, queryset=order_actors(Actor.objects.published()))
+        keys = from_table.table_page_keys(0, 100)
+        options = [name for name, _value in pairs if name in from_table.options]
+        if not any(name in facets.COUNTED for name in options) and (options or order):
+            assert keys is None  # the actor table's own order (a funder's, or by name)
+            continue
+        assert keys == list(from_table.qs.values_list("pk", flat=True)), pairs + order
+        assert from_table.table_page_keys(2, 3) == keys[2:5]
+        # A list of many actors walks the name indexes instead: the same pages.
+        many = facets.WALK_FROM
+        assert from_table.table_page_keys(0, 100, total=many) == keys, pairs + order
+        assert from_table.table_page_keys(2, 3, total=many) == keys[2:5]
+        checked += 1
     assert checked > 100
 
 
 def test_a_page_read_with_the_counts_is_the_page_read_apart(directory, monkeypatch):
     read = 0
-    for pairs in selections(directory):
-        if any(name == "q" for name, _value in pairs):
-            continue  # ranked by the search
-        for order in ([], [("jarjestys", "nimi")]):
-            data = QueryDict(mutable=True)
-            for name, value in pairs + order:
-                data.appendlist(name, value)
-            listed = order_actors(Actor.objects.published())
-            apart = ActorDirectoryFilter(data, queryset=listed)
-            with_counts = ActorDirectoryFilter(data, queryset=listed)
-            with_counts.page_wanted = (2, 3)
-            total, _counts = with_counts.counts()
-            keys = apart.table_page_keys(2, 3, total=total)
-            page_read = with_counts.page_read
-            if page_read is not None and page_read.keys is not None:
-                read += 1
-                assert page_read.keys == keys, pairs + order
-                if total >= 2 and not order:
-                    scanned = data
-            with CaptureQueriesContext(connection) as queries:
-                assert with_counts.table_page_keys(2, 3, total=total) == keys, pairs + order
-            read_already = page_read is not None and page_read.keys is not None
-            assert len(queries.captured_queries) == (0 if read_already or keys is None else 1)
+    for pairs, order, data in ordered_selections(directory):
+        listed = order_actors(Actor.objects.published())
+        apart = ActorDirectoryFilter(data, queryset=listed)
+        with_counts = ActorDirectoryFilter(data, queryset=listed)
+        with_counts.page_wanted = (2, 3)
+        total, _counts = with_counts.counts()
+        keys = apart.table_page_keys(2, 3, total=total)
+        page_read = with_counts.page_read
+        if page_read is not None and page_read.keys is not None:
+            read += 1
+            assert page_read.keys == keys, pairs + order
+            if total >= 2 and not order:
+                scanned = data
+        with CaptureQueriesContext(connection) as queries:
+            assert with_counts.table_page_keys(2, 3, total=total) == keys, pairs + order
+        read_already = page_read is not None and page_read.keys is not None
+        assert len(queries.captured_queries) == (0 if read_already or keys is None else 1)
     assert read > 50
     # From WALK_FROM rows the scan reads no page: the name indexes are walked instead.
     monkeypatch.setattr(facets, "WALK_FROM", 2)
