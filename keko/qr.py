@@ -76,13 +76,17 @@ def qr_svg(url):
     )
 
 
+# The lengths a run of modules is written in, longest first: a run of 7 is "h5h2", drawn as
+# "h7" is. Five passes of bytes.replace() for each colour, where finding the longest run and
+# a pass for each length up to it took twice as long (a code's path 100 -> 52 us), for 3 %
+# more path.
+RUN_PARTS = (5, 4, 3, 2, 1)
+
+
 def _runs_replaced(data, module, command):
-    """Return `data` with each run of n `module` bytes replaced by `command` % n: the longest
-    runs first, so that each run is replaced whole."""
-    longest = 1
-    while module * (longest + 1) in data:
-        longest += 1
-    for length in range(longest, 0, -1):
+    """Return `data` with each run of n `module` bytes replaced by `command` % n, or by
+    several such commands adding up to n (RUN_PARTS)."""
+    for length in RUN_PARTS:
         data = data.replace(module * length, command % length)
     return data
 
