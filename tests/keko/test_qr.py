@@ -72,3 +72,16 @@ def test_a_url_outside_latin1_is_written_in_utf8():
     found = zxingcpp.read_barcode(image.resize((image.width * 8, image.height * 8)))
     assert found.text == url
     assert found.bytes == url.encode()
+
+
+def test_codes_of_every_length_of_url_read_back():
+    # From a short URL to a long slug's, each code of its own size and the one mask.
+    sides = set()
+    for length in range(0, 160, 7):
+        url = (
+            f"https://keko.example/toimijat/{'esimerkkiyhdistys-ry-'[: length % 21]}{'a' * length}/"
+        )
+        svg = qr.qr_svg(url)
+        sides.add(re.search(r'viewBox="0 0 (\d+) ', svg)[1])
+        assert read(drawn(svg)) == url
+    assert len(sides) >= 4
