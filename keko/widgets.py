@@ -3,8 +3,8 @@
 Django renders every option of a choice widget through the template engine, after building
 a dict of attributes for each; the filter forms have some 400 options (every municipality),
 which made rendering them the slowest part of a list page. These widgets produce the same
-markup directly from the choices; the inputs (a search box, a checkbox) likewise, where two
-templates each took some 0.4 ms of a list page.
+markup directly from the choices; the inputs (a search box, a checkbox) likewise, where the
+two templates of each took 0.1 ms (5 us in Python).
 """
 
 from django import forms
