@@ -96,15 +96,17 @@ class PageOrder:
 @dataclass
 class PageRead:
     """A page of the rows count() counts, read by the same scan: the keys of `limit` rows
-    from `offset` in `order` (SQL on the alias f, with `params`), set as `keys` when the
-    rows are fewer than `below` (if given; more are walked, see PageOrder)."""
+    from `offset` in the PageOrder `order`, set as `keys` when the rows are fewer than WALK_FROM
+    if the order walks (more are walked instead)."""
 
-    order: list
-    params: list
+    order: PageOrder
     offset: int
     limit: int
-    below: int | None = None
     keys: list | None = field(default=None, init=False)
+
+    @property
+    def below(self):
+        return WALK_FROM if self.order.walks else None
 
 
 def available():
@@ -231,10 +233,10 @@ def count(
             limit = f"CASE WHEN (SELECT COUNT(*) FROM {listed}) < %s THEN %s ELSE 0 END"
         parts.append(
             f"SELECT NULL::varchar, '{PAGE_PART}', actor_id, NULL, ROW_NUMBER() OVER ()"
-            f" FROM (SELECT f.actor_id FROM {listed} f ORDER BY {', '.join(page.order)}"
+            f" FROM (SELECT f.actor_id FROM {listed} f ORDER BY {', '.join(page.order.order)}"
             f" LIMIT {limit} OFFSET %s) p"
         )
-        params += [*page.params, *([] if page.below is None else [page.below]), page.limit]
+        params += [*page.order.params, *([] if page.below is None else [page.below]), page.limit]
         params.append(page.offset)
     sql = f"WITH s AS MATERIALIZED ({rows}) "
     if names:

@@ -842,13 +842,7 @@ class ActorFilter(django_filters.FilterSet):
         if page_order is None or page_order.always_walks:
             return None
         offset, limit = self.page_wanted
-        self.page_read = facets.PageRead(
-            page_order.order,
-            page_order.params,
-            offset,
-            limit,
-            below=facets.WALK_FROM if page_order.walks else None,
-        )
+        self.page_read = facets.PageRead(page_order, offset, limit)
         return self.page_read
 
     def table_widenings(self):
