@@ -34,7 +34,6 @@ import threading
 import time
 
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
@@ -42,6 +41,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 
 from .registry import directory_models
+from .request_memo import RequestMemo
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,8 @@ def scope_key(scope):
 
 # Within a request, the versions it has read, by key: a page reads a dozen values from the
 # cache, and each asked the cache for the versions again (the file cache: some 0.1 ms a time,
-# 1 ms of a list page). None outside a request, where every call asks the cache; emptied by
-# every bump in this process, so that a request sees its own writes. Another process's
-# edit is then seen from the next request on, as if this one had been a moment earlier.
-_request_versions = threading.local()
+# 1 ms of a list page). Emptied by every bump in this process.
+request_versions = RequestMemo("keko.cache.versions")
 
 
 def versions(scopes):
@@ -83,7 +81,7 @@ def versions(scopes):
     cache lacks, in one round trip to the cache when it has them all (none when this request
     has read them all already)."""
     keys = [VERSION_KEY, *(scope_key(scope) for scope in scopes)]
-    memo = getattr(_request_versions, "memo", None)
+    memo = request_versions.memo
     if memo is not None and all(key in memo for key in keys):
         return [memo[key] for key in keys]
     found = cache.get_many(keys)
@@ -101,7 +99,7 @@ def versions(scopes):
 
 
 def _renew(keys):
-    _forget_versions()
+    request_versions.forget()
     try:
         cache.set_many({key: _new_version() for key in keys}, timeout=None)
     except Exception:
@@ -233,26 +231,12 @@ def _linked(sender, instance, action, reverse, **kwargs):
         _saved(sender, instance, linked=True)
 
 
-def _start_request(**kwargs):
-    _request_versions.memo = {}
-
-
-def _end_request(**kwargs):
-    _request_versions.memo = None
-
-
-def _forget_versions():
-    if getattr(_request_versions, "memo", None):
-        _request_versions.memo = {}
-
-
 def connect_receivers():
     """Bump the versions whenever published directory data may have changed: a save or
     delete of any directory model (keko.registry), or a change of any of their many-to-many
     links, which changes neither side's row. Keep the versions a request reads for its
     length (versions())."""
-    request_started.connect(_start_request, dispatch_uid="keko.cache.start_request")
-    request_finished.connect(_end_request, dispatch_uid="keko.cache.end_request")
+    request_versions.connect()
     for model in directory_models():
         label = model._meta.label
         post_save.connect(_saved, sender=model, dispatch_uid=f"keko-cache-save-{label}")

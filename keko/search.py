@@ -5,7 +5,6 @@ import operator
 import re
 import unicodedata
 
-from asgiref.local import Local
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -13,7 +12,6 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import EmptyResultSet
-from django.core.signals import request_finished, request_started
 from django.db import connection, connections, models
 from django.db.models import (
     BooleanField,
@@ -36,6 +34,7 @@ from django.utils.translation import get_language
 
 from .content_languages import translated_fields
 from .registry import directory_models
+from .request_memo import RequestMemo
 
 MAX_TERMS = 8
 # PostgreSQL's text search configuration for each language of the site: its stemmer and stop
@@ -239,15 +238,15 @@ class BoundedSearchQuery(Query):
 
 # Within a request, the keys of the first matches of each distinct search query, so that the
 # count, the page, and every facet of a list (a dozen queries on the same matches) look the
-# matches up once. Emptied at the end of each request and on every write.
-_request_matches = Local()
+# matches up once. Emptied on every write of directory data.
+request_matches = RequestMemo("keko.search.matches")
 
 
 def _looked_up(inner, alias, faster=None):
     """Return the keys `inner` selects, looked up once per request (by `faster(inner)`, which
     selects the same, if given); None outside a request and on SQLite, where the query serves
     as a subquery instead."""
-    memo = getattr(_request_matches, "memo", None)
+    memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
     if memo is None or connections[alias].vendor != "postgresql":
@@ -278,34 +277,22 @@ def _with_table_aliases(query):
     return query.relabeled_clone(change)
 
 
-def _start_request(**kwargs):
-    _request_matches.memo = {}
-
-
-def _end_request(**kwargs):
-    _request_matches.memo = None
-
-
-def _data_changed(**kwargs):
-    if getattr(_request_matches, "memo", None):
-        _request_matches.memo = {}
-
-
 def connect_receivers():
     """Keep the memo for the length of a request, and empty it when directory data is written
     (the directory's models only: a receiver for every model would cost every other bulk
     delete its single DELETE, which Django keeps for models nobody listens to)."""
-    request_started.connect(_start_request, dispatch_uid="keko.search.start_request")
-    request_finished.connect(_end_request, dispatch_uid="keko.search.end_request")
+    request_matches.connect()
     for model in directory_models():
         label = model._meta.label
         for signal in (post_save, post_delete):
             signal.connect(
-                _data_changed, sender=model, dispatch_uid=f"keko.search.{label}.{id(signal)}"
+                request_matches.forget,
+                sender=model,
+                dispatch_uid=f"keko.search.{label}.{id(signal)}",
             )
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                _data_changed,
+                request_matches.forget,
                 sender=field.remote_field.through,
                 dispatch_uid=f"keko.search.{label}.{field.name}",
             )

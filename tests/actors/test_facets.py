@@ -675,7 +675,7 @@ def test_a_search_alone_looks_its_matches_up_once(directory, client):
 def test_a_searchs_facets_read_its_looked_up_matches_by_key(directory, monkeypatch):
     # In a request, a search's first matches are looked up once (keko.search); the facets
     # then read those keys, not a subquery of the actor table.
-    monkeypatch.setattr(search._request_matches, "memo", {}, raising=False)
+    monkeypatch.setattr(search.request_matches._local, "memo", {}, raising=False)
     for pairs in ([("q", "Toimija")], [("q", "Toimija"), ("alue", "etela")]):
         from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
         with CaptureQueriesContext(connection) as queries:

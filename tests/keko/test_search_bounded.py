@@ -96,7 +96,7 @@ def test_no_search_text_leaves_the_rows_unbounded(small_cap):
 def test_within_a_request_the_matches_are_looked_up_once(small_cap):
     for n in range(CAP + 3):
         make_actor(name=f"Työpaja {n}")
-    search._start_request()
+    search.request_matches.start()
     try:
         results = Actor.objects.published().search("työpaja")
         with CaptureQueriesContext(connection) as queries:
@@ -109,7 +109,7 @@ def test_within_a_request_the_matches_are_looked_up_once(small_cap):
         assert '"actors_actor"."id" = ANY(' in queries[1]["sql"]
         assert list(results[:2]) == list(results.order_by("name", "pk")[:2])
     finally:
-        search._end_request()
+        search.request_matches.end()
 
 
 @pytest.mark.skipif(
@@ -117,7 +117,7 @@ def test_within_a_request_the_matches_are_looked_up_once(small_cap):
 )
 def test_within_a_request_a_search_that_found_nothing_is_not_sought_again(small_cap):
     make_actor(name="Työpaja")
-    search._start_request()
+    search.request_matches.start()
     try:
         results = Actor.objects.published().search("xqzw")
         with CaptureQueriesContext(connection) as queries:
@@ -129,7 +129,7 @@ def test_within_a_request_a_search_that_found_nothing_is_not_sought_again(small_
         # The rest by key, from an empty array: no second search of the names' trigrams.
         assert by_key and all("%>" not in sql and "= ANY(" in sql for sql in by_key)
     finally:
-        search._end_request()
+        search.request_matches.end()
 
 
 def test_pages_say_over_the_cap_rather_than_a_count(small_cap, client):
@@ -155,12 +155,12 @@ def test_best_matches_count_and_rank_keys_then_fetch_the_first_rows(
     results = Actor.objects.published().search("työpaja").select_related("municipality__region")
     expected = list(results[:2])
     # Within a request as well, where a list looks its matches up apart (PostgreSQL).
-    search._start_request()
+    search.request_matches.start()
     try:
         with CaptureQueriesContext(connection) as queries:
             count, first = results.best_matches(2)
     finally:
-        search._end_request()
+        search.request_matches.end()
     assert count == CAP + 1 and is_capped(count)
     assert first == expected
     # The keys counted and ranked in one query; the rows of the first two in the next, with
