@@ -4,6 +4,7 @@ import functools
 import operator
 import re
 import unicodedata
+from typing import NamedTuple
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -28,7 +29,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
-from django.db.models.sql.constants import MULTI
 from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.translation import get_language
 
@@ -108,17 +108,22 @@ class BoundedSearchQuery(Query):
     # The search's text and title conditions (Q objects) when the text is the cheaper test (a
     # stored, indexed vector), else None: see _text_first.
     search_parts = None
+    # The search's own order, best match first (search()): its first matches are looked up
+    # in it, so that a page of a list in that order is a slice of their keys (ranked_keys).
+    search_order = None
     # Whether the first matches' keys are looked up once per request (a list that counts,
     # pages and facets the same matches), or left in a subquery (one query that counts and
     # ranks them at once: best_matches()).
     look_up_matches = True
 
-    def add_search(self, text, title, *, text_first):
+    def add_search(self, text, title, *, text_first, title_field):
         """Add a search's condition, `text` | `title` (Q objects). With `text_first`, its first
-        matches are sought among the text's matches before the title's (see _text_first)."""
+        matches are sought among the text's matches before the title's (see _text_first).
+        Its rank is the annotation `search_rank`, its ties in the order of `title_field`."""
         condition, _joins = self.build_filter(text | title)
         self.where.add(SearchMatch.create(condition.children, OR), AND)
         self.search_parts = (text, title) if text_first else None
+        self.search_order = ("-search_rank", title_field, "pk")
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         bounded = self._bounded(using or connection.alias)
@@ -153,9 +158,67 @@ class BoundedSearchQuery(Query):
 
     def _keys(self, inner, using):
         """Return the keys `inner` selects, looked up once per request, or None."""
+        looked_up = self._looked_up(inner, using)
+        return None if looked_up is None else looked_up.keys
+
+    def _looked_up(self, inner, using):
         if not self.look_up_matches:
             return None
-        return _looked_up(inner, using, lambda inner: self._text_first(inner, using))
+        return _looked_up(inner, using, lambda inner: self._look_up(inner, using))
+
+    def _look_up(self, inner, using):
+        """Return the Matches of `inner` (the first matches): their keys in the search's
+        order where it is known. Ranking the rows the lookup reads anyway costs about 1 ms
+        of a thousand matches; a list's page of them, ranked apart, was a query of its own:
+        the thousand keys sent back, each row found again, 2-5 ms."""
+        ranked = self.search_order is not None
+        try:
+            if ranked:
+                sql, params = self._ranked_sql(inner, using)
+            else:
+                sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
+        except EmptyResultSet:
+            return Matches([], ranked)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return Matches([row[0] for row in cursor.fetchall()], ranked)
+
+    def _ranked_sql(self, inner, using, *, first=None):
+        """Return the SQL and params of `inner` (the first matches) in the search's order,
+        as rows of (key, title, rank); with `first`, of the first that many, each with how
+        many matches there are."""
+        inner = inner.clone()
+        inner.clear_select_clause()
+        # The key, the title, the rank: the columns the order below names by position.
+        inner.add_fields([self.get_meta().pk.name, self.search_order[1]], allow_m2m=False)
+        inner.set_annotation_mask(["search_rank"])
+        sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
+        # Sorted outside the limit, which keeps the rows it kept.
+        order = "ORDER BY 3 DESC, 2 ASC, 1 ASC"
+        if first is None:
+            return f"SELECT * FROM ({sql}) AS matches {order}", params
+        return f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS matches {order} LIMIT %s", (
+            *params,
+            first,
+        )
+
+    def best_keys(self, size, using):
+        """Return (how many rows `self` has, the keys of its best `size`) from one query that
+        ranks the first matches as it reads them; None where `self` is not in the search's
+        order or its joins could repeat a row."""
+        if self.search_order is None or tuple(self.order_by) != self.search_order:
+            return None
+        inner = self._first_matches()
+        if inner is None or not self._joins_keep_rows():
+            return None
+        try:
+            sql, params = self._ranked_sql(inner, using, first=size)
+        except EmptyResultSet:
+            return 0, []
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return (rows[0][3] if rows else 0), [row[0] for row in rows]
 
     def _first_matches(self):
         """Return a plain Query of the keys of the first `search_cap` + 1 rows of `self`."""
@@ -219,12 +282,24 @@ class BoundedSearchQuery(Query):
         """Return the keys of the rows `self` has, looked up in this request, or None when
         they are not (SQLite, outside a request) or are not its rows (joins, DISTINCT,
         slices)."""
+        looked_up = self._matches(using)
+        return None if looked_up is None else looked_up.keys
+
+    def ranked_keys(self, using):
+        """Return the keys of the rows `self` has in its order, or None where the lookup
+        cannot tell (as matched_keys()) or `self` is not in the search's own order."""
+        if self.search_order is None or tuple(self.order_by) != self.search_order:
+            return None
+        looked_up = self._matches(using)
+        return looked_up.keys if looked_up is not None and looked_up.ranked else None
+
+    def _matches(self, using):
         if self.distinct or self.is_sliced or self.group_by is not None:
             return None
         inner = self._first_matches()
         if inner is None or not self._joins_keep_rows():
             return None
-        return self._keys(inner, using)
+        return self._looked_up(inner, using)
 
     def _joins_keep_rows(self):
         """Whether every join follows a foreign key forwards: one row per row of the model
@@ -242,10 +317,16 @@ class BoundedSearchQuery(Query):
 request_matches = RequestMemo("keko.search.matches")
 
 
-def _looked_up(inner, alias, faster=None):
-    """Return the keys `inner` selects, looked up once per request (by `faster(inner)`, which
-    selects the same, if given); None outside a request and on SQLite, where the query serves
-    as a subquery instead."""
+class Matches(NamedTuple):
+    """The keys of a search's first matches, and whether they are in the search's order."""
+
+    keys: list
+    ranked: bool
+
+
+def _looked_up(inner, alias, look_up):
+    """Return the Matches of `inner`, looked up once per request by `look_up(inner)`; None
+    outside a request and on SQLite, where the query serves as a subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -257,9 +338,7 @@ def _looked_up(inner, alias, faster=None):
         return None
     key = (alias, sql, tuple(params))
     if key not in memo:
-        query = faster(inner) if faster else inner
-        compiler = query.get_compiler(using=alias)
-        memo[key] = [row[0] for rows in compiler.execute_sql(MULTI) for row in rows]
+        memo[key] = look_up(inner)
     return memo[key]
 
 
@@ -491,9 +570,12 @@ class SearchableQuerySet(models.QuerySet):
         # than the title's trigrams, so the first matches are sought among its matches first.
         # A vector computed from the text (the smaller tables) costs more than the trigrams.
         results.query.add_search(
-            matches_text, similar_title, text_first=bool(self.search_vector_field)
+            matches_text,
+            similar_title,
+            text_first=bool(self.search_vector_field),
+            title_field=title,
         )
-        return results.order_by("-search_rank", title)
+        return results.order_by(*results.query.search_order)
 
     def best_matches(self, size):
         """Return how many rows there are (a search's up to its cap + 1) and the first `size`
@@ -502,27 +584,31 @@ class SearchableQuerySet(models.QuerySet):
         For a page that shows a search's best few and its count once (the site search); a
         list, which counts, pages and facets the same matches, looks their keys up once
         instead (BoundedSearchQuery). A bounded search counts and ranks its matches' keys in
-        one query, then fetches the rows of the first `size` (with what this queryset
-        selects and prefetches beside them): the window and the sort carried the whole rows
-        of a thousand matches and their joins, 4-5 ms of a search at 100 000 actors. A
-        small table's rows are ranked and fetched in one query.
+        one query, as it reads its first matches (best_keys), then fetches the rows of the
+        first `size` (with what this queryset selects and prefetches beside them): the
+        window and the sort carried the whole rows of a thousand matches and their joins,
+        4-5 ms of a search at 100 000 actors, and finding each match again by its key
+        3-4 ms more. A small table's rows are ranked and fetched in one query.
         """
-        results = self.annotate(search_total=Window(Count("*")))
-        if not isinstance(results.query, BoundedSearchQuery):
-            first = list(results[:size])
+        if not isinstance(self.query, BoundedSearchQuery):
+            first = list(self.annotate(search_total=Window(Count("*")))[:size])
             return (first[0].search_total if first else 0), first
-        results.query.look_up_matches = False
-        ranked = list(results.values_list("pk", "search_total")[:size])
-        if not ranked:
+        best = self.query.best_keys(size, self.db)
+        if best is None:
+            results = self.annotate(search_total=Window(Count("*")))
+            results.query.look_up_matches = False
+            ranked = list(results.values_list("pk", "search_total")[:size])
+            best = (ranked[0][1], [key for key, _total in ranked]) if ranked else (0, [])
+        total, keys = best
+        if not keys:
             return 0, []
-        keys = [key for key, _total in ranked]
         rows = self.model._default_manager.using(self.db)
         if self.query.select_related is True:
             rows = rows.select_related()
         elif self.query.select_related:
             rows = rows.select_related(*_lookups(self.query.select_related))
         rows = rows.prefetch_related(*self._prefetch_related_lookups).in_bulk(keys)
-        return ranked[0][1], [rows[key] for key in keys]
+        return total, [rows[key] for key in keys]
 
     def _in_page_language(self, fields):
         """The columns of `fields` in the page's language (`name_sv`), where it is not

@@ -112,6 +112,63 @@ def test_within_a_request_the_matches_are_looked_up_once(small_cap):
         search.request_matches.end()
 
 
+def ranked_actors():
+    """Actors a search for "tyovalmennus" ranks apart: a title's match above a description's
+    (and two with the same title by key), a title like the word (a typo's) last."""
+    return [
+        make_actor(name="Työvalmennus Aalto"),
+        make_actor(name="Työvalmennus Aalto"),
+        make_actor(name="Bertta", description="Työvalmennusta ja työvalmennusta."),
+        make_actor(name="Cecilia", description="Työvalmennusta."),
+        make_actor(name="Tampereen Tyvalmennus"),
+    ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
+)
+def test_within_a_request_the_matches_are_looked_up_in_the_searchs_order():
+    make_actor(name="Muu")
+    ranked = ranked_actors()
+    results = Actor.objects.published().search("tyovalmennus")
+    # Outside a request, ranked by the query itself.
+    assert list(results) == ranked
+    search.request_matches.start()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert results.query.ranked_keys(results.db) == [actor.pk for actor in ranked]
+            assert results.count() == len(ranked)
+            # Another order: the same lookup, but its keys are not that order's.
+            assert results.order_by("name").query.ranked_keys(results.db) is None
+        [lookup] = queries.captured_queries
+        assert "ORDER BY 3 DESC, 2 ASC, 1 ASC" in lookup["sql"]
+    finally:
+        search.request_matches.end()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
+)
+def test_a_search_lists_its_page_from_its_matches_looked_up_in_order(client):
+    from django.urls import reverse
+
+    ranked = ranked_actors()
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(reverse("directory:actors"), {"q": "tyovalmennus"})
+    assert listed.status_code == 200
+    content = listed.content.decode()
+    shown = sorted(
+        ranked[1:], key=lambda actor: content.index(f'href="{actor.get_absolute_url()}"')
+    )
+    assert shown == ranked[1:]
+    assert content.index(f'href="{ranked[0].get_absolute_url()}"') < content.index(
+        f'href="{ranked[2].get_absolute_url()}"'
+    )
+    # The page's rows by their keys, with no ranking of its own.
+    ranking = [query["sql"] for query in queries.captured_queries if "ts_rank" in query["sql"]]
+    assert len(ranking) == 1 and "ORDER BY 3 DESC" in ranking[0]
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
 )
@@ -169,6 +226,9 @@ def test_best_matches_count_and_rank_keys_then_fetch_the_first_rows(
     # The ranking selects keys, not the rows' columns (its conditions read the text).
     assert '"actors_actor"."description"' not in ranking.split(" FROM ")[0]
     assert "COUNT(*) OVER ()" in ranking
+    if connection.vendor == "postgresql":
+        # Ranked as its first matches are read, not each found again by key.
+        assert "ORDER BY 3 DESC" in ranking and ' IN (SELECT' not in ranking
     assert "actors_region" in rows and f"LIMIT {CAP + 1}" not in rows
     with django_assert_num_queries(0):
         assert [actor.municipality.region for actor in first] == [town.region] * 2
