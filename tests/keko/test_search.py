@@ -6,8 +6,7 @@ from django.db import connection
 
 from actors.models import Actor
 from keko.search import ANY_KEY, SEARCH_CONFIGS, key_array, search_terms, word_prefixes
-from practices.models import Practice, PracticeQuerySet
-from tests.factories import make_actor, make_practice
+from tests.factories import make_actor, make_funding_source, make_practice, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -117,25 +116,47 @@ def test_words_typed_without_their_umlauts_find_the_words_with_them():
     connection.vendor != "postgresql",
     reason="the stored search vector is PostgreSQL's; SQLite matches the text itself",
 )
-def test_a_practices_stored_search_vector_is_the_computed_one_and_follows_edits():
-    practice = make_practice(
-        title="Alkuperäinen malli", summary="Tiivistelmä.", what_was_done="Työpajoja nuorille."
-    )
-    practice.results = "Kaksikymmentä työllistyi."
-    practice.save()
+@pytest.mark.parametrize(
+    ("make", "fields", "edit"),
+    [
+        (
+            make_practice,
+            {"title": "Alkuperäinen malli", "summary": "Tiivistelmä.",
+             "what_was_done": "Työpajoja nuorille."},
+            ("results", "Kaksikymmentä työllistyi."),
+        ),
+        (
+            make_funding_source,
+            {"name": "Alkuperäinen avustus", "description": "Työpajoja nuorille."},
+            ("grant_forms", "Kaksikymmentä työllistyi."),
+        ),
+        (
+            make_term,
+            {"term": "Alkuperäinen käsite", "definition": "Työpajoja nuorille."},
+            ("abbreviation", "Työllistyi"),
+        ),
+    ],
+)  # fmt: skip
+def test_a_stored_search_vector_is_the_computed_one_and_follows_edits(make, fields, edit):
+    entry = make(**fields)
+    setattr(entry, *edit)
+    entry.save()
+    queryset = type(entry).objects
     # The one SearchableQuerySet would compute from the columns: the same matches and ranks.
-    computed = PracticeQuerySet._vector(
-        PracticeQuerySet.search_fields_a, PracticeQuerySet.search_fields_b, SEARCH_CONFIGS["fi"]
+    searched = queryset.all()
+    computed = searched._vector(
+        searched.search_fields_a, searched.search_fields_b, SEARCH_CONFIGS["fi"]
     )
     stored, expected = (
-        Practice.objects.annotate(computed=computed)
+        queryset.annotate(computed=computed)
         .values_list("search_vector", "computed")
-        .get(pk=practice.pk)
+        .get(pk=entry.pk)
     )
     assert stored == expected
-    assert list(Practice.objects.search("työllistyi")) == [practice]
-    assert list(Practice.objects.search("nuorille")) == [practice]
-    assert not Practice.objects.search("kolmekymmentä").exists()
+    assert searched.search_vector_field == "search_vector"
+    assert list(queryset.search("työllistyi")) == [entry]
+    assert list(queryset.search("nuorille")) == [entry]
+    assert not queryset.search("kolmekymmentä").exists()
 
 
 def test_search_matches_word_starts_not_letters_inside_words():
