@@ -184,23 +184,19 @@ class BoundedSearchQuery(Query):
             return Matches([row[0] for row in cursor.fetchall()], ranked)
 
     def _ranked_sql(self, inner, using, *, first=None):
-        """Return the SQL and params of `inner` (the first matches) in the search's order,
-        as rows of (key, title, rank); with `first`, of the first that many, each with how
-        many matches there are."""
+        """Return the SQL and params of `inner` (the first matches)' keys in the search's
+        order; with `first`, of the first that many, each with how many matches there are."""
         inner = inner.clone()
         inner.clear_select_clause()
-        # The key, the title, the rank: the columns the order below names by position.
+        # The key, the title, the rank: the columns the order below names.
         inner.add_fields([self.get_meta().pk.name, self.search_order[1]], allow_m2m=False)
         inner.set_annotation_mask(["search_rank"])
         sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
-        # Sorted outside the limit, which keeps the rows it kept.
-        order = "ORDER BY 3 DESC, 2 ASC, 1 ASC"
+        # Sorted outside the limit, which keeps the rows it kept; only the keys sent back.
+        matches = f"({sql}) AS matches (key, title, rank) ORDER BY rank DESC, title ASC, key ASC"
         if first is None:
-            return f"SELECT * FROM ({sql}) AS matches {order}", params
-        return f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS matches {order} LIMIT %s", (
-            *params,
-            first,
-        )
+            return f"SELECT key FROM {matches}", params
+        return f"SELECT key, COUNT(*) OVER () FROM {matches} LIMIT %s", (*params, first)
 
     def best_keys(self, size, using):
         """Return (how many rows `self` has, the keys of its best `size`) from one query that
@@ -218,7 +214,7 @@ class BoundedSearchQuery(Query):
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return (rows[0][3] if rows else 0), [row[0] for row in rows]
+        return (rows[0][1] if rows else 0), [row[0] for row in rows]
 
     def _first_matches(self):
         """Return a plain Query of the keys of the first `search_cap` + 1 rows of `self`."""
