@@ -795,17 +795,6 @@ class ActorFilter(django_filters.FilterSet):
             )
         return facets.page_keys(where, params + page_order.params, page_order.order, offset, limit)
 
-    def ranked_page_keys(self, offset, limit):
-        """Return the keys of `limit` actors of a search's list from `offset` in the search's
-        own order (best match first), from its first matches looked up in that order
-        (keko.search); or None where they are not (SQLite, another order, the nationals
-        listed apart)."""
-        query = self.qs.query
-        if not self.form.cleaned_data.get("q") or not isinstance(query, BoundedSearchQuery):
-            return None
-        keys = query.ranked_keys(self.qs.db)
-        return None if keys is None else keys[offset : offset + limit]
-
     def table_page_order(self):
         """Return how the facet table orders the list's rows (a facets.PageOrder), or None
         where table_page_keys() cannot tell."""

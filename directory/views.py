@@ -215,13 +215,11 @@ class ActorListView(CachedPaginationMixin, FilterView):
         )
 
     def page_keys(self, page):
-        # A search's from its ranked matches, else from the facet table's indexes where it
-        # can tell (ActorFilter.ranked_page_keys, table_page_keys).
+        # From the facet table's indexes where it can tell (ActorFilter.table_page_keys).
         per_page = page.paginator.per_page
-        offset = (page.number - 1) * per_page
-        keys = self.filterset.ranked_page_keys(offset, per_page)
-        if keys is None:
-            keys = self.filterset.table_page_keys(offset, per_page, total=page.paginator.count)
+        keys = self.filterset.table_page_keys(
+            (page.number - 1) * per_page, per_page, total=page.paginator.count
+        )
         return super().page_keys(page) if keys is None else keys
 
     def result_count(self, queryset):

@@ -4,7 +4,6 @@ import functools
 import operator
 import re
 import unicodedata
-from typing import NamedTuple
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -29,6 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
+from django.db.models.sql.constants import MULTI
 from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.translation import get_language
 
@@ -108,8 +108,8 @@ class BoundedSearchQuery(Query):
     # The search's text and title conditions (Q objects) when the text is the cheaper test (a
     # stored, indexed vector), else None: see _text_first.
     search_parts = None
-    # The search's own order, best match first (search()): its first matches are looked up
-    # in it, so that a page of a list in that order is a slice of their keys (ranked_keys).
+    # The search's own order, best match first (search()): a query in it can count and rank
+    # its first matches as it reads them (best_keys).
     search_order = None
     # Whether the first matches' keys are looked up once per request (a list that counts,
     # pages and facets the same matches), or left in a subquery (one query that counts and
@@ -158,34 +158,13 @@ class BoundedSearchQuery(Query):
 
     def _keys(self, inner, using):
         """Return the keys `inner` selects, looked up once per request, or None."""
-        looked_up = self._looked_up(inner, using)
-        return None if looked_up is None else looked_up.keys
-
-    def _looked_up(self, inner, using):
         if not self.look_up_matches:
             return None
-        return _looked_up(inner, using, lambda inner: self._look_up(inner, using))
+        return _looked_up(inner, using, lambda inner: self._text_first(inner, using))
 
-    def _look_up(self, inner, using):
-        """Return the Matches of `inner` (the first matches): their keys in the search's
-        order where it is known. Ranking the rows the lookup reads anyway costs about 1 ms
-        of a thousand matches; a list's page of them, ranked apart, was a query of its own:
-        the thousand keys sent back, each row found again, 2-5 ms."""
-        ranked = self.search_order is not None
-        try:
-            if ranked:
-                sql, params = self._ranked_sql(inner, using)
-            else:
-                sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
-        except EmptyResultSet:
-            return Matches([], ranked)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return Matches([row[0] for row in cursor.fetchall()], ranked)
-
-    def _ranked_sql(self, inner, using, *, first=None):
-        """Return the SQL and params of `inner` (the first matches)' keys in the search's
-        order; with `first`, of the first that many, each with how many matches there are."""
+    def _ranked_sql(self, inner, using, first):
+        """Return the SQL and params of the keys of the best `first` of `inner` (the first
+        matches) in the search's order, each with how many matches there are."""
         inner = inner.clone()
         inner.clear_select_clause()
         # The key, the title, the rank: the columns the order below names.
@@ -193,10 +172,11 @@ class BoundedSearchQuery(Query):
         inner.set_annotation_mask(["search_rank"])
         sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
         # Sorted outside the limit, which keeps the rows it kept; only the keys sent back.
-        matches = f"({sql}) AS matches (key, title, rank) ORDER BY rank DESC, title ASC, key ASC"
-        if first is None:
-            return f"SELECT key FROM {matches}", params
-        return f"SELECT key, COUNT(*) OVER () FROM {matches} LIMIT %s", (*params, first)
+        return (
+            f"SELECT key, COUNT(*) OVER () FROM ({sql}) AS matches (key, title, rank)"
+            " ORDER BY rank DESC, title ASC, key ASC LIMIT %s",
+            (*params, first),
+        )
 
     def best_keys(self, size, using):
         """Return (how many rows `self` has, the keys of its best `size`) from one query that
@@ -208,7 +188,7 @@ class BoundedSearchQuery(Query):
         if inner is None or not self._joins_keep_rows():
             return None
         try:
-            sql, params = self._ranked_sql(inner, using, first=size)
+            sql, params = self._ranked_sql(inner, using, size)
         except EmptyResultSet:
             return 0, []
         with connections[using].cursor() as cursor:
@@ -278,24 +258,12 @@ class BoundedSearchQuery(Query):
         """Return the keys of the rows `self` has, looked up in this request, or None when
         they are not (SQLite, outside a request) or are not its rows (joins, DISTINCT,
         slices)."""
-        looked_up = self._matches(using)
-        return None if looked_up is None else looked_up.keys
-
-    def ranked_keys(self, using):
-        """Return the keys of the rows `self` has in its order, or None where the lookup
-        cannot tell (as matched_keys()) or `self` is not in the search's own order."""
-        if self.search_order is None or tuple(self.order_by) != self.search_order:
-            return None
-        looked_up = self._matches(using)
-        return looked_up.keys if looked_up is not None and looked_up.ranked else None
-
-    def _matches(self, using):
         if self.distinct or self.is_sliced or self.group_by is not None:
             return None
         inner = self._first_matches()
         if inner is None or not self._joins_keep_rows():
             return None
-        return self._looked_up(inner, using)
+        return self._keys(inner, using)
 
     def _joins_keep_rows(self):
         """Whether every join follows a foreign key forwards: one row per row of the model
@@ -313,16 +281,10 @@ class BoundedSearchQuery(Query):
 request_matches = RequestMemo("keko.search.matches")
 
 
-class Matches(NamedTuple):
-    """The keys of a search's first matches, and whether they are in the search's order."""
-
-    keys: list
-    ranked: bool
-
-
-def _looked_up(inner, alias, look_up):
-    """Return the Matches of `inner`, looked up once per request by `look_up(inner)`; None
-    outside a request and on SQLite, where the query serves as a subquery instead."""
+def _looked_up(inner, alias, faster=None):
+    """Return the keys `inner` selects, looked up once per request (by `faster(inner)`, which
+    selects the same, if given); None outside a request and on SQLite, where the query serves
+    as a subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -334,7 +296,9 @@ def _looked_up(inner, alias, look_up):
         return None
     key = (alias, sql, tuple(params))
     if key not in memo:
-        memo[key] = look_up(inner)
+        query = faster(inner) if faster else inner
+        compiler = query.get_compiler(using=alias)
+        memo[key] = [row[0] for rows in compiler.execute_sql(MULTI) for row in rows]
     return memo[key]
 
 

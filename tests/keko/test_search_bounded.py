@@ -124,49 +124,34 @@ def ranked_actors():
     ]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
-)
-def test_within_a_request_the_matches_are_looked_up_in_the_searchs_order():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked matches: PostgreSQL")
+def test_best_matches_rank_the_first_matches_as_they_are_read():
     make_actor(name="Muu")
     ranked = ranked_actors()
     results = Actor.objects.published().search("tyovalmennus")
-    # Outside a request, ranked by the query itself.
+    # As the query itself ranks them.
     assert list(results) == ranked
-    search.request_matches.start()
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            assert results.query.ranked_keys(results.db) == [actor.pk for actor in ranked]
-            assert results.count() == len(ranked)
-            # Another order: the same lookup, but its keys are not that order's.
-            assert results.order_by("name").query.ranked_keys(results.db) is None
-        [lookup] = queries.captured_queries
-        assert "ORDER BY rank DESC, title ASC, key ASC" in lookup["sql"]
-    finally:
-        search.request_matches.end()
+    with CaptureQueriesContext(connection) as queries:
+        assert results.best_matches(3) == (len(ranked), ranked[:3])
+    ranking, _rows = (query["sql"] for query in queries.captured_queries)
+    assert "ORDER BY rank DESC, title ASC, key ASC" in ranking
+    # Not in the search's order: ranked by the query's own order instead.
+    by_name = results.order_by("name", "pk")
+    assert by_name.query.best_keys(3, by_name.db) is None
+    assert by_name.best_matches(2) == (len(ranked), sorted(ranked, key=lambda a: a.name)[:2])
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
-)
-def test_a_search_lists_its_page_from_its_matches_looked_up_in_order(client):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked matches: PostgreSQL")
+def test_a_search_lists_its_page_in_its_order(client):
     from django.urls import reverse
 
     ranked = ranked_actors()
-    with CaptureQueriesContext(connection) as queries:
-        listed = client.get(reverse("directory:actors"), {"q": "tyovalmennus"})
+    listed = client.get(reverse("directory:actors"), {"q": "tyovalmennus"})
     assert listed.status_code == 200
     content = listed.content.decode()
-    shown = sorted(
-        ranked[1:], key=lambda actor: content.index(f'href="{actor.get_absolute_url()}"')
-    )
-    assert shown == ranked[1:]
-    assert content.index(f'href="{ranked[0].get_absolute_url()}"') < content.index(
-        f'href="{ranked[2].get_absolute_url()}"'
-    )
-    # The page's rows by their keys, with no ranking of its own.
-    ranking = [query["sql"] for query in queries.captured_queries if "ts_rank" in query["sql"]]
-    assert len(ranking) == 1 and "ORDER BY rank DESC" in ranking[0]
+    # Best first, equal names by key.
+    shown = sorted(ranked, key=lambda actor: content.index(f'href="{actor.get_absolute_url()}"'))
+    assert shown == ranked
 
 
 @pytest.mark.skipif(
