@@ -14,7 +14,6 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, models
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     F,
@@ -28,7 +27,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.models.sql import Query
-from django.db.models.sql.constants import MULTI
 from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.translation import get_language
 
@@ -145,7 +143,7 @@ class BoundedSearchQuery(Query):
             outer.where = WhereNode()
         if keys is None:
             try:
-                sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
+                sql, params = self._text_first(inner, using)
             except EmptyResultSet:
                 outer.set_empty()
             else:
@@ -170,7 +168,7 @@ class BoundedSearchQuery(Query):
         # The key, the title, the rank: the columns the order below names.
         inner.add_fields([self.get_meta().pk.name, self.search_order[1]], allow_m2m=False)
         inner.set_annotation_mask(["search_rank"])
-        sql, params = self._text_first(inner, using).get_compiler(using).as_sql()
+        sql, params = self._text_first(inner, using)
         # Sorted outside the limit, which keeps the rows it kept; only the keys sent back.
         return (
             f"SELECT key, COUNT(*) OVER () FROM ({sql}) AS matches (key, title, rank)"
@@ -210,20 +208,53 @@ class BoundedSearchQuery(Query):
         return inner
 
     def _text_first(self, inner, using):
-        """Return `inner` (the first matches) as the text's matches, then the title's others:
-        `(text …) UNION ALL (title AND NOT text …)` under the same limit, or `inner` itself
-        when the search was not added so (add_search) or is not among its conditions.
+        """Return the SQL and params of `inner` (the first matches) as the text's matches,
+        then the title's others under the same limit, or of `inner` itself when the search
+        was not added so (add_search) or is not among its conditions.
 
         The same rows when there are fewer than the limit. With more, the database stops at
         the limit within the text's matches, and never tests the title's trigrams, which cost
         a few times more per row than a stored vector: a common word's first 1 000 matches
         then take a fraction of the time.
+
+        The title's similar words are sought only when the text finds few: a typo's. A word
+        the text finds a hundred times is no typo, and its trigrams would be tested on
+        thousands of names for nothing (20-35 ms). The text's matches are kept (MATERIALIZED)
+        for that test rather than sought again: within an area, whose members are each tested
+        in turn, a second search took as long as the first (12-20 ms in Lappi's 3 423).
         """
+        parts = self._text_and_title(inner)
+        if parts is None:
+            return inner.get_compiler(using).as_sql()
+        compiled = []
+        for part in parts:
+            try:
+                compiled.append(part.get_compiler(using).as_sql())
+            except EmptyResultSet:  # a condition no row can meet
+                pass
+        if len(compiled) < 2:
+            if not compiled:
+                raise EmptyResultSet
+            return compiled[0]
+        (text_sql, text_params), (title_sql, title_params) = compiled
+        return (
+            f"WITH text_matches AS MATERIALIZED ({text_sql})"
+            " SELECT * FROM text_matches UNION ALL"
+            f" (SELECT * FROM ({title_sql}) AS title_matches"
+            " WHERE (SELECT COUNT(*) FROM text_matches) < %s)"
+            " LIMIT %s",
+            (*text_params, *title_params, TYPO_MATCHES, inner.high_mark),
+        )
+
+    def _text_and_title(self, inner):
+        """Return `inner` (the first matches) as two queries, of the text's matches and of
+        the title's others (title AND NOT text), or None when the search was not added so
+        (add_search) or is not among its conditions."""
         if self.search_parts is None or inner.where.connector != AND or inner.where.negated:
-            return inner
+            return None
         others = [child for child in inner.where.children if not isinstance(child, SearchMatch)]
         if len(others) == len(inner.where.children):
-            return inner
+            return None
         text, title = self.search_parts
         parts = []
         for condition in (text, title & ~text):
@@ -231,21 +262,7 @@ class BoundedSearchQuery(Query):
             part.where = WhereNode(others, AND)
             part.add_q(condition)
             parts.append(part)
-        # The title's similar words only when the text finds few: a typo's. A word the text
-        # finds a hundred times is no typo, and its trigrams would be tested on thousands of
-        # names for nothing (20-35 ms). One probe of the text's matches, run once.
-        probe = parts[0].clone()
-        probe.set_limits(low=TYPO_MATCHES - 1, high=TYPO_MATCHES)
-        try:
-            sql, params = probe.get_compiler(using).as_sql()
-        except EmptyResultSet:  # the text matches no row: nothing to probe
-            pass
-        else:
-            parts[1].add_q(~Q(RawSQL(f"EXISTS({sql})", params, output_field=BooleanField())))
-        union = parts[0].clone()
-        union.combinator, union.combinator_all = "union", True
-        union.combined_queries = tuple(parts)
-        return union
+        return parts
 
     def matches_count(self, using):
         """Return how many rows `self` has, from the keys looked up in this request, or None
@@ -281,10 +298,10 @@ class BoundedSearchQuery(Query):
 request_matches = RequestMemo("keko.search.matches")
 
 
-def _looked_up(inner, alias, faster=None):
-    """Return the keys `inner` selects, looked up once per request (by `faster(inner)`, which
-    selects the same, if given); None outside a request and on SQLite, where the query serves
-    as a subquery instead."""
+def _looked_up(inner, alias, sql_of=None):
+    """Return the keys `inner` selects, looked up once per request (by the SQL `sql_of(inner)`
+    returns, which selects the same, if given); None outside a request and on SQLite, where
+    the query serves as a subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -296,9 +313,14 @@ def _looked_up(inner, alias, faster=None):
         return None
     key = (alias, sql, tuple(params))
     if key not in memo:
-        query = faster(inner) if faster else inner
-        compiler = query.get_compiler(using=alias)
-        memo[key] = [row[0] for rows in compiler.execute_sql(MULTI) for row in rows]
+        try:
+            sql, params = sql_of(inner) if sql_of else (sql, params)
+        except EmptyResultSet:
+            memo[key] = []
+        else:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(sql, params)
+                memo[key] = [row[0] for row in cursor.fetchall()]
     return memo[key]
 
 

@@ -272,6 +272,33 @@ def test_a_word_the_text_finds_often_is_no_typo(monkeypatch):
     assert results.count() == 3
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the matches are looked up once on PostgreSQL only"
+)
+def test_a_looked_up_search_tests_the_titles_only_after_few_text_matches(monkeypatch):
+    monkeypatch.setattr(search, "TYPO_MATCHES", 3)
+    titled = make_actor(name="Tampereen Tyvalmennus")
+    described = {make_actor(name=f"Verstas {n}", description="Tyovalmennusta.") for n in range(2)}
+
+    def looked_up():
+        search.request_matches.start()
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                found = set(Actor.objects.published().search("tyovalmennus"))
+        finally:
+            search.request_matches.end()
+        [lookup, _page] = [query["sql"] for query in queries]
+        # The text's matches kept for the count of them, not sought again (EXISTS).
+        assert "MATERIALIZED" in lookup and "EXISTS" not in lookup
+        return found
+
+    # Fewer text matches than TYPO_MATCHES: the title with a letter missing is found too.
+    assert looked_up() == {*described, titled}
+    described.add(make_actor(name="Verstas 2", description="Tyovalmennusta."))
+    # As many: the word is no typo.
+    assert looked_up() == described
+
+
 @pytest.mark.parametrize(
     ("model", "make", "title"),
     [(Practice, make_practice, "title"), (FundingSource, make_funding_source, "name"),
