@@ -47,6 +47,13 @@ logger = logging.getLogger(__name__)
 # active period, areas, services and target groups. An edit of a description or a contact
 # leaves counts cached under it (Actor.cache_scopes).
 SCOPE = "actor-facets"
+# Narrower scopes, of what is read whole and kept: the funded actors of linked_actors() and the
+# actors of actors_apart(). Moved on only by an edit of an actor among them (edit_scopes()),
+# where SCOPE moves on with any: the first list after an edit of another actor's kind, say,
+# then adds up the kept counts (46-52 ms at 100 000 actors) rather than also reading both
+# again (117-237 ms).
+LINKED_SCOPE = "actor-facets-linked"
+APART_SCOPE = "actor-facets-apart"
 # ActorFilter's option filters that the table counts, and the column each reads.
 ARRAY_COLUMNS = {
     "alue": "region_ids",
@@ -111,6 +118,44 @@ class PageRead:
 
 def available():
     return connection.vendor == "postgresql"
+
+
+# The (table, actor column) of each link table of a facet counted from its linked actors
+# (linked_actors()), as the apps that count one register them (register_links()).
+_link_tables = set()
+
+
+def register_links(links):
+    """Note the link tables of `links` (as linked_actors() takes them): an edit of an actor
+    linked in one moves LINKED_SCOPE on (edit_scopes())."""
+    _link_tables.update((table, actor_column) for table, actor_column, _option in links.values())
+
+
+def edit_scopes(actor_key, before, after):
+    """Return the page cache's scopes that an edit of what the facets count of the actor
+    `actor_key` moves on: SCOPE, and the narrower scopes of what it was or is among. `before`
+    and `after` are its FACET_FIELDS (actors.models) by name; a value not known is anything
+    but None and False, so that the actor may be among them."""
+    scopes = {SCOPE}
+    if not available():
+        return scopes  # the kept reads are the facet table's alone
+    # Among actors_apart() on some day: national, or with an active period.
+    if any(
+        values.get("is_national") is not False
+        or values.get("active_from") is not None
+        or values.get("active_until") is not None
+        for values in (before, after)
+    ):
+        scopes.add(APART_SCOPE)
+    if actor_key is not None and _link_tables:
+        linked = " UNION ALL ".join(
+            f"SELECT 1 FROM {table} WHERE {column} = %s" for table, column in sorted(_link_tables)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS({linked})", [actor_key] * len(_link_tables))
+            if cursor.fetchone()[0]:
+                scopes.add(LINKED_SCOPE)
+    return scopes
 
 
 def condition(name, keys):

@@ -658,25 +658,26 @@ class ActorFilter(django_filters.FilterSet):
     def linked_actors(self):
         """Return facets.linked_actors() of `linked_facets` (None without them), from the
         cache: read once for the first counts of every actor and the lists of each option,
-        until what the facets count changes. Kept in the process too, like counts_by_kind()."""
+        until what the facets count of a linked actor changes (facets.LINKED_SCOPE, of the
+        link tables the apps register). Kept in the process too, like counts_by_kind()."""
         if not self.linked_facets:
             return None
         return cached(
             ("linked-actors", type(self).__name__),
             lambda: facets.linked_actors(self.linked_facets),
-            scopes=[facets.SCOPE],
+            scopes=[facets.LINKED_SCOPE],
             in_process=True,
             per_language=False,
         )
 
     def actors_apart(self, on):
         """Return facets.actors_apart(on), from the cache: read once for the counts of every
-        option, until what the facets count changes (or the day). Kept in the process too,
-        like counts_by_kind()."""
+        option, until what the facets count of an actor among them changes
+        (facets.APART_SCOPE), or the day. Kept in the process too, like counts_by_kind()."""
         return cached(
             ("actors-apart", on),
             lambda: facets.actors_apart(on),
-            scopes=[facets.SCOPE],
+            scopes=[facets.APART_SCOPE],
             in_process=True,
             per_language=False,
         )

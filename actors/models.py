@@ -178,6 +178,8 @@ _KIND_LABELS = dict(ActorKind.choices)
 # An actor's fields that the actor list's facets count it by (actors.facets), its many-to-many
 # links aside.
 FACET_FIELDS = ("kind", "status", "active_from", "active_until", "is_national", "municipality_id")
+# The stored value of a field that was not loaded (deferred): unknown.
+NOT_LOADED = object()
 # The page cache's scope (keko.cache) of every actor's page, and the fields of an actor that
 # tell which pages show it beside its own: its URL and its parent's page (Actor.page_scopes).
 ACTOR_PAGES = "actor-pages"
@@ -715,33 +717,40 @@ class Actor(FinnishOriginalMixin, CuratedModel):
     def from_db(cls, db, field_names, values):
         actor = super().from_db(db, field_names, values)
         # What the stored row says of what the page cache's scopes depend on, before any
-        # edit (cache_scopes); None where not loaded.
-        actor._stored_facets = actor._facets(actor.__dict__.get)
+        # edit (cache_scopes); NOT_LOADED where not loaded.
+        actor._stored_facets = actor._loaded_facets()
         actor._stored_page = {name: actor.__dict__.get(name) for name in PAGE_FIELDS}
         return actor
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self._stored_facets = self._facets(self.__dict__.get)
+        self._stored_facets = self._loaded_facets()
         self._stored_page = {name: self.__dict__.get(name) for name in PAGE_FIELDS}
 
     def _facets(self, value):
         return {name: value(name) for name in FACET_FIELDS}
+
+    def _loaded_facets(self):
+        # A field not loaded (deferred) is not known: never taken for an empty one.
+        return self._facets(lambda name: self.__dict__.get(name, NOT_LOADED))
 
     def cache_scopes(self, linked=False):
         """Return what an edit of this actor makes stale in the page cache (keko.cache): every
         list, search and actor page, the pages of the areas it serves, and every area's page
         if it serves the whole country or did before the edit; and the counts of the actor
         list's facets if what they count changed: a link (its services, say), or its kind,
-        status, active period, home town or national scope. (Saving also rebuilds its area
-        rows, which moves on the pages of the areas it served before: actors.areas.)"""
+        status, active period, home town or national scope (and the funded or national and
+        ended actors the counts keep whole, if it is or was among them: facets.edit_scopes).
+        (Saving also rebuilds its area rows, which moves on the pages of the areas it served
+        before: actors.areas.)"""
         scopes = {ACTORS, *areas.area_scopes([self.pk]), *self.page_scopes(linked)}
         stored = getattr(self, "_stored_facets", None) or {}
-        # Not loaded (None): perhaps national.
+        # Not loaded: perhaps national.
         if self.is_national or stored.get("is_national", False) is not False:
             scopes.add(ALL_AREAS)
-        if linked or stored != self._facets(lambda name: getattr(self, name)):
-            scopes.add(facets.SCOPE)
+        current = self._facets(lambda name: getattr(self, name))
+        if linked or stored != current:
+            scopes |= facets.edit_scopes(self.pk, stored, current)
         return scopes
 
     def page_scopes(self, linked=False):

@@ -375,6 +375,54 @@ def test_every_actors_counts_kept_in_the_process_stay_as_counted(directory, monk
         )
 
 
+@pytest.mark.parametrize(
+    ("edited", "read_again"),
+    [
+        ("Toimija 02", set()),  # neither funded, national nor with an active period
+        ("Toimija 03", {"funded"}),
+        ("Toimija 05", {"apart"}),  # national
+        ("Toimija 07", {"apart"}),  # ended
+    ],
+)
+def test_an_edit_reads_the_funded_or_apart_actors_again_only_when_among_them(
+    directory, monkeypatch, edited, read_again
+):
+    ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
+    actor = Actor.objects.get(name=edited)
+    actor.kind = ActorKind.PROJECT
+    actor.save()
+    filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
+    with CaptureQueriesContext(connection) as queries:
+        filterset.counts()
+    read = {
+        name
+        for name, marker in [
+            ("funded", "funding_projectfunding"),
+            ("apart", "f.is_national OR (f.active_from > "),
+        ]
+        if any(marker in query["sql"] for query in queries)
+    }
+    assert read == read_again
+    # And every selection's counts are those of the actors as edited.
+    for pairs in selections(directory):
+        from_table, through_links = from_the_table_and_not(pairs, monkeypatch)
+        assert from_table.counts()[1] == through_links.facet_counts(), pairs
+
+
+def test_an_actor_edited_without_its_period_loaded_may_be_apart(directory, monkeypatch):
+    ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
+    ended = Actor.objects.only("name", "kind", "is_national").get(name="Toimija 07")
+    ended.kind = ActorKind.PROJECT
+    ended.save()
+    # Its period was not loaded (not national, but perhaps ended): the actors apart are
+    # read again.
+    from_table, through_links = from_the_table_and_not([], monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        counts = from_table.counts()[1]
+    assert any("f.is_national OR (f.active_from > " in query["sql"] for query in queries)
+    assert counts == through_links.facet_counts()
+
+
 def test_a_kinds_facets_come_from_the_counts_of_every_kind(
     directory, monkeypatch, django_assert_num_queries
 ):
