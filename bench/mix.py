@@ -18,6 +18,9 @@ typos among them) on both search pages and 12 print pages, and
 3. **after one edit**: one curator's edit of an actor, then each URL once more: the pages
    that edit turned cold (its areas', the lists and searches) and those it left cached
    (the other areas');
+4. **after an edit of what the facets count**: an actor's kind changed, then two lists, for
+   an actor neither funded, national nor with an active period, a funded one and a national
+   one (the first list after such an edit counts every actor's facets again);
 
 and, before the cold pass, the print pages of the two regions whose whole print is nearest
 2 000 entries, each layout once;
@@ -155,6 +158,42 @@ def ask(address, path):
     return status, (time.monotonic() - began) * 1000
 
 
+# The lists asked after each edit of an actor's kind: every actor's counts, and one option's.
+FACET_EDIT_LISTS = ("/toimijat/", "/toimijat/?alue=lappi&tyyppi=yhdistys")
+
+
+def facet_edits(address, rounds=4):
+    """Change the kind of each of three published actors (neither funded, national nor with
+    an active period; a funded one; a national one) `rounds` times, back and forth, each
+    time asking FACET_EDIT_LISTS; return {which actor: [(ms of each list)]}."""
+    from actors.models import Actor, ActorKind
+    from funding.models import ProjectFunding
+
+    funded = ProjectFunding.objects.values("project_id")
+    published = Actor.objects.published().order_by("pk")
+    edited = {
+        "neither funded, national nor with a period": published.filter(
+            is_national=False, active_from=None, active_until=None
+        )
+        .exclude(pk__in=funded)
+        .first(),
+        "a funded project": published.filter(
+            pk__in=funded, is_national=False, active_from=None, active_until=None
+        ).first(),
+        "a national actor": published.filter(is_national=True).first(),
+    }
+    times = defaultdict(list)
+    for which, actor in edited.items():
+        kind = actor.kind
+        for number in range(rounds):
+            actor.kind = kind if number % 2 else ActorKind.OTHER
+            actor.save()
+            times[which].append([ask(address, path)[1] for path in FACET_EDIT_LISTS])
+        actor.kind = kind
+        actor.save()
+    return times
+
+
 def run(address, urls, *, edits, rng, slowest=None):
     """Ask every URL once; return {kind: [ms]} and the statuses that were not 200. Each
     (ms, kind, path) is added to `slowest`, a list, if given."""
@@ -288,6 +327,7 @@ def measure(args, env):
         # What one edit of an actor turns cold (keko.cache scopes): the same URLs once more.
         curator_edit(rng, list(Actor.objects.published().values_list("pk", flat=True)[:5000]))
         after_edit, edit_errors = run(server.address, urls, edits=False, rng=rng)
+        after_facet_edits = facet_edits(server.address)
     print(f"{len(urls)} distinct URLs, one client, gunicorn 2 workers, default file cache")
     print(f"PostgreSQL shared_buffers {shared_buffers}, database {database_size / 2**20:.0f} MB")
     print(f"minimal one-query view: p50 {minimal_p50:.1f} ms, p95 {percentile(minimal, 0.95):.1f}")
@@ -302,6 +342,13 @@ def measure(args, env):
         print(f"- {name}, {entries} entries, layout `{layout}`: {ms:.0f} ms{answer}")
     table("Warm: the same URLs again, no edits", warm, minimal_p50)
     table("After one curator edit of an actor's description", after_edit, minimal_p50)
+    print("\nThe lists after an edit of an actor's kind (each edit, ms)")
+    print(f"| edited actor | {' | '.join(f'`{path}`' for path in FACET_EDIT_LISTS)} |")
+    print(f"| --- |{' ---: |' * len(FACET_EDIT_LISTS)}")
+    for which, rounds in after_facet_edits.items():
+        columns = zip(*rounds, strict=True)
+        cells = " | ".join(", ".join(f"{ms:.0f}" for ms in column) for column in columns)
+        print(f"| {which} | {cells} |")
     errors = cold_errors + warm_errors + edit_errors
     for status, path in errors:
         print(f"status {status}: {path}")
