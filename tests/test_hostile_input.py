@@ -170,8 +170,13 @@ def check(client, path, query, baseline):
 
 def page_markup(client, path):
     """Return the markup the pages of `path` contain anyway: the normal page, and the HTML
-    page that answers rejected options (the CSV and PDF endpoints answer those in HTML)."""
-    pages = (client.get(path), client.get(f"{path}?tyyppi=not-a-kind"))
+    pages that answer unknown and rejected options (the CSV and PDF endpoints answer a
+    rejected print option in HTML)."""
+    pages = (
+        client.get(path),
+        client.get(f"{path}?tyyppi=not-a-kind"),
+        client.get(f"{path}?yhteystiedot=not-a-flag"),
+    )
     return "".join(page.content.decode(errors="replace") for page in pages)
 
 
