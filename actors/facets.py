@@ -32,12 +32,14 @@ actor table (tests/actors/test_facets.py compares the two over many selections);
 the table does not hold (a search, a funder) are subqueries of the filter itself.
 """
 
+import datetime
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from keko.models import Status
 
@@ -134,16 +136,16 @@ def register_links(links):
 def edit_scopes(actor_key, before, after):
     """Return the page cache's scopes that an edit of what the facets count of the actor
     `actor_key` moves on: SCOPE, and the narrower scopes of what it was or is among. `before`
-    and `after` are its FACET_FIELDS (actors.models) by name; a value not known is anything
-    but None and False, so that the actor may be among them."""
+    and `after` are its FACET_FIELDS (actors.models) by name; with a value not known (not
+    loaded), the actor may be among them."""
     scopes = {SCOPE}
     if not available():
         return scopes  # the kept reads are the facet table's alone
-    # Among actors_apart() on some day: national, or with an active period.
+    # Among actors_apart() of today (the reads of other days have keys of their own):
+    # national, or not active today.
+    today = timezone.localdate()
     if any(
-        values.get("is_national") is not False
-        or values.get("active_from") is not None
-        or values.get("active_until") is not None
+        values.get("is_national") is not False or _may_be_inactive(values, today)
         for values in (before, after)
     ):
         scopes.add(APART_SCOPE)
@@ -156,6 +158,15 @@ def edit_scopes(actor_key, before, after):
             if cursor.fetchone()[0]:
                 scopes.add(LINKED_SCOPE)
     return scopes
+
+
+def _may_be_inactive(values, day):
+    """Whether FACET_FIELDS `values` may be those of an actor not active on `day` (a value
+    not known may)."""
+    start, end = values.get("active_from"), values.get("active_until")
+    if any(value is not None and not isinstance(value, datetime.date) for value in (start, end)):
+        return True
+    return (start is not None and start > day) or (end is not None and end < day)
 
 
 def condition(name, keys):

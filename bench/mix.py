@@ -19,8 +19,8 @@ typos among them) on both search pages and 12 print pages, and
    that edit turned cold (its areas', the lists and searches) and those it left cached
    (the other areas');
 4. **after an edit of what the facets count**: an actor's kind changed, then two lists, for
-   an actor neither funded, national nor with an active period, a funded one and a national
-   one (the first list after such an edit counts every actor's facets again);
+   an active actor neither funded nor national, a funded one and a national one (the first
+   list after such an edit counts every actor's facets again);
 
 and, before the cold pass, the print pages of the two regions whose whole print is nearest
 2 000 entries, each layout once;
@@ -163,24 +163,18 @@ FACET_EDIT_LISTS = ("/toimijat/", "/toimijat/?alue=lappi&tyyppi=yhdistys")
 
 
 def facet_edits(address, rounds=4):
-    """Change the kind of each of three published actors (neither funded, national nor with
-    an active period; a funded one; a national one) `rounds` times, back and forth, each
-    time asking FACET_EDIT_LISTS; return {which actor: [(ms of each list)]}."""
+    """Change the kind of each of three published actors (active today and neither funded
+    nor national; a funded one active today; a national one) `rounds` times, back and forth,
+    each time asking FACET_EDIT_LISTS; return {which actor: [(ms of each list)]}."""
     from actors.models import Actor, ActorKind
     from funding.models import ProjectFunding
 
     funded = ProjectFunding.objects.values("project_id")
-    published = Actor.objects.published().order_by("pk")
+    active = Actor.objects.published().active().filter(is_national=False).order_by("pk")
     edited = {
-        "neither funded, national nor with a period": published.filter(
-            is_national=False, active_from=None, active_until=None
-        )
-        .exclude(pk__in=funded)
-        .first(),
-        "a funded project": published.filter(
-            pk__in=funded, is_national=False, active_from=None, active_until=None
-        ).first(),
-        "a national actor": published.filter(is_national=True).first(),
+        "active, neither funded nor national": active.exclude(pk__in=funded).first(),
+        "a funded project, active": active.filter(pk__in=funded).first(),
+        "a national actor": Actor.objects.published().filter(is_national=True).first(),
     }
     times = defaultdict(list)
     for which, actor in edited.items():

@@ -376,20 +376,24 @@ def test_every_actors_counts_kept_in_the_process_stay_as_counted(directory, monk
 
 
 @pytest.mark.parametrize(
-    ("edited", "read_again"),
+    ("edited", "field", "value", "read_again"),
     [
-        ("Toimija 02", set()),  # neither funded, national nor with an active period
-        ("Toimija 03", {"funded"}),
-        ("Toimija 05", {"apart"}),  # national
-        ("Toimija 07", {"apart"}),  # ended
+        ("Toimija 02", "kind", ActorKind.PROJECT, set()),  # neither funded, national nor ended
+        ("Toimija 03", "kind", ActorKind.PROJECT, {"funded"}),
+        ("Toimija 05", "kind", ActorKind.PROJECT, {"apart"}),  # national
+        ("Toimija 07", "kind", ActorKind.PROJECT, {"apart"}),  # ended
+        ("Toimija 02", "active_until", 30, set()),  # a period that goes on today (days)
+        ("Toimija 02", "active_until", -1, {"apart"}),  # ended by the edit
     ],
 )
 def test_an_edit_reads_the_funded_or_apart_actors_again_only_when_among_them(
-    directory, monkeypatch, edited, read_again
+    directory, monkeypatch, edited, field, value, read_again
 ):
     ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published()).counts()
     actor = Actor.objects.get(name=edited)
-    actor.kind = ActorKind.PROJECT
+    if field == "active_until":
+        value = timezone.localdate() + datetime.timedelta(days=value)
+    setattr(actor, field, value)
     actor.save()
     filterset = ActorDirectoryFilter(QueryDict(""), queryset=Actor.objects.published())
     with CaptureQueriesContext(connection) as queries:
