@@ -226,17 +226,15 @@ class BoundedSearchQuery(Query):
         parts = self._text_and_title(inner)
         if parts is None:
             return inner.get_compiler(using).as_sql()
-        compiled = []
-        for part in parts:
-            try:
-                compiled.append(part.get_compiler(using).as_sql())
-            except EmptyResultSet:  # a condition no row can meet
-                pass
-        if len(compiled) < 2:
-            if not compiled:
-                raise EmptyResultSet
-            return compiled[0]
-        (text_sql, text_params), (title_sql, title_params) = compiled
+        text, title = parts
+        try:
+            text_sql, text_params = text.get_compiler(using).as_sql()
+        except EmptyResultSet:  # the text can match no row: the title's words alone
+            return title.get_compiler(using).as_sql()
+        try:
+            title_sql, title_params = title.get_compiler(using).as_sql()
+        except EmptyResultSet:
+            return text_sql, text_params
         return (
             f"WITH text_matches AS MATERIALIZED ({text_sql})"
             " SELECT * FROM text_matches UNION ALL"
@@ -298,10 +296,10 @@ class BoundedSearchQuery(Query):
 request_matches = RequestMemo("keko.search.matches")
 
 
-def _looked_up(inner, alias, sql_of=None):
+def _looked_up(inner, alias, sql_of):
     """Return the keys `inner` selects, looked up once per request (by the SQL `sql_of(inner)`
-    returns, which selects the same, if given); None outside a request and on SQLite, where
-    the query serves as a subquery instead."""
+    returns, which selects the same); None outside a request and on SQLite, where the query
+    serves as a subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -314,7 +312,7 @@ def _looked_up(inner, alias, sql_of=None):
     key = (alias, sql, tuple(params))
     if key not in memo:
         try:
-            sql, params = sql_of(inner) if sql_of else (sql, params)
+            sql, params = sql_of(inner)
         except EmptyResultSet:
             memo[key] = []
         else:
