@@ -1,0 +1,61 @@
+"""bench/plans.py: each kind of public page asked cold, and its slowest reads explained."""
+
+import pytest
+from django.db import connection
+
+from bench import plans
+from tests.factories import (
+    make_actor,
+    make_contact,
+    make_municipality,
+    make_region,
+    make_service,
+    make_target_group,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE of PostgreSQL"),
+]
+
+
+@pytest.fixture
+def directory():
+    region = make_region(name_fi="Uusimaa", slug="uusimaa")
+    helsinki = make_municipality(name_fi="Helsinki", slug="helsinki", region=region)
+    make_municipality(name_fi="Espoo", slug="espoo", region=region)
+    service, group = make_service(), make_target_group()
+    actors = [
+        make_actor(municipality=helsinki, services=[service], target_groups=[group])
+        for _ in range(3)
+    ]
+    make_contact(actor=actors[1])
+    make_actor(municipality=make_municipality(region=make_region()))
+    return region, helsinki, actors[1]
+
+
+def test_the_pages_are_drawn_from_the_largest_region_and_municipality(directory):
+    region, helsinki, contacted = directory
+
+    paths = dict(plans.pages())
+
+    assert paths["region page"] == "/alueet/uusimaa/"
+    assert paths["municipality page"] == "/kunnat/helsinki/"
+    assert paths["actor page"] == contacted.get_absolute_url()
+    assert paths["/toimijat/?q= within a region"] == "/toimijat/?q=palkkatuki&alue=uusimaa"
+    assert paths["print page of an area"] == "/kunnat/helsinki/tulosta/?tyyppi=yhdistys"
+
+
+def test_each_page_is_reported_with_its_slowest_reads_explained(client, directory):
+    region, _helsinki, _contacted = directory
+    pages = plans.pages()
+
+    report = plans.report(client, pages, slowest=1)
+
+    for kind, path in pages:
+        assert f"| {kind} | `{path}` | 200 |" in report
+        assert f"## {kind}: `{path}`" in report
+    # One plan a page, of a read run with its parameters, which its SQL shows bound.
+    assert report.count("Execution Time:") == len(pages)
+    region_page = report.split("## region page")[1].split("## municipality page")[0]
+    assert f'"area_id" IN ({region.pk})' in region_page
