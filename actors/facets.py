@@ -93,13 +93,15 @@ class PageOrder:
     """How the list orders the table's rows: `order`, SQL expressions on the alias f, the
     key last, with `params`; whether a long list's pages are read by walking the name
     indexes instead (page_keys_in_parts), always (`always_walks`) or from WALK_FROM rows
-    (`walks`); and whether the national actors follow the others (`nationals_apart`)."""
+    (`walks`); the kinds that follow the others (`second_kinds`, none if the kinds are not
+    parted); and whether the national actors follow the others (`nationals_apart`)."""
 
     order: list
     params: list
     walks: bool = False
     always_walks: bool = False
     nationals_apart: bool = False
+    second_kinds: list = field(default_factory=list)
 
 
 @dataclass
@@ -389,9 +391,12 @@ def page_keys_in_parts(where, params, second_kinds, offset, limit, *, nationals_
     partial index (actors/0019, whose kinds these must be) and stops at the page's end, where
     ordering every published actor by part and name took 50-60 ms; or, for a part with few
     rows (a small option's, the national actors), read from its other indexes and sorted, as
-    PostgreSQL finds cheaper."""
+    PostgreSQL finds cheaper. Without `second_kinds` (the kinds `where` chooses are of one
+    part), the rows by name: walked from the index of their kind, or of their part."""
     kinds = ", ".join(f"'{kind}'" for kind in second_kinds)  # the enum's values
-    part_conditions = [f"f.kind NOT IN ({kinds})", f"f.kind IN ({kinds})"]
+    part_conditions = (
+        [f"f.kind NOT IN ({kinds})", f"f.kind IN ({kinds})"] if second_kinds else ["TRUE"]
+    )
     if nationals_apart:
         part_conditions = [
             f"{national} AND {kind}"

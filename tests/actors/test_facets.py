@@ -639,6 +639,24 @@ def test_a_long_filtered_list_walks_the_name_indexes(directory, total, walked):
         assert query["sql"].count("NOT f.is_national AND f.kind") == 2
 
 
+@pytest.mark.parametrize("kinds", [["yhdistys"], ["yhdistys", "saatio"], ["kunta", "kela"]])
+def test_a_long_list_of_kinds_of_one_part_walks_them_by_name(directory, kinds):
+    # Kinds of one part (civil society, the public sector): the list is by name alone, the
+    # area's own actors, then the national ones.
+    query = "&".join(["alue=etela", *(f"tyyppi={kind}" for kind in kinds)])
+    listed = order_actors(Actor.objects.published())
+    filterset = ActorDirectoryFilter(QueryDict(query), queryset=listed)
+    filterset.form.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        keys = filterset.table_page_keys(0, 50, total=facets.WALK_FROM)
+    assert keys == list(filterset.qs.values_list("pk", flat=True)[:50])
+    assert keys
+    [query] = queries.captured_queries
+    assert query["sql"].count("UNION ALL") == 1
+    assert "NOT f.is_national AND TRUE" in query["sql"]
+    assert "f.kind NOT IN" not in query["sql"]
+
+
 def test_the_unfiltered_lists_pages_walk_each_parts_index(directory):
     # The kinds of the query's conditions must be those of actors/0019's partial indexes.
     listed = order_actors(Actor.objects.published())  # as the list orders it
