@@ -563,10 +563,15 @@ def _add_counted(into, counted_by_kind, sign, chosen=lambda kind: True):
 
 def _counted_kind(by_kinds, kind, links):
     """Return the (counts, everywhere, [total]) of `kind` in `by_kinds`, zeros at first."""
-    return by_kinds.setdefault(
-        kind,
-        ({name: {} for name in (*COUNTED, *(links or {}))}, dict.fromkeys(AREA_FILTERS, 0), [0]),
-    )
+    counted = by_kinds.get(kind)
+    if counted is None:
+        # Made only when missing: called for each of thousands of kept counts.
+        counted = by_kinds[kind] = (
+            {name: {} for name in (*COUNTED, *(links or {}))},
+            dict.fromkeys(AREA_FILTERS, 0),
+            [0],
+        )
+    return counted
 
 
 def linked_actors(links):
