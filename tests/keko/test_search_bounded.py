@@ -11,6 +11,7 @@ from actors.models import Actor
 from funding.models import FundingSource
 from glossary.models import Term
 from keko import search
+from keko.models import Status
 from keko.search import BoundedSearchQuery, is_capped
 from practices.models import Practice
 from tests.factories import (
@@ -297,6 +298,60 @@ def test_a_looked_up_search_tests_the_titles_only_after_few_text_matches(monkeyp
     described.add(make_actor(name="Verstas 2", description="Tyovalmennusta."))
     # As many: the word is no typo.
     assert looked_up() == described
+
+
+def _looked_up_within(region, word):
+    """The actors a search of `word` within `region` finds, as a request looks them up,
+    and the SQL of its queries."""
+    search.request_matches.start()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            actors = Actor.objects.published().serving_regions([region], national=True)
+            found = set(actors.search(word))
+    finally:
+        search.request_matches.end()
+    return found, [query["sql"] for query in queries]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="looked-up matches: PostgreSQL")
+def test_a_search_within_an_area_tests_the_texts_few_matches_by_key(monkeypatch):
+    monkeypatch.setattr(BoundedSearchQuery, "search_cap", 5)
+    monkeypatch.setattr(search, "TYPO_MATCHES", 2)
+    region = make_region()
+    elsewhere = make_municipality()
+    here = make_municipality(region=region)
+    matching = {make_actor(name=f"Työpaja {n}", municipality=here) for n in range(2)}
+    matching.add(make_actor(name="Työpaja valtakunnallinen", is_national=True))
+    make_actor(name="Työpaja muualla", municipality=elsewhere)
+    make_actor(name="Työpaja luonnos", municipality=here, status=Status.DRAFT)
+    make_actor(name="Muu toimija", municipality=here)
+
+    # The text alone matches as many rows as the cap (a draft and an actor elsewhere among
+    # them): every one of them tested by key for the area and the rest.
+    found, sqls = _looked_up_within(region, "työpaja")
+    assert found == matching
+    [lookup] = [sql for sql in sqls if "LATERAL" in sql]
+    assert "unnest(" in lookup and "OFFSET 0" in lookup
+
+    # One match more than the cap: the area's members tested for the text instead.
+    make_actor(name="Työpaja toinen muualla", municipality=elsewhere)
+    found, sqls = _looked_up_within(region, "työpaja")
+    assert found == matching
+    assert not [sql for sql in sqls if "LATERAL" in sql]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="title trigrams: PostgreSQL")
+def test_a_search_within_an_area_by_key_still_finds_a_typos_title(small_cap, monkeypatch):
+    monkeypatch.setattr(search, "TYPO_MATCHES", 3)
+    region = make_region()
+    here = make_municipality(region=region)
+    titled = make_actor(name="Tampereen Tyvalmennus", municipality=here)
+    described = make_actor(name="Verstas", description="Tyovalmennusta.", municipality=here)
+    make_actor(name="Muualla", description="Tyovalmennusta.", municipality=make_municipality())
+
+    found, sqls = _looked_up_within(region, "tyovalmennus")
+    assert found == {described, titled}
+    assert [sql for sql in sqls if "LATERAL" in sql]
 
 
 @pytest.mark.parametrize(
