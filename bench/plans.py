@@ -8,8 +8,9 @@ Needs PostgreSQL (DATABASE_URL; SQLite is refused) with the directory loaded; ch
 in it. In this process (bench.settings, Django's test client), for one page of each kind the
 mix asks, drawn from the data (the largest region's page and its largest municipality's, a
 list of one kind of that region, a list of a service and a target group on its second page,
-a search on the list, within the largest region and on the site search page, the actor page
-of the actor with the most contacts, an area's print page, a page of the API's services):
+a search on the list, within the largest region (a common word, and its largest
+municipality's name) and on the site search page, the actor page of the actor with the most
+contacts, an area's print page, a page of the API's services):
 
 1. ask it once, the process's first time (imports, compiled templates);
 2. make it cold as an edit of an actor it shows would (the page cache's scopes of the actors,
@@ -98,6 +99,8 @@ def pages():
         palvelu=most_common("services"), kohderyhma=most_common("target_groups"), page=2
     )
     area_search = query(q=AREA_SEARCH_WORD, alue=region.slug)
+    # A word found less often than the search's cap: its matches tested by key (keko.search).
+    town_search = query(q=municipality.name_fi.lower(), alue=region.slug)
     print_page = f"{municipality.get_absolute_url()}tulosta/?{query(tyyppi=print_kind.url_slug)}"
     return [
         ("region page", region.get_absolute_url()),
@@ -106,6 +109,7 @@ def pages():
         ("list, a service and a target group, page 2", f"/toimijat/?{links_list}"),
         ("/toimijat/?q=", f"/toimijat/?{query(q=SEARCH_WORD)}"),
         ("/toimijat/?q= within a region", f"/toimijat/?{area_search}"),
+        ("/toimijat/?q= within a region, a town's name", f"/toimijat/?{town_search}"),
         ("/haku/?q=", f"/haku/?{query(q=SEARCH_WORD)}"),
         ("actor page", actor.get_absolute_url()),
         ("print page of an area", print_page),

@@ -43,6 +43,9 @@ def test_the_pages_are_drawn_from_the_largest_region_and_municipality(directory)
     assert paths["municipality page"] == "/kunnat/helsinki/"
     assert paths["actor page"] == contacted.get_absolute_url()
     assert paths["/toimijat/?q= within a region"] == "/toimijat/?q=palkkatuki&alue=uusimaa"
+    assert paths["/toimijat/?q= within a region, a town's name"] == (
+        "/toimijat/?q=helsinki&alue=uusimaa"
+    )
     assert paths["print page of an area"] == "/kunnat/helsinki/tulosta/?tyyppi=yhdistys"
 
 
