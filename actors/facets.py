@@ -394,19 +394,20 @@ def page_keys_in_parts(where, params, second_kinds, offset, limit, *, nationals_
     PostgreSQL finds cheaper. Without `second_kinds` (the kinds `where` chooses are of one
     part), the rows by name: walked from the index of their kind, or of their part."""
     kinds = ", ".join(f"'{kind}'" for kind in second_kinds)  # the enum's values
+    # The conditions of each part, in order.
     part_conditions = (
-        [f"f.kind NOT IN ({kinds})", f"f.kind IN ({kinds})"] if second_kinds else ["TRUE"]
+        [[f"f.kind NOT IN ({kinds})"], [f"f.kind IN ({kinds})"]] if second_kinds else [[]]
     )
     if nationals_apart:
         part_conditions = [
-            f"{national} AND {kind}"
+            [national, *kind]
             for national in ("NOT f.is_national", "f.is_national")
             for kind in part_conditions
         ]
     parts = [
         f"(SELECT {part} AS part, f.name, f.actor_id FROM actors_actorfacets f"
-        f" WHERE {' AND '.join([*where, condition])} ORDER BY f.name, f.actor_id LIMIT %s)"
-        for part, condition in enumerate(part_conditions)
+        f" WHERE {' AND '.join([*where, *conditions])} ORDER BY f.name, f.actor_id LIMIT %s)"
+        for part, conditions in enumerate(part_conditions)
     ]
     sql = (
         f"SELECT actor_id FROM ({' UNION ALL '.join(parts)}) p"

@@ -228,6 +228,10 @@ def main():
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from actors.models import Actor
+
+    if not Actor.objects.published().exists():
+        sys.exit("No published actors: load the directory first (bench/mix.py).")
     # The test client's host name allowed, and e-mail kept in memory.
     setup_test_environment()
     client = Client()
