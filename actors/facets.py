@@ -309,10 +309,7 @@ def count(
         if name == PAGE_PART:
             page_keys.append((n, key))
             continue
-        counts, everywhere, total = by_kinds.setdefault(
-            actors_kind,
-            ({name: {} for name in (*COUNTED, *links)}, dict.fromkeys(AREA_FILTERS, 0), [0]),
-        )
+        counts, everywhere, total = _counted_kind(by_kinds, actors_kind, links)
         if name == "tyyppi":
             counts[name][kind] = n
         elif name == "":
