@@ -9,8 +9,8 @@ in it. In this process (bench.settings, Django's test client), for one page of e
 mix asks, drawn from the data (the largest region's page and its largest municipality's, a
 list of one kind of that region, a list of a service and a target group on its second page,
 a search on the list, within the largest region (a common word, and its largest
-municipality's name) and on the site search page, the actor page of the actor with the most
-contacts, an area's print page, a page of the API's services):
+municipality's name), on a Swedish page and on the site search page, the actor page of the
+actor with the most contacts, an area's print page, a page of the API's services):
 
 1. ask it once, the process's first time (imports, compiled templates);
 2. make it cold as an edit of an actor it shows would (the page cache's scopes of the actors,
@@ -43,6 +43,7 @@ from load_check import check_database_url  # noqa: E402
 SHOWN_SQL = 2500
 SEARCH_WORD = "nuorten"
 AREA_SEARCH_WORD = "palkkatuki"
+SWEDISH_SEARCH_WORD = "arbete"
 
 
 def pages():
@@ -111,6 +112,7 @@ def pages():
         ("/toimijat/?q= within a region", f"/toimijat/?{area_search}"),
         ("/toimijat/?q= within a region, a town's name", f"/toimijat/?{town_search}"),
         ("/haku/?q=", f"/haku/?{query(q=SEARCH_WORD)}"),
+        ("/sv/aktorer/?q=, a Swedish page", f"/sv/aktorer/?{query(q=SWEDISH_SEARCH_WORD)}"),
         ("actor page", actor.get_absolute_url()),
         ("print page of an area", print_page),
         ("/api/hsds/services", "/api/hsds/services?per_page=50"),

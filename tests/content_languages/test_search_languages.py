@@ -1,6 +1,8 @@
 """Search in the page's language: a Swedish or English page also searches the content's
 Swedish or English columns, with that language's stemmer on PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -73,3 +75,25 @@ def test_the_search_in_swedish_or_english_can_use_its_index(language):
             plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert f"actors_actor_search_{language}" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL")
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_search_in_swedish_or_english_reads_both_vectors_indexes_at_once(language):
+    """The page language's vector is a condition on the row beside the stored Finnish one's,
+    not a subquery of keys: the matches are read from both indexes together (a BitmapOr),
+    where the subquery's IN computed the vector of every row scanned."""
+    from actors.models import Actor
+
+    with override(language):
+        matches = Actor.objects.search("arbete")
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "BitmapOr" in plan
+    assert "actors_actor_search_vector_gin" in plan and f"actors_actor_search_{language}" in plan
+    # No subquery of the actors whose vector matches.
+    assert not re.search(r'IN \(SELECT U\d+\."id" AS "pk" FROM "actors_actor" U\d+ WHERE', sql)
