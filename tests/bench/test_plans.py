@@ -53,12 +53,14 @@ def test_each_page_is_reported_with_its_slowest_reads_explained(client, director
     region, _helsinki, _contacted = directory
     pages = plans.pages()
 
-    report = plans.report(client, pages, slowest=1)
+    # Every read explained: which is slowest varies in a directory this small.
+    report = plans.report(client, pages, slowest=50)
 
-    for kind, path in pages:
+    sections = report.split("\n## ")[1:]
+    assert len(sections) == len(pages)
+    for (kind, path), section in zip(pages, sections, strict=True):
         assert f"| {kind} | `{path}` | 200 |" in report
-        assert f"## {kind}: `{path}`" in report
-    # One plan a page, of a read run with its parameters, which its SQL shows bound.
-    assert report.count("Execution Time:") == len(pages)
-    region_page = report.split("## region page")[1].split("## municipality page")[0]
-    assert f'"area_id" IN ({region.pk})' in region_page
+        assert section.startswith(f"{kind}: `{path}`")
+        assert "Execution Time:" in section
+    # The reads run with their parameters, which their SQL shows bound.
+    assert f'"area_id" IN ({region.pk})' in sections[0]
