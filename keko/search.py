@@ -185,7 +185,7 @@ class BoundedSearchQuery(Query):
         text_alone.add_q(self.search_parts[0])
         text_alone.clear_ordering(force=True)
         text_alone.set_limits(high=self.search_cap + 1)
-        keys = _looked_up(text_alone, using, lambda query: query.get_compiler(using).as_sql())
+        keys = _looked_up(text_alone, using)
         return keys if keys is not None and len(keys) <= self.search_cap else None
 
     def _ranked_sql(self, inner, using, first):
@@ -365,10 +365,11 @@ def _by_key(part, keys, using):
 request_matches = RequestMemo("keko.search.matches")
 
 
-def _looked_up(inner, alias, sql_of):
+def _looked_up(inner, alias, sql_of=None):
     """Return the keys `inner` selects, looked up once per request (by the SQL `sql_of(inner)`
-    returns, which selects the same); None outside a request and on SQLite, where the query
-    serves as a subquery instead."""
+    returns, which selects the same, if given; else by `inner`'s own, compiled for the memo's
+    key); None outside a request and on SQLite, where the query serves as a subquery
+    instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -381,7 +382,8 @@ def _looked_up(inner, alias, sql_of):
     key = (alias, sql, tuple(params))
     if key not in memo:
         try:
-            sql, params = sql_of(inner)
+            if sql_of is not None:
+                sql, params = sql_of(inner)
         except EmptyResultSet:
             memo[key] = []
         else:
