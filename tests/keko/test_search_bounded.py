@@ -300,17 +300,21 @@ def test_a_looked_up_search_tests_the_titles_only_after_few_text_matches(monkeyp
     assert looked_up() == described
 
 
-def _looked_up_within(region, word):
+def _looked_up_within(region, word, *, then_without_area=False):
     """The actors a search of `word` within `region` finds, as a request looks them up,
-    and the SQL of its queries."""
+    and the SQL of its queries; with `then_without_area`, the SQL of the same search without
+    the area looked up next in the same request too."""
     search.request_matches.start()
     try:
         with CaptureQueriesContext(connection) as queries:
             actors = Actor.objects.published().serving_regions([region], national=True)
             found = set(actors.search(word))
+        with CaptureQueriesContext(connection) as queries_without_area:
+            if then_without_area:
+                list(Actor.objects.published().search(word).order_by().values("pk"))
     finally:
         search.request_matches.end()
-    return found, [query["sql"] for query in queries]
+    return found, [query["sql"] for query in queries], len(queries_without_area)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="looked-up matches: PostgreSQL")
@@ -326,16 +330,19 @@ def test_a_search_within_an_area_tests_the_texts_few_matches_by_key(monkeypatch)
     make_actor(name="Työpaja luonnos", municipality=here, status=Status.DRAFT)
     make_actor(name="Muu toimija", municipality=here)
 
-    # The text alone matches as many rows as the cap (a draft and an actor elsewhere among
-    # them): every one of them tested by key for the area and the rest.
-    found, sqls = _looked_up_within(region, "työpaja")
+    # The search without the area matches fewer rows than the cap (the draft is no match):
+    # every one of them tested by key for the area; the search without the area, which a
+    # list counts its area facet from, is then looked up already.
+    found, sqls, queries_without_area = _looked_up_within(region, "työpaja", then_without_area=True)
     assert found == matching
     [lookup] = [sql for sql in sqls if "LATERAL" in sql]
     assert "unnest(" in lookup and "OFFSET 0" in lookup
+    assert queries_without_area == 1  # its rows by key alone
 
     # One match more than the cap: the area's members tested for the text instead.
     make_actor(name="Työpaja toinen muualla", municipality=elsewhere)
-    found, sqls = _looked_up_within(region, "työpaja")
+    make_actor(name="Työpaja kolmas muualla", municipality=elsewhere)
+    found, sqls, _queries = _looked_up_within(region, "työpaja")
     assert found == matching
     assert not [sql for sql in sqls if "LATERAL" in sql]
 
@@ -349,7 +356,7 @@ def test_a_search_within_an_area_by_key_still_finds_a_typos_title(small_cap, mon
     described = make_actor(name="Verstas", description="Tyovalmennusta.", municipality=here)
     make_actor(name="Muualla", description="Tyovalmennusta.", municipality=make_municipality())
 
-    found, sqls = _looked_up_within(region, "tyovalmennus")
+    found, sqls, _queries = _looked_up_within(region, "tyovalmennus")
     assert found == {described, titled}
     assert [sql for sql in sqls if "LATERAL" in sql]
 
