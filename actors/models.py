@@ -424,11 +424,13 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
             return None
         method, areas, national = self._serving
         published = self.model.objects.published()
+        # Each compiled only if the one before differs (0.7 ms each, an area page's own first).
         expected = (
-            getattr(published.active(), method)(areas, national=national),
-            getattr(published, method)(areas, national=national).active(),
+            lambda: getattr(published.active(), method)(areas, national=national),
+            lambda: getattr(published, method)(areas, national=national).active(),
         )
-        if _filters_of(self) not in {_filters_of(queryset) for queryset in expected}:
+        filters = _filters_of(self)
+        if not any(_filters_of(queryset()) == filters for queryset in expected):
             return None
         return _membership_model(method).objects.filter(area__in=areas).listed()
 
