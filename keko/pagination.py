@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 
 from .cache import cached
+from .search import SearchableQuerySet
 
 
 class CachedPaginationMixin:
@@ -30,8 +31,12 @@ class CachedPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
     def page_keys(self, page):
-        """Return the primary keys of the rows of `page`, in the list's order."""
-        return list(page.object_list.values_list("pk", flat=True))
+        """Return the primary keys of the rows of `page`, in the list's order: a search's in
+        its own order from its matches looked up in that order (keko.search), else by a
+        query."""
+        rows = page.object_list
+        keys = rows.ranked_page_keys() if isinstance(rows, SearchableQuerySet) else None
+        return list(rows.values_list("pk", flat=True)) if keys is None else keys
 
     def result_count(self, queryset):
         """Return how many rows the list has, cached per selection."""

@@ -156,14 +156,25 @@ class BoundedSearchQuery(Query):
         return outer
 
     def _keys(self, inner, using):
-        """Return the keys `inner` selects, looked up once per request, or None."""
+        """Return the keys `inner` selects, looked up once per request, or None; in the
+        search's order (RankedKeys) if looked up for a query in that order or in none."""
         if not self.look_up_matches:
             return None
-        return _looked_up(
-            inner,
-            using,
-            lambda inner: self._text_first(inner, using, self._wider_keys(inner, using)),
-        )
+        # In the search's order also for a query in none: a list's count or facet, which
+        # often looks the list's matches up before its page does.
+        unordered = not self.order_by and not self.default_ordering
+        ranked = self.search_order is not None and (self._in_search_order() or unordered)
+
+        def sql_of(inner):
+            text_keys = self._wider_keys(inner, using)
+            if ranked:
+                return self._ranked_sql(inner, using, text_keys=text_keys)
+            return self._text_first(inner, using, text_keys)
+
+        return _looked_up(inner, using, sql_of, ranked=ranked)
+
+    def _in_search_order(self):
+        return self.search_order is not None and tuple(self.order_by) == self.search_order
 
     def _wider_keys(self, inner, using):
         """Return the keys of every match of the search within the other conditions of
@@ -189,27 +200,30 @@ class BoundedSearchQuery(Query):
         keys = _looked_up(wider, using, lambda wider: self._text_first(wider, using))
         return keys if keys is not None and len(keys) <= self.search_cap else None
 
-    def _ranked_sql(self, inner, using, first):
-        """Return the SQL and params of the keys of the best `first` of `inner` (the first
-        matches) in the search's order, each with how many matches there are."""
+    def _ranked_sql(self, inner, using, first=None, text_keys=None):
+        """Return the SQL and params of the keys of `inner` (the first matches) in the
+        search's order, each with how many matches there are: the best `first`, if given.
+        `text_keys` as for _text_first."""
         inner = inner.clone()
         inner.clear_select_clause()
         # The key, the title, the rank: the columns the order below names.
         inner.add_fields([self.get_meta().pk.name, self.search_order[1]], allow_m2m=False)
         inner.set_annotation_mask(["search_rank"])
-        sql, params = self._text_first(inner, using)
+        sql, params = self._text_first(inner, using, text_keys)
         # Sorted outside the limit, which keeps the rows it kept; only the keys sent back.
-        return (
+        sql = (
             f"SELECT key, COUNT(*) OVER () FROM ({sql}) AS matches (key, title, rank)"
-            " ORDER BY rank DESC, title ASC, key ASC LIMIT %s",
-            (*params, first),
+            " ORDER BY rank DESC, title ASC, key ASC"
         )
+        if first is None:
+            return sql, params
+        return f"{sql} LIMIT %s", (*params, first)
 
     def best_keys(self, size, using):
         """Return (how many rows `self` has, the keys of its best `size`) from one query that
         ranks the first matches as it reads them; None where `self` is not in the search's
         order or its joins could repeat a row."""
-        if self.search_order is None or tuple(self.order_by) != self.search_order:
+        if not self._in_search_order():
             return None
         inner = self._first_matches()
         if inner is None or not self._joins_keep_rows():
@@ -298,6 +312,24 @@ class BoundedSearchQuery(Query):
             parts.append(part)
         return parts
 
+    def ranked_page_keys(self, using):
+        """Return the keys of the rows `self` has (its slice, if sliced) in the search's
+        order, a slice of its first matches looked up in that order in this request; None
+        when they are not (see matched_keys), or not in that order (RankedKeys).
+
+        A list's page in the search's order then needs no query of its own, where ranking a
+        thousand matches by key again took 3-4 ms at 100 000 actors: ranked as they are
+        looked up, they took 1 ms more."""
+        if not self._in_search_order() or self.distinct or self.group_by is not None:
+            return None
+        inner = self._first_matches()
+        if inner is None or not self._joins_keep_rows():
+            return None
+        keys = self._keys(inner, using)
+        if not isinstance(keys, RankedKeys):
+            return None
+        return keys[self.low_mark : self.high_mark]
+
     def matches_count(self, using):
         """Return how many rows `self` has, from the keys looked up in this request, or None
         when they are not (SQLite, outside a request) or do not tell (joins, DISTINCT,
@@ -366,11 +398,15 @@ def _by_key(part, keys, using):
 request_matches = RequestMemo("keko.search.matches")
 
 
-def _looked_up(inner, alias, sql_of=None):
+class RankedKeys(list):
+    """The keys of a search's first matches in the search's order, best first."""
+
+
+def _looked_up(inner, alias, sql_of=None, *, ranked=False):
     """Return the keys `inner` selects, looked up once per request (by the SQL `sql_of(inner)`
-    returns, which selects the same, if given; else by `inner`'s own, compiled for the memo's
-    key); None outside a request and on SQLite, where the query serves as a subquery
-    instead."""
+    returns, which selects the same, first, if given; else by `inner`'s own, compiled for the
+    memo's key), as RankedKeys if `ranked` (`sql_of` selects them in the search's order); None
+    outside a request and on SQLite, where the query serves as a subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -382,15 +418,17 @@ def _looked_up(inner, alias, sql_of=None):
         return None
     key = (alias, sql, tuple(params))
     if key not in memo:
+        keys = RankedKeys() if ranked else []
         try:
             if sql_of is not None:
                 sql, params = sql_of(inner)
         except EmptyResultSet:
-            memo[key] = []
+            pass
         else:
             with connections[alias].cursor() as cursor:
                 cursor.execute(sql, params)
-                memo[key] = [row[0] for row in cursor.fetchall()]
+                keys.extend(row[0] for row in cursor.fetchall())
+        memo[key] = keys
     return memo[key]
 
 
@@ -545,6 +583,14 @@ class SearchableQuerySet(models.QuerySet):
     # a few hundred curated rows is read and ranked whole for less than the bound's subqueries
     # cost to build, compile and run: 1-3 ms a search at 100 000 actors.
     search_bounded = True
+
+    def ranked_page_keys(self):
+        """Return the keys of these rows (a page of a search, say) in the search's order, if
+        its first matches were looked up so in this request (BoundedSearchQuery); else
+        None."""
+        if isinstance(self.query, BoundedSearchQuery):
+            return self.query.ranked_page_keys(self.db)
+        return None
 
     def count(self):
         # A search's count is the number of its first matches, once they are looked up.

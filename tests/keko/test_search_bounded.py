@@ -143,6 +143,34 @@ def test_best_matches_rank_the_first_matches_as_they_are_read():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked matches: PostgreSQL")
+@pytest.mark.parametrize("first", ["in the search's order", "in none", "by name"])
+def test_a_page_in_the_searchs_order_is_a_slice_of_its_ranked_matches(first):
+    make_actor(name="Muu")
+    ranked = [actor.pk for actor in ranked_actors()]
+    results = Actor.objects.published().search("tyovalmennus")
+    first_lookup = {
+        "in the search's order": results,
+        "in none": results.order_by(),
+        "by name": results.order_by("name", "pk"),
+    }[first]
+    search.request_matches.start()
+    try:
+        assert first_lookup.count() == len(ranked)  # the matches looked up
+        with CaptureQueriesContext(connection) as queries:
+            pages = [results[start : start + 2].ranked_page_keys() for start in (0, 2, 4)]
+            by_name = results.order_by("name", "pk")[:2].ranked_page_keys()
+    finally:
+        search.request_matches.end()
+    assert len(queries) == 0
+    assert by_name is None  # not in the search's order
+    if first == "by name":
+        # Looked up in another order: no page of them, the page's own query instead.
+        assert pages == [None, None, None]
+    else:
+        assert pages == [ranked[0:2], ranked[2:4], ranked[4:]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked matches: PostgreSQL")
 def test_a_search_lists_its_page_in_its_order(client):
     from django.urls import reverse
 
