@@ -495,8 +495,8 @@ class ActorFilter(django_filters.FilterSet):
     def table_conditions(self):
         """Return {name: (SQL, params)} of every chosen filter on the facet table's rows
         (actors.facets), as the filters of that name do on the actor table."""
-        conditions = {}
-        for name, value in self.form.cleaned_data.items():
+        conditions, data = {}, self.form.cleaned_data
+        for name, value in data.items():
             if value in (None, "", []) or name == "jarjestys":
                 continue
             if name == "voimassa":
@@ -511,9 +511,12 @@ class ActorFilter(django_filters.FilterSet):
             else:
                 # A funder: the filter's own subquery of the actors it keeps. A search: the
                 # list's selection without its options, which every counted row meets too;
-                # without options, the list's own, whose matches are then looked up once.
+                # without options, the list's own queryset, whose matches are then looked up
+                # once, in its order (a search's ranked: its page a slice of them).
                 if name in self.options:
                     only_this = self.filters[name].filter(self.queryset.order_by(), value)
+                elif not any(data.get(option) for option in self.options):
+                    only_this = self.qs
                 else:
                     only_this = self.filtered(**dict.fromkeys(self.options))
                 keys = None

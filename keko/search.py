@@ -157,13 +157,10 @@ class BoundedSearchQuery(Query):
 
     def _keys(self, inner, using):
         """Return the keys `inner` selects, looked up once per request, or None; in the
-        search's order (RankedKeys) if looked up for a query in that order or in none."""
+        search's order (RankedKeys) if looked up for a query in that order."""
         if not self.look_up_matches:
             return None
-        # In the search's order also for a query in none: a list's count or facet, which
-        # often looks the list's matches up before its page does.
-        unordered = not self.order_by and not self.default_ordering
-        ranked = self.search_order is not None and (self._in_search_order() or unordered)
+        ranked = self._in_search_order()
 
         def sql_of(inner):
             text_keys = self._wider_keys(inner, using)

@@ -163,11 +163,12 @@ def test_a_page_in_the_searchs_order_is_a_slice_of_its_ranked_matches(first):
         search.request_matches.end()
     assert len(queries) == 0
     assert by_name is None  # not in the search's order
-    if first == "by name":
-        # Looked up in another order: no page of them, the page's own query instead.
-        assert pages == [None, None, None]
-    else:
+    if first == "in the search's order":
         assert pages == [ranked[0:2], ranked[2:4], ranked[4:]]
+    else:
+        # Looked up for a query in another order or none (a count's): no page of them,
+        # the page's own query instead.
+        assert pages == [None, None, None]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked matches: PostgreSQL")
@@ -175,8 +176,12 @@ def test_a_search_lists_its_page_in_its_order(client):
     from django.urls import reverse
 
     ranked = ranked_actors()
-    listed = client.get(reverse("directory:actors"), {"q": "tyovalmennus"})
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get(reverse("directory:actors"), {"q": "tyovalmennus"})
     assert listed.status_code == 200
+    # Ranked once, as the matches are looked up: the page is a slice of them.
+    [ranking] = [query["sql"] for query in queries if "ts_rank" in query["sql"]]
+    assert "text_matches" in ranking
     content = listed.content.decode()
     # Best first, equal names by key.
     shown = sorted(ranked, key=lambda actor: content.index(f'href="{actor.get_absolute_url()}"'))
