@@ -25,6 +25,7 @@ buffers). A benchmark's companion, not a test: the plans are of the database it 
 """
 
 import argparse
+import contextlib
 import datetime
 import gc
 import os
@@ -226,7 +227,10 @@ def main():
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
-    django.setup()
+    # The site logs to standard output (keko.settings): here to standard error, so that the
+    # report alone is written where standard output is sent (docs/query-plans.md).
+    with contextlib.redirect_stdout(sys.stderr):
+        django.setup()
     from django.test import Client
     from django.test.utils import setup_test_environment
 
