@@ -161,13 +161,22 @@ def directory_key(*parts, scopes=(ACTORS,), per_language=True):
     any text (a visitor's query string, say): they are hashed to a key of fixed length.
     """
     version = ".".join(str(v) for v in versions(scopes))
+    return f"keko:dir:{version}:{_unversioned_key(parts, per_language)}"
+
+
+def _unversioned_key(parts, per_language):
+    """The part of directory_key() after the versions."""
     text = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     day = timezone.localdate().isoformat()
     language = translation.get_language() if per_language else "*"
-    return f"keko:dir:{version}:{language}:{day}:{text}"
+    return f"{language}:{day}:{text}"
 
 
-# Values also kept in this process by cached(in_process=True), by their whole key.
+# Values also kept in this process by cached(in_process=True): by their key without the
+# versions, each with its whole key, so that a value of newer versions replaces the stale one.
+# Kept until evicted instead, the stale values of large reads (every funded actor's facets,
+# some 30 000 objects) piled up after each edit, and the garbage collector's full
+# collections, which walk them all, took 17-80 ms of the first list after an edit.
 _in_process = {}
 _in_process_lock = threading.Lock()
 IN_PROCESS_ENTRIES = 64
@@ -183,12 +192,14 @@ def cached(
     `in_process`: keep the value in this process too, for a value read on most pages and
     costly to unpickle (every option of the list's filters, every place name: 1-3 ms a page).
     Its key holds the versions, read from the shared cache on every call, so an edit from any
-    process makes a new key: a value kept here is never served stale. It must not be changed
-    by its readers; the oldest of IN_PROCESS_ENTRIES are forgotten first.
+    process makes a new key: a value kept here is never served stale, and is replaced by the
+    value of the new key. It must not be changed by its readers; the oldest of
+    IN_PROCESS_ENTRIES are forgotten first.
     """
     key = directory_key(*key_parts, scopes=scopes, per_language=per_language)
-    value = _in_process.get(key) if in_process else None
-    if value is not None:
+    slot = _unversioned_key(key_parts, per_language) if in_process else None
+    kept_key, value = _in_process.get(slot, (None, None)) if in_process else (None, None)
+    if kept_key == key:
         return value
     value = cache.get(key)
     if value is None:
@@ -196,9 +207,10 @@ def cached(
         cache.set(key, value, timeout)
     if in_process:
         with _in_process_lock:
+            _in_process.pop(slot, None)
             while len(_in_process) >= IN_PROCESS_ENTRIES:
                 del _in_process[next(iter(_in_process))]
-            _in_process[key] = value
+            _in_process[slot] = (key, value)
     return value
 
 

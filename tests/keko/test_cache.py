@@ -6,6 +6,7 @@ from django.core.signals import request_finished, request_started
 from django.urls import reverse
 from django.utils import translation
 
+from keko import cache as cache_module
 from keko.cache import (
     ACTORS,
     VERSION_KEY,
@@ -97,6 +98,18 @@ def test_a_value_kept_in_the_process_follows_a_version_moved_by_any_process():
     bump_directory_version()
     assert cached(["kept"], compute, scopes=(), in_process=True) == 3
     assert cached(["kept"], compute, scopes=(), in_process=True) == 3
+
+
+def test_a_value_kept_in_the_process_replaces_its_stale_versions(monkeypatch):
+    monkeypatch.setattr(cache_module, "_in_process", {})
+    for edit in range(5):
+        assert cached(["kept"], lambda edit=edit: edit, scopes=(), in_process=True) == edit
+        assert cached(["other"], lambda: "other", scopes=(), in_process=True) == "other"
+        bump_directory_version()
+    # One value of each, the newest: the stale ones (large reads, some) are not kept until
+    # evicted.
+    kept = [value for _key, value in cache_module._in_process.values()]
+    assert sorted(kept, key=str) == [4, "other"]
 
 
 def test_a_value_the_same_in_every_language_is_cached_once_for_all():
