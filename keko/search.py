@@ -199,8 +199,8 @@ class BoundedSearchQuery(Query):
 
     def _ranked_sql(self, inner, using, first=None, text_keys=None):
         """Return the SQL and params of the keys of `inner` (the first matches) in the
-        search's order, each with how many matches there are: the best `first`, if given.
-        `text_keys` as for _text_first."""
+        search's order: of all of them, or of the best `first`, each with how many matches
+        there are. `text_keys` as for _text_first."""
         inner = inner.clone()
         inner.clear_select_clause()
         # The key, the title, the rank: the columns the order below names.
@@ -208,13 +208,13 @@ class BoundedSearchQuery(Query):
         inner.set_annotation_mask(["search_rank"])
         sql, params = self._text_first(inner, using, text_keys)
         # Sorted outside the limit, which keeps the rows it kept; only the keys sent back.
-        sql = (
-            f"SELECT key, COUNT(*) OVER () FROM ({sql}) AS matches (key, title, rank)"
-            " ORDER BY rank DESC, title ASC, key ASC"
+        ordered = (
+            f"FROM ({sql}) AS matches (key, title, rank) ORDER BY rank DESC, title ASC, key ASC"
         )
         if first is None:
-            return sql, params
-        return f"{sql} LIMIT %s", (*params, first)
+            return f"SELECT key {ordered}", params
+        # The count beside the best few alone (best_keys): a lookup counts its keys.
+        return f"SELECT key, COUNT(*) OVER () {ordered} LIMIT %s", (*params, first)
 
     def best_keys(self, size, using):
         """Return (how many rows `self` has, the keys of its best `size`) from one query that
@@ -317,12 +317,9 @@ class BoundedSearchQuery(Query):
         A list's page in the search's order then needs no query of its own, where ranking a
         thousand matches by key again took 3-4 ms at 100 000 actors: ranked as they are
         looked up, they took 1 ms more."""
-        if not self._in_search_order() or self.distinct or self.group_by is not None:
+        if not self._in_search_order():
             return None
-        inner = self._first_matches()
-        if inner is None or not self._joins_keep_rows():
-            return None
-        keys = self._keys(inner, using)
+        keys = self._looked_up_keys(using)
         if not isinstance(keys, RankedKeys):
             return None
         return keys[self.low_mark : self.high_mark]
@@ -338,7 +335,12 @@ class BoundedSearchQuery(Query):
         """Return the keys of the rows `self` has, looked up in this request, or None when
         they are not (SQLite, outside a request) or are not its rows (joins, DISTINCT,
         slices)."""
-        if self.distinct or self.is_sliced or self.group_by is not None:
+        return None if self.is_sliced else self._looked_up_keys(using)
+
+    def _looked_up_keys(self, using):
+        """The keys of the first matches of `self` whatever its slice, looked up in this
+        request; None as for matched_keys()."""
+        if self.distinct or self.group_by is not None:
             return None
         inner = self._first_matches()
         if inner is None or not self._joins_keep_rows():
@@ -399,11 +401,11 @@ class RankedKeys(list):
     """The keys of a search's first matches in the search's order, best first."""
 
 
-def _looked_up(inner, alias, sql_of=None, *, ranked=False):
+def _looked_up(inner, alias, sql_of, *, ranked=False):
     """Return the keys `inner` selects, looked up once per request (by the SQL `sql_of(inner)`
-    returns, which selects the same, first, if given; else by `inner`'s own, compiled for the
-    memo's key), as RankedKeys if `ranked` (`sql_of` selects them in the search's order); None
-    outside a request and on SQLite, where the query serves as a subquery instead."""
+    returns, which selects the same), as RankedKeys if `ranked` (`sql_of` selects them in the
+    search's order first); None outside a request and on SQLite, where the query serves as a
+    subquery instead."""
     memo = request_matches.memo
     # PostgreSQL only: there a match is costly (a GIN scan or a trigram test per row); on
     # SQLite the subquery is cheap, and the query count stays that of the plain list.
@@ -417,8 +419,7 @@ def _looked_up(inner, alias, sql_of=None, *, ranked=False):
     if key not in memo:
         keys = RankedKeys() if ranked else []
         try:
-            if sql_of is not None:
-                sql, params = sql_of(inner)
+            sql, params = sql_of(inner)
         except EmptyResultSet:
             pass
         else:
