@@ -29,7 +29,7 @@ LANG_FINNISH = f' lang="{FINNISH}"'
 @register.simple_tag(takes_context=True)
 def actor_cards(context, actors, show_services=False, show_ended=True):
     """The `<li class="card">` of each of `actors`: with their services if `show_services`
-    (Actor.objects.for_list()'s `listed_services`), and a badge on an ended one's unless
+    (the ListedActors of Actor.objects.for_list()), and a badge on an ended one's unless
     `show_ended` is false (an area page lists active actors, without their end dates). An
     actor's `url` is used where it has one."""
     text = CardText.of(context)

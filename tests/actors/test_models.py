@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from actors.models import Actor, ActorKind
 from actors.validators import validate_business_id
@@ -75,3 +76,23 @@ def test_an_actor_cannot_take_the_slug_of_a_page_under_toimijat(db):
     assert "on sivuston oman sivun osoite" in str(error.value)
     assert Actor.objects.free_slug("Tulosta") == "tulosta-2"
     assert Actor.objects.free_slug("") == "toimija"
+
+
+def test_a_listed_actor_shows_its_actors_values_in_the_page_language_and_stands_for_it():
+    town = make_municipality(name_fi="Pori", name_sv="Björneborg")
+    translated = make_actor(
+        name="Työpaja", name_sv="Verkstad", description="Kuvaus", municipality=town
+    )
+    finnish_only = make_actor(name="Yhdistys", description="Vain suomeksi")
+    with translation.override("sv"):
+        listed = {actor.pk: actor for actor in Actor.objects.for_list()}
+    shown, fallback = listed[translated.pk], listed[finnish_only.pk]
+    assert (shown.name, shown.name_fi, shown.description) == ("Verkstad", "Työpaja", "Kuvaus")
+    assert (fallback.name, fallback.description) == ("Yhdistys", "Vain suomeksi")
+    assert (shown.slug, shown.kind, shown.is_national) == (translated.slug, translated.kind, False)
+    assert shown.get_absolute_url() == translated.get_absolute_url()
+    assert shown.municipality == town and shown.municipality.name_sv == "Björneborg"
+    assert fallback.municipality is None
+    # Equal to its own actor (and hashed alike), to no other, and to no other model's row.
+    assert shown == translated and {shown} == {translated} and shown != finnish_only
+    assert shown != town and shown.municipality != translated
