@@ -330,11 +330,13 @@ LISTED_PLACE_FIELDS = (
 
 
 class ListedActors(ValuesListIterable):
-    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services by name
-    (ListedService), read from the link table in one query after them, each service built
-    once."""
+    """The rows of `ActorQuerySet.for_list(services=False)`: ListedActors."""
 
     def __iter__(self):
+        return iter(self.listed().values())
+
+    def listed(self):
+        """{key: ListedActor} of the rows, in their order."""
         language = get_language()
         places, actors = {}, {}
         width = len(LISTED_ACTOR_FIELDS)
@@ -345,6 +347,16 @@ class ListedActors(ValuesListIterable):
                 place = places[place_key] = ListedPlace(*row[width:])
             values = dict(zip(LISTED_ACTOR_FIELDS, row[:width], strict=True))
             actors[values["pk"]] = ListedActor(values, place, language)
+        return actors
+
+
+class ListedActorsWithServices(ListedActors):
+    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services by name
+    (ListedService), read from the link table in one query after them, each service built
+    once."""
+
+    def __iter__(self):
+        actors = self.listed()
         if not actors:
             return iter(())
         links = (
@@ -353,7 +365,7 @@ class ListedActors(ValuesListIterable):
             .order_by("servicetype__name", "servicetype_id")
             .values_list("actor_id", "servicetype_id", *(f"servicetype__{f}" for f in NAME_FIELDS))
         )
-        services = {}
+        services, language = {}, get_language()
         for actor_key, key, *names in links:
             service = services.get(key)
             if service is None:
@@ -548,12 +560,13 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         served = ActorRegion.objects.filter(actor=OuterRef("pk"))
         return self.filter(is_national=False).exclude(Exists(served))
 
-    def for_list(self):
-        """Fetch what an actor list shows (directory's actor_cards) as ListedActors, in two
-        queries: the actors' values, and their services (ListedActors)."""
+    def for_list(self, services=True):
+        """Fetch what an actor list shows (directory's actor_cards) as ListedActors, in one
+        query, and one more for their services unless not `services` (an area page shows
+        none)."""
         queryset = self.values_list(*LISTED_ACTOR_FIELDS, *LISTED_PLACE_FIELDS)
         # Django's own hook for what a queryset's rows are made into (values() sets it too).
-        queryset._iterable_class = ListedActors
+        queryset._iterable_class = ListedActorsWithServices if services else ListedActors
         return queryset
 
     def for_detail(self):

@@ -25,18 +25,6 @@ NATIONAL = "national"
 # An area page lists this many public contacts per checklist role, then their total; the
 # workshop print lists them all.
 CONTACTS_PER_ROLE = 10
-# The fields of the actors an area page shows (templatetags/actor_cards.py): a third of
-# the columns, which halves the time to build each actor.
-SHOWN_ACTOR_FIELDS = (
-    "name",
-    "slug",
-    "kind",
-    "is_national",
-    "description",
-    "municipality__name_fi",
-    "municipality__name_sv",
-    "municipality__slug",
-)
 
 
 def area_page_scopes(scope, slug):
@@ -101,8 +89,7 @@ def kind_groups(actors, first=FIRST_PER_KIND, *, rows=None):
         firsts = Actor.objects.filter(pk__in=keys)
     by_kind = {}
     # Namesakes in the order they were chosen in.
-    shown = firsts.select_related("municipality").only(*SHOWN_ACTOR_FIELDS)
-    for actor in shown.order_by("kind", "name", "pk"):
+    for actor in firsts.for_list(services=False).order_by("kind", "name", "pk"):
         by_kind.setdefault(actor.kind, []).append(actor)
     return [
         KindGroup(kind, label, counts[kind], by_kind.get(kind, []))
@@ -330,13 +317,7 @@ def area_directory(actors, *, regions):
     # Worked out once: comparing the selection with an area's takes a few milliseconds.
     rows = actors.area_memberships()
     groups = kind_groups(actors, rows=rows)
-    national_actors = (
-        Actor.objects.published()
-        .active()
-        .national()
-        .select_related("municipality")
-        .only(*SHOWN_ACTOR_FIELDS)
-    )
+    national_actors = Actor.objects.published().active().national().for_list(services=False)
     # Fetched when first shown: every area page shows the same ones, and caches their part
     # (area_detail.html), so that only the first area page of a version reads them.
     national = SimpleLazyObject(lambda: with_urls(national_actors, "directory:actor"))
