@@ -571,26 +571,26 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
 
     def for_detail(self):
         """Fetch the actor page's own relations that most actors have, in a fixed number of
-        queries (the others: sparse_page_links). Contacts are limited to public ones."""
+        queries: services and target groups (the others: sparse_page_links)."""
         return self.select_related("municipality__region", "parent").prefetch_related(
-            "served_municipalities",
-            "served_regions",
             Prefetch("services", queryset=ServiceType.objects.only("name", "slug")),
             Prefetch("target_groups", queryset=TargetGroup.objects.only("name", "slug")),
-            Prefetch(
-                "contacts", queryset=Contact.objects.filter(public=True).select_related("role")
-            ),
         )
 
 
 def sparse_page_links():
     """The actor page's relations that few actors have, fetched for an actor that has some
-    (keko.prefetch): related actors and network links, published ones only, as on their own
-    pages. Of a linked actor the page shows its name and kind: a tenth of its columns."""
+    (keko.prefetch): the municipalities and regions it serves besides its own (a fifth of the
+    actors serve some), its public contacts (a seventh have any), and related actors and
+    network links, published ones only, as on their own pages. Of a linked actor the page
+    shows its name and kind: a tenth of its columns."""
     # Its name in each language too: only() of a joined table's names does not add them.
     linked = ("name", *get_translation_fields("name"), "slug", "kind")
     published_actors = Actor.objects.published().only(*linked)
     return [
+        Sparse("served_municipalities"),
+        Sparse("served_regions"),
+        Sparse("contacts", Contact.objects.filter(public=True).select_related("role")),
         Sparse("successors", published_actors),
         Sparse("predecessors", published_actors),
         # With the key of their parent, which their list is matched to.

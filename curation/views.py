@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from actors.models import Actor, ContactRole
+from actors.models import Actor, ContactRole, sparse_page_links
 from keko import ratelimit
 from keko.middleware import client_ip, refuse_file_uploads
+from keko.prefetch import fetch_sparse, flag_sparse
 
 from . import confirmations, proposals, services
 from .forms import (
@@ -292,7 +293,10 @@ def confirmation(request, token):
     if request.method == "POST":
         confirmations.confirm(confirmation)
         return redirect("curation:confirmation_thanks", token=token)
-    actor = Actor.objects.for_detail().get(pk=confirmation.actor_id)
+    # The entry as its page shows it (directory's ActorDetailView).
+    links = sparse_page_links()
+    actor = flag_sparse(Actor.objects.for_detail(), links).get(pk=confirmation.actor_id)
+    fetch_sparse([actor], links)
     update = reverse("curation:organisation_update", kwargs={"slug": actor.slug})
     context = {
         "actor": actor,

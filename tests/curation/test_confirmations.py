@@ -19,7 +19,14 @@ from curation.stale import unanswered_confirmations
 from keko.models import Status
 from keko.services import mark_verified
 from keko.settings import parse_email_url
-from tests.factories import make_actor, make_contact_role, make_curator, make_service
+from tests.factories import (
+    make_actor,
+    make_contact,
+    make_contact_role,
+    make_curator,
+    make_region,
+    make_service,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,12 +122,21 @@ def test_dry_run_lists_and_queues_nothing(capsys):
 
 
 def test_the_link_shows_the_entry_and_confirming_sets_the_verified_date(client, run_queued_tasks):
-    actor = make_actor(name="Tampereen Paja ry", email="info@paja.example", phone="03 1")
+    actor = make_actor(
+        name="Tampereen Paja ry",
+        email="info@paja.example",
+        phone="03 1",
+        served_regions=[make_region(name_fi="Pirkanmaa")],
+    )
+    make_contact(actor=actor, name="Julkinen Henkilö", public=True)
+    make_contact(actor=actor, name="Salainen Henkilö", public=False)
     path = link_path(ask(run_queued_tasks)[0])
     page = client.get(path)
     html = page.content.decode()
     assert page.status_code == 200
     assert "Tampereen Paja ry" in html and "03 1" in html
+    # The entry as its page shows it: the areas it serves, its public contacts alone.
+    assert "Pirkanmaa" in html and "Julkinen Henkilö" in html and "Salainen" not in html
     assert "Tiedot ovat oikein" in html and "Ehdota muutosta" in html
     assert '<meta name="robots" content="noindex">' in html
 

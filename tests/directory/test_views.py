@@ -189,13 +189,21 @@ def test_detail_shows_relations(client):
 def test_an_actor_page_asks_nothing_of_the_relations_the_actor_lacks(
     client, django_assert_num_queries
 ):
-    # The actor, its areas served, services, target groups and public contacts; none of
-    # the relations few actors have (successors, networks, practices, funding, …).
+    # The actor, its services and target groups, and its public contacts (it has some);
+    # none of the relations few actors have (areas served besides its own, successors,
+    # networks, practices, funding, …).
     actor = make_actor(services=[make_service()], target_groups=[make_target_group()])
     make_contact(actor=actor, public=True, name="Julkinen Henkilö")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         content = client.get(actor.get_absolute_url()).content.decode()
     assert "Julkinen Henkilö" in content and "<h2>Verkostot</h2>" not in content
+    assert "Maakunnat:" not in content and "Kunnat:" not in content
+    # Its areas served, when it has some: a query each.
+    actor.served_regions.add(make_region(name_fi="Lappi"))
+    actor.served_municipalities.add(make_municipality(name_fi="Inari"))
+    with django_assert_num_queries(6):
+        content = client.get(actor.get_absolute_url()).content.decode()
+    assert ">Lappi</a>" in content and ">Inari</a>" in content
 
 
 def test_an_actor_page_leaves_out_its_draft_relations(client):
@@ -210,9 +218,14 @@ def test_an_actor_page_leaves_out_its_draft_relations(client):
 
 @pytest.mark.parametrize("rows", [2, 40])
 def test_detail_query_count_is_fixed(client, django_assert_num_queries, rows):
-    """One query more for each of the eight relations few actors have, if it has any, however
-    many rows it has; each linked actor's name with it, not a query per name."""
-    actor = make_actor(kind=ActorKind.NETWORK, services=[make_service()])
+    """One query more for each of the eleven relations few actors have, if it has any,
+    however many rows it has; each linked actor's name with it, not a query per name."""
+    actor = make_actor(
+        kind=ActorKind.NETWORK,
+        services=[make_service()],
+        served_regions=[make_region()],
+        served_municipalities=[make_municipality()],
+    )
     for n in range(rows):
         make_membership(network=actor, member=make_actor(name=f"Jäsen {n}"))
         make_membership(network=make_actor(name=f"Verkosto {n}"), member=actor)
