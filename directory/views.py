@@ -96,10 +96,9 @@ def site_search(request):
                 "list_url": reverse("directory:actors")
                 + "?"
                 + urlencode({"q": text, "voimassa": "0"}),
-                # The card's actor and area; the search shows no services (show_services).
-                "results": Actor.objects.published()
-                .search(text)
-                .select_related("municipality__region"),
+                "results": Actor.objects.published().search(text),
+                # What the card shows (ListedActors); the search shows no services.
+                "rows": lambda keys: Actor.objects.filter(pk__in=keys).for_list(services=False),
             },
             {
                 "kind": "practices",
@@ -122,7 +121,8 @@ def site_search(request):
         ]
         for group in groups:
             # The count and the best few in one query for each kind.
-            group["count"], group["first"] = group.pop("results").best_matches(SEARCH_GROUP_SIZE)
+            results, rows = group.pop("results"), group.pop("rows", None)
+            group["count"], group["first"] = results.best_matches(SEARCH_GROUP_SIZE, rows)
             group["capped"] = is_capped(group["count"])
     return render(
         request,

@@ -676,7 +676,7 @@ class SearchableQuerySet(models.QuerySet):
         )
         return results.order_by(*results.query.search_order)
 
-    def best_matches(self, size):
+    def best_matches(self, size, rows=None):
         """Return how many rows there are (a search's up to its cap + 1) and the first `size`
         of them: the count is a window over the rows that are ranked.
 
@@ -688,26 +688,36 @@ class SearchableQuerySet(models.QuerySet):
         window and the sort carried the whole rows of a thousand matches and their joins,
         4-5 ms of a search at 100 000 actors, and finding each match again by its key
         3-4 ms more. A small table's rows are ranked and fetched in one query.
+
+        `rows`: a function that fetches the rows of a list of keys, in any order, as the
+        page shows them (fewer columns than an instance's, say); then the keys are always
+        ranked first.
         """
-        if not isinstance(self.query, BoundedSearchQuery):
+        bounded = isinstance(self.query, BoundedSearchQuery)
+        if not bounded and rows is None:
             first = list(self.annotate(search_total=Window(Count("*")))[:size])
             return (first[0].search_total if first else 0), first
-        best = self.query.best_keys(size, self.db)
+        best = self.query.best_keys(size, self.db) if bounded else None
         if best is None:
             results = self.annotate(search_total=Window(Count("*")))
-            results.query.look_up_matches = False
+            if bounded:
+                results.query.look_up_matches = False
             ranked = list(results.values_list("pk", "search_total")[:size])
             best = (ranked[0][1], [key for key, _total in ranked]) if ranked else (0, [])
         total, keys = best
         if not keys:
             return 0, []
+        found = {row.pk: row for row in (rows or self._rows_by_key)(keys)}
+        return total, [found[key] for key in keys]
+
+    def _rows_by_key(self, keys):
+        """The rows of `keys`, with what this queryset selects and prefetches beside them."""
         rows = self.model._default_manager.using(self.db)
         if self.query.select_related is True:
             rows = rows.select_related()
         elif self.query.select_related:
             rows = rows.select_related(*_lookups(self.query.select_related))
-        rows = rows.prefetch_related(*self._prefetch_related_lookups).in_bulk(keys)
-        return total, [rows[key] for key in keys]
+        return rows.prefetch_related(*self._prefetch_related_lookups).filter(pk__in=keys)
 
     def _in_page_language(self, fields):
         """The columns of `fields` in the page's language (`name_sv`), where it is not

@@ -253,6 +253,31 @@ def test_best_matches_count_and_rank_keys_then_fetch_the_first_rows(
         assert [actor.municipality.region for actor in first] == [town.region] * 2
 
 
+@pytest.mark.parametrize("bounded", [True, False])
+def test_best_matches_fetch_the_first_rows_as_asked(
+    small_cap, django_assert_num_queries, monkeypatch, bounded
+):
+    # The site search's cards: the first rows fetched by the caller's function, in rank
+    # order, after the ranked keys (a table searched whole ranks its keys first too).
+    monkeypatch.setattr(Actor.objects._queryset_class, "search_bounded", bounded)
+    for n in range(CAP + 2):
+        make_actor(name=f"Työpaja {n}", description="työpaja " * n)
+    results = Actor.objects.published().search("työpaja")
+    expected = list(results[:2])
+    fetched = []
+
+    def rows(keys):
+        fetched.append(sorted(keys))
+        return Actor.objects.filter(pk__in=keys).for_list(services=False)
+
+    with django_assert_num_queries(2):
+        count, first = results.best_matches(2, rows)
+    assert count == (CAP + 1 if bounded else CAP + 2)
+    assert fetched == [sorted(actor.pk for actor in expected)]
+    assert [type(row).__name__ for row in first] == ["ListedActor"] * 2
+    assert first == expected
+
+
 def test_best_matches_of_a_search_without_matches(django_assert_num_queries):
     make_actor(name="Verstas")
     with django_assert_num_queries(1):
