@@ -1,10 +1,11 @@
 """Relations that most rows have none of, fetched only for the rows that have some.
 
 A prefetch is a query, built and sent, even when it finds nothing. An actor's page shows
-thirteen relations, and almost every actor has none of eight of them (successors, networks,
-practices, funding, …): their empty queries were a third of the page's time. Whether a row
-has any such relation is read with the row instead, an EXISTS each (`flag_sparse`), and only
-the relations a row has are fetched (`fetch_sparse`).
+thirteen relations, and most actors have none of eleven of them (areas served besides their
+own, contacts, successors, networks, practices, funding, …): their empty queries were a
+third of the page's time. Whether a row has any such relation is read with the row instead,
+an EXISTS each (`flag_sparse`), and only the relations a row has are fetched
+(`fetch_sparse`).
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects

@@ -708,7 +708,8 @@ class SearchableQuerySet(models.QuerySet):
         if not keys:
             return 0, []
         found = {row.pk: row for row in (rows or self._rows_by_key)(keys)}
-        return total, [found[key] for key in keys]
+        # A row deleted since its key was read is left out, not an error.
+        return total, [found[key] for key in keys if key in found]
 
     def _rows_by_key(self, keys):
         """The rows of `keys`, with what this queryset selects and prefetches beside them."""
