@@ -311,7 +311,8 @@ class ListedActor(ListedRow):
         return _KIND_LABELS.get(self.kind, self.kind)
 
 
-# What ListedActor reads of an actor and of its home municipality (ListedPlace).
+# What ListedActor reads of an actor, of its home municipality (ListedPlace) and of each of
+# its services (ListedService).
 LISTED_ACTOR_FIELDS = (
     "pk",
     "slug",
@@ -327,50 +328,34 @@ LISTED_PLACE_FIELDS = (
     "municipality__name_sv",
     "municipality__slug",
 )
+LISTED_SERVICE_FIELDS = ("services__pk", *(f"services__{field}" for field in NAME_FIELDS))
 
 
 class ListedActors(ValuesListIterable):
-    """The rows of `ActorQuerySet.for_list(services=False)`: ListedActors."""
+    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services
+    (ListedService, each built once) when they are read too, a row per actor and service."""
 
     def __iter__(self):
-        return iter(self.listed().values())
-
-    def listed(self):
-        """{key: ListedActor} of the rows, in their order."""
         language = get_language()
-        places, actors = {}, {}
-        width = len(LISTED_ACTOR_FIELDS)
+        places, services, actors = {}, {}, {}
+        place_at = len(LISTED_ACTOR_FIELDS)
+        service_at = place_at + len(LISTED_PLACE_FIELDS)
         for row in super().__iter__():
-            place_key = row[width]
-            place = places.get(place_key)
-            if place is None and place_key is not None:
-                place = places[place_key] = ListedPlace(*row[width:])
-            values = dict(zip(LISTED_ACTOR_FIELDS, row[:width], strict=True))
-            actors[values["pk"]] = ListedActor(values, place, language)
-        return actors
-
-
-class ListedActorsWithServices(ListedActors):
-    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services by name
-    (ListedService), read from the link table in one query after them, each service built
-    once."""
-
-    def __iter__(self):
-        actors = self.listed()
-        if not actors:
-            return iter(())
-        links = (
-            Actor.services.through.objects.using(self.queryset.db)
-            .filter(actor_id__in=list(actors))
-            .order_by("servicetype__name", "servicetype_id")
-            .values_list("actor_id", "servicetype_id", *(f"servicetype__{f}" for f in NAME_FIELDS))
-        )
-        services, language = {}, get_language()
-        for actor_key, key, *names in links:
-            service = services.get(key)
-            if service is None:
-                service = services[key] = ListedService(key, names, language)
-            actors[actor_key].listed_services.append(service)
+            actor = actors.get(row[0])
+            if actor is None:
+                place_key = row[place_at]
+                place = places.get(place_key)
+                if place is None and place_key is not None:
+                    place = places[place_key] = ListedPlace(*row[place_at:service_at])
+                values = dict(zip(LISTED_ACTOR_FIELDS, row[:place_at], strict=True))
+                actor = actors[row[0]] = ListedActor(values, place, language)
+            service_key = row[service_at] if len(row) > service_at else None
+            if service_key is not None:
+                service = services.get(service_key)
+                if service is None:
+                    names = row[service_at + 1 :]
+                    service = services[service_key] = ListedService(service_key, names, language)
+                actor.listed_services.append(service)
         return iter(actors.values())
 
 
@@ -562,11 +547,18 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
 
     def for_list(self, services=True):
         """Fetch what an actor list shows (directory's actor_cards) as ListedActors, in one
-        query, and one more for their services unless not `services` (an area page shows
-        none)."""
-        queryset = self.values_list(*LISTED_ACTOR_FIELDS, *LISTED_PLACE_FIELDS)
+        query: with their services by name unless not `services` (an area page shows none),
+        a row per actor and service, in the order of the actors' keys (the services' names
+        within each)."""
+        fields = [*LISTED_ACTOR_FIELDS, *LISTED_PLACE_FIELDS]
+        if services:
+            queryset = self.values_list(*fields, *LISTED_SERVICE_FIELDS).order_by(
+                "pk", "services__name", "services__pk"
+            )
+        else:
+            queryset = self.values_list(*fields)
         # Django's own hook for what a queryset's rows are made into (values() sets it too).
-        queryset._iterable_class = ListedActorsWithServices if services else ListedActors
+        queryset._iterable_class = ListedActors
         return queryset
 
     def for_detail(self):

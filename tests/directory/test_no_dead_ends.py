@@ -263,9 +263,9 @@ def test_counts_take_a_fixed_number_of_queries_whatever_the_selection(
     # Of every actor, on PostgreSQL: the counts kept on write, less those of the actors not
     # active today, and the funders'.
     every_actor = 3 if postgresql else counts
-    # page ids, page rows, their services; the choices of regions, municipalities, services,
-    # target groups and funders; the counts
-    with django_assert_num_queries(8 + every_actor):
+    # page ids, page rows with their services; the choices of regions, municipalities,
+    # services, target groups and funders; the counts
+    with django_assert_num_queries(7 + every_actor):
         response = client.get(LIST)
     assert response.context["filter"].form.fields["tyyppi"].choices == [
         ("yhdistys", f"Yhdistys tai järjestö ({(rows + 1) // 2})"),
@@ -287,7 +287,7 @@ def test_counts_take_a_fixed_number_of_queries_whatever_the_selection(
     # those the facets read (the search without any option). The choices come from the cache
     # now (ActorFilter).
     searches = 2 if postgresql else 0
-    with django_assert_num_queries(3 + counts + searches + (1 if postgresql else 0)):
+    with django_assert_num_queries(2 + counts + searches + (1 if postgresql else 0)):
         response = client.get(LIST, query)
     assert response.context["paginator"].count == rows
     fields = response.context["filter"].form.fields
@@ -457,7 +457,7 @@ def test_the_filters_choices_are_read_once_and_follow_an_edit_of_their_own(
     town = make_municipality(name_fi="Alkukunta")
     actor = make_actor(municipality=town)
     client.get(LIST)
-    # An actor's edit leaves the choices cached: the next list reads its page, its rows and
+    # An actor's edit leaves the choices cached: the next list reads its page, its rows with
     # their services, and counts, but no region, municipality, service or funder.
     actor.description = "Uusi kuvaus"
     actor.save()
@@ -465,7 +465,7 @@ def test_the_filters_choices_are_read_once_and_follow_an_edit_of_their_own(
     # actors and those not active today, and the funders' facet, from what the first list
     # read); elsewhere one count per filter.
     counts = 1 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(3 + counts):
+    with django_assert_num_queries(2 + counts):
         response = client.get(LIST, {"kunta": town.slug})
     assert listed(response) == [actor]
     # A municipality's or a service's own save shows in the next list's choices.
