@@ -241,124 +241,6 @@ class ContactRole(FinnishOriginalMixin, models.Model):
         return self.name
 
 
-# A service's name in each language (name_fi, name_sv, …).
-NAME_FIELDS = get_translation_fields("name")
-
-
-class ListedService:
-    """A service as an actor list's card names it: in the page's language, else in Finnish,
-    with the columns that `translated()` reads to mark the Finnish one."""
-
-    def __init__(self, pk, names, language):
-        self.pk = pk
-        for field, name in zip(NAME_FIELDS, names, strict=True):
-            setattr(self, field, name)
-        self.name = getattr(self, f"name_{language}", "") or self.name_fi
-
-
-class ListedRow:
-    """A row read as values that stands for its model's instance (`model_label`): equal to
-    the instance of its key, and hashed alike."""
-
-    model_label = ""
-
-    def __eq__(self, other):
-        if isinstance(other, ListedRow | models.Model):
-            label = other.model_label if isinstance(other, ListedRow) else other._meta.label
-            return label == self.model_label and other.pk == self.pk
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self.pk)
-
-
-class ListedPlace(ListedRow, AreaName):
-    """An actor's home municipality as a list's card names it (ListedActor)."""
-
-    model_label = "actors.Municipality"
-
-    def __init__(self, pk, name_fi, name_sv, slug):
-        self.pk, self.name_fi, self.name_sv, self.slug = pk, name_fi, name_sv, slug
-
-
-class ListedActor(ListedRow):
-    """An actor as a list's card shows it (directory's actor_cards), read as values: its name
-    and description in each language and as the page shows them (the page's language, else
-    Finnish, as the fields' descriptors give them), kind, home municipality (ListedPlace),
-    end date and services (`listed_services`).
-
-    Building a model instance for each of a list page's 50 actors (every field's descriptor,
-    the model's signals and its stored state) took 1.5 ms of the page.
-    """
-
-    model_label = "actors.Actor"
-
-    def __init__(self, values, place, language):
-        self.__dict__.update(values)
-        self.municipality = place
-        self.listed_services = []
-        for field in ("name", "description"):
-            shown = self.__dict__.get(f"{field}_{language}") or self.__dict__[f"{field}_fi"]
-            setattr(self, field, shown)
-
-    def __repr__(self):
-        return f"<ListedActor {self.pk}: {self.name}>"
-
-    def get_absolute_url(self):
-        return reverse("directory:actor", kwargs={"slug": self.slug})
-
-    def get_kind_display(self):
-        return _KIND_LABELS.get(self.kind, self.kind)
-
-
-# What ListedActor reads of an actor, of its home municipality (ListedPlace) and of each of
-# its services (ListedService).
-LISTED_ACTOR_FIELDS = (
-    "pk",
-    "slug",
-    "kind",
-    "is_national",
-    "active_until",
-    *get_translation_fields("name"),
-    *get_translation_fields("description"),
-)
-LISTED_PLACE_FIELDS = (
-    "municipality_id",
-    "municipality__name_fi",
-    "municipality__name_sv",
-    "municipality__slug",
-)
-LISTED_SERVICE_FIELDS = ("services__pk", *(f"services__{field}" for field in NAME_FIELDS))
-
-
-class ListedActors(ValuesListIterable):
-    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services
-    (ListedService, each built once) when they are read too, a row per actor and service."""
-
-    def __iter__(self):
-        language = get_language()
-        places, services, actors = {}, {}, {}
-        place_at = len(LISTED_ACTOR_FIELDS)
-        service_at = place_at + len(LISTED_PLACE_FIELDS)
-        for row in super().__iter__():
-            actor = actors.get(row[0])
-            if actor is None:
-                place_key = row[place_at]
-                place = places.get(place_key)
-                if place is None and place_key is not None:
-                    place = places[place_key] = ListedPlace(*row[place_at:service_at])
-                values = dict(zip(LISTED_ACTOR_FIELDS, row[:place_at], strict=True))
-                actor = actors[row[0]] = ListedActor(values, place, language)
-            service_key = row[service_at] if len(row) > service_at else None
-            if service_key is not None:
-                service = services.get(service_key)
-                if service is None:
-                    names = row[service_at + 1 :]
-                    service = services[service_key] = ListedService(service_key, names, language)
-                actor.listed_services.append(service)
-        return iter(actors.values())
-
-
 class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
     search_fields_a = ("name",)
     search_fields_b = ("description",)
@@ -866,6 +748,124 @@ class Actor(FinnishOriginalMixin, CuratedModel):
     @property
     def has_ended(self):
         return self.active_until is not None and self.active_until < timezone.localdate()
+
+
+# A service's name in each language (name_fi, name_sv, …).
+NAME_FIELDS = get_translation_fields("name")
+
+
+class ListedService:
+    """A service as an actor list's card names it: in the page's language, else in Finnish,
+    with the columns that `translated()` reads to mark the Finnish one."""
+
+    def __init__(self, pk, names, language):
+        self.pk = pk
+        for field, name in zip(NAME_FIELDS, names, strict=True):
+            setattr(self, field, name)
+        self.name = getattr(self, f"name_{language}", "") or self.name_fi
+
+
+class ListedRow:
+    """A row read as values that stands for an instance of its `model`: equal to the
+    instance of its key, and hashed alike."""
+
+    model = None
+
+    def __eq__(self, other):
+        if isinstance(other, ListedRow):
+            return other.model is self.model and other.pk == self.pk
+        if isinstance(other, models.Model):
+            return other._meta.concrete_model is self.model and other.pk == self.pk
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.pk)
+
+
+class ListedPlace(ListedRow, AreaName):
+    """An actor's home municipality as a list's card names it (ListedActor)."""
+
+    model = Municipality
+
+    def __init__(self, pk, name_fi, name_sv, slug):
+        self.pk, self.name_fi, self.name_sv, self.slug = pk, name_fi, name_sv, slug
+
+
+class ListedActor(ListedRow):
+    """An actor as a list's card shows it (directory's actor_cards), read as values: its name
+    and description in each language and as the page shows them (the page's language, else
+    Finnish, as the fields' descriptors give them), kind, home municipality (ListedPlace),
+    end date and services (`listed_services`).
+
+    Building a model instance for each of a list page's 50 actors (every field's descriptor,
+    the model's signals and its stored state) took 1.5 ms of the page.
+    """
+
+    model = Actor
+
+    def __init__(self, values, place, language):
+        self.__dict__.update(values)
+        self.municipality = place
+        self.listed_services = []
+        for field in ("name", "description"):
+            shown = self.__dict__.get(f"{field}_{language}") or self.__dict__[f"{field}_fi"]
+            setattr(self, field, shown)
+
+    def __repr__(self):
+        return f"<ListedActor {self.pk}: {self.name}>"
+
+    # The actor's own, which read its slug and kind alone.
+    get_absolute_url = Actor.get_absolute_url
+    get_kind_display = Actor.get_kind_display
+
+
+# What ListedActor reads of an actor, of its home municipality (ListedPlace) and of each of
+# its services (ListedService).
+LISTED_ACTOR_FIELDS = (
+    "pk",
+    "slug",
+    "kind",
+    "is_national",
+    "active_until",
+    *get_translation_fields("name"),
+    *get_translation_fields("description"),
+)
+LISTED_PLACE_FIELDS = (
+    "municipality_id",
+    "municipality__name_fi",
+    "municipality__name_sv",
+    "municipality__slug",
+)
+LISTED_SERVICE_FIELDS = ("services__pk", *(f"services__{field}" for field in NAME_FIELDS))
+
+
+class ListedActors(ValuesListIterable):
+    """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services
+    (ListedService, each built once) when they are read too, a row per actor and service."""
+
+    def __iter__(self):
+        language = get_language()
+        places, services, actors = {}, {}, {}
+        place_at = len(LISTED_ACTOR_FIELDS)
+        service_at = place_at + len(LISTED_PLACE_FIELDS)
+        with_services = len(self.queryset._fields) > service_at
+        for row in super().__iter__():
+            actor = actors.get(row[0])
+            if actor is None:
+                place_key = row[place_at]
+                place = places.get(place_key)
+                if place is None and place_key is not None:
+                    place = places[place_key] = ListedPlace(*row[place_at:service_at])
+                values = dict(zip(LISTED_ACTOR_FIELDS, row[:place_at], strict=True))
+                actor = actors[row[0]] = ListedActor(values, place, language)
+            service_key = row[service_at] if with_services else None
+            if service_key is not None:
+                service = services.get(service_key)
+                if service is None:
+                    names = row[service_at + 1 :]
+                    service = services[service_key] = ListedService(service_key, names, language)
+                actor.listed_services.append(service)
+        return iter(actors.values())
 
 
 class ContactQuerySet(FinnishColumnsQuerySet):
