@@ -14,7 +14,7 @@ from modeltranslation.utils import get_translation_fields
 from actors.areas import municipality_scope, region_scope
 from actors.models import Actor, ActorKind, Contact, ContactRole
 from funding.models import FundingSource
-from keko.cache import ALL_AREAS
+from keko.cache import ALL_AREAS, cached
 from keko.content_languages import finnish_field
 from keko.markup import slug_urls
 from practices.models import Practice
@@ -141,39 +141,18 @@ def checklist(groups, actors, *, contacts_per_role=None, rows=None):
     """
     by_kind = {group.kind: group for group in groups}
     rows = actors.area_memberships() if rows is None else rows
-    # An area's actors as keys from the membership table's index, when they are that.
-    actor_keys = actors if rows is None else rows.values("actor_id")
-    contacts = Contact.objects.filter(
-        public=True, actor__in=actor_keys, role__checklist_order__isnull=False
-    )
-    counts = None
-    if contacts_per_role is None:
-        listed = contact_rows(contacts.order_by("actor__name", "name", "pk"))
-    elif rows is not None:
+    if contacts_per_role is not None and rows is not None:
         listed, counts = first_contacts(rows, contacts_per_role)
     else:
-        # One narrow query numbers the contacts within their role and counts each role; the
-        # rows of the first few are fetched next.
-        ranked = list(
-            contacts.annotate(
-                position=Window(
-                    RowNumber(),
-                    partition_by=[F("role_id")],
-                    order_by=[F("actor__name").asc(), F("name").asc(), F("pk").asc()],
-                ),
-                role_total=Window(Count("*"), partition_by=[F("role_id")]),
-            )
-            .filter(position__lte=contacts_per_role)
-            .values_list("pk", "role_id", "role_total")
+        # An area's actors as keys from the membership table's index, when they are that.
+        listed, counts = _role_contacts(
+            actors if rows is None else rows.values("actor_id"), contacts_per_role
         )
-        counts = {role: total for _pk, role, total in ranked}
-        contacts = Contact.objects.filter(pk__in=[pk for pk, _role, _total in ranked])
-        listed = contact_rows(contacts.order_by("actor__name", "name", "pk"))
     contacts_by_role = {}
     for contact in listed:
         contacts_by_role.setdefault(contact.role_id, []).append(contact)
     items = []
-    for role in ContactRole.objects.filter(checklist_order__isnull=False):
+    for role in checklist_roles():
         kind_groups_of_role = [by_kind[k] for k in role.actor_kinds if k in by_kind]
         items.append(
             ChecklistItem(
@@ -189,6 +168,45 @@ def checklist(groups, actors, *, contacts_per_role=None, rows=None):
             )
         )
     return items
+
+
+def _role_contacts(actor_keys, per_role):
+    """Return (ContactRows, {role key: its count} or None) of the public contacts of the
+    actors `actor_keys` with a checklist role: all of them, or the first `per_role` of each
+    role and the counts."""
+    contacts = Contact.objects.filter(
+        public=True, actor__in=actor_keys, role__checklist_order__isnull=False
+    )
+    if per_role is None:
+        return list(contact_rows(contacts.order_by("actor__name", "name", "pk"))), None
+    # One narrow query numbers the contacts within their role and counts each role; the
+    # rows of the first few are fetched next.
+    ranked = list(
+        contacts.annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("role_id")],
+                order_by=[F("actor__name").asc(), F("name").asc(), F("pk").asc()],
+            ),
+            role_total=Window(Count("*"), partition_by=[F("role_id")]),
+        )
+        .filter(position__lte=per_role)
+        .values_list("pk", "role_id", "role_total")
+    )
+    counts = {role: total for _pk, role, total in ranked}
+    contacts = Contact.objects.filter(pk__in=[pk for pk, _role, _total in ranked])
+    return list(contact_rows(contacts.order_by("actor__name", "name", "pk"))), counts
+
+
+def checklist_roles():
+    """The roles of the checklist, in its order: kept in the process until the directory
+    version moves on (an edit of a role does), read on every area page."""
+    return cached(
+        ("checklist-roles",),
+        lambda: list(ContactRole.objects.filter(checklist_order__isnull=False)),
+        scopes=(),
+        in_process=True,
+    )
 
 
 class ContactRow(SimpleNamespace):
@@ -321,27 +339,14 @@ def area_directory(actors, *, regions):
     # Fetched when first shown: every area page shows the same ones, and caches their part
     # (area_detail.html), so that only the first area page of a version reads them.
     national = SimpleLazyObject(lambda: with_urls(national_actors, "directory:actor"))
-    # What the page shows of them: DISTINCT over their whole rows (texts in three languages,
-    # search vectors) took longer than the query.
-    practices = (
-        Practice.objects.published()
-        .filter(regions__in=regions)
-        .distinct()
-        .only("title", "slug", "summary")
-    )
-    funding = (
-        FundingSource.objects.published()
-        .filter(regions__in=regions)
-        .distinct()
-        .only("name", "slug")
-    )
+    practices, funding = regional_entries(regions)
     directory = AreaDirectory(
         groups=groups,
         total=sum(group.count for group in groups),
         checklist=checklist(groups, actors, contacts_per_role=CONTACTS_PER_ROLE, rows=rows),
         national=national,
-        practices=list(practices),
-        funding=list(funding),
+        practices=practices,
+        funding=funding,
     )
     with_urls(
         chain(
@@ -351,6 +356,31 @@ def area_directory(actors, *, regions):
         "directory:actor",
     )
     return directory
+
+
+def regional_entries(regions):
+    """Return ([the published practices], [the published funding sources]) of `regions`, as
+    an area page lists them. Cached until the directory version moves on (an edit of either
+    does, an actor's does not): the pages of a region and of its municipalities share them."""
+
+    def read():
+        # What the page shows of them: DISTINCT over their whole rows (texts in three
+        # languages, search vectors) took longer than the query.
+        practices = (
+            Practice.objects.published()
+            .filter(regions__in=regions)
+            .distinct()
+            .only("title", "slug", "summary")
+        )
+        funding = (
+            FundingSource.objects.published()
+            .filter(regions__in=regions)
+            .distinct()
+            .only("name", "slug")
+        )
+        return list(practices), list(funding)
+
+    return cached(("regional-entries", *sorted(region.pk for region in regions)), read, scopes=())
 
 
 def with_urls(objects, viewname):

@@ -17,7 +17,9 @@ from tests.factories import (
     bulk_terms,
     make_actor,
     make_contact_role,
+    make_funding_source,
     make_municipality,
+    make_practice,
     make_region,
     make_service,
 )
@@ -60,10 +62,11 @@ def test_what_every_area_page_shows_comes_from_the_cache(client):
     national = make_actor(name="Valtakunnallinen liitto", is_national=True)
     with CaptureQueriesContext(connection) as read:
         client.get(first.get_absolute_url())
-    # The print form's services and target groups, and the national actors' part.
+    # The print form's services and target groups, the national actors' part and the
+    # checklist's roles.
     with CaptureQueriesContext(connection) as cached:
         response = client.get(second.get_absolute_url())
-    assert len(cached) == len(read) - 3
+    assert len(cached) == len(read) - 4
     page = response.content.decode()
     assert 'name="palvelu" value="palvelu-' in page
     assert "Valtakunnallinen liitto" in page
@@ -74,6 +77,24 @@ def test_what_every_area_page_shows_comes_from_the_cache(client):
     page = client.get(first.get_absolute_url()).content.decode()
     assert 'value="uusi-palvelu" id="print-palvelu_' in page
     assert "Uudelleen nimetty liitto" in page and "Valtakunnallinen liitto" not in page
+
+
+def test_a_regions_pages_share_its_practices_and_funding_until_one_is_edited(client):
+    region = make_region()
+    first, second = (make_municipality(region=region) for _ in range(2))
+    practice = make_practice(regions=[region], title="Alueen käytäntö")
+    source = make_funding_source(regions=[region], name="Alueen rahoitus")
+    # What every area page shares read first, on another region's page.
+    client.get(make_municipality().get_absolute_url())
+    with CaptureQueriesContext(connection) as read:
+        client.get(first.get_absolute_url())
+    with CaptureQueriesContext(connection) as shared:
+        page = client.get(second.get_absolute_url()).content.decode()
+    assert len(shared) == len(read) - 2
+    assert practice.title in page and source.name in page
+    practice.title = "Uudelleen nimetty käytäntö"
+    practice.save()
+    assert "Uudelleen nimetty käytäntö" in client.get(first.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("rows", ROWS)
