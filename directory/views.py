@@ -431,15 +431,17 @@ def actor_page_links():
 class ActorDetailView(DetailView):
     template_name = "directory/actor_detail.html"
     # Built once, as DetailView's `queryset` is, and cloned for each page: flagging the
-    # eleven Sparse relations (an EXISTS each) took 1.6 ms of a 12 ms page.
-    queryset = flag_sparse(Actor.objects.for_detail(), actor_page_links())
+    # eleven Sparse relations (an EXISTS each) took 1.6 ms of a 12 ms page, building their
+    # querysets 0.5 ms more. Each page's prefetches filter a clone of those querysets.
+    page_links = actor_page_links()
+    queryset = flag_sparse(Actor.objects.for_detail(), page_links)
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
     def get_object(self, queryset=None):
         actor = super().get_object(queryset)
-        fetch_sparse([actor], actor_page_links())
+        fetch_sparse([actor], self.page_links)
         return actor
 
 
