@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actors.filters import ActorFilter
-from actors.models import Actor, ActorKind, Contact
+from actors.models import Actor, ActorKind, Contact, actor_page_scope
 from tests.factories import (
     make_actor,
     make_contact,
@@ -253,6 +253,21 @@ def test_an_actors_edit_reaches_the_pages_that_name_it(client):
         shown.name = f"{shown.name} (uusi nimi)"
         shown.save()
         assert f"{shown.name}<" in names_on_page(client, page), (page, shown)
+
+
+def test_the_pages_that_name_an_actor_are_found_in_one_query(django_assert_num_queries):
+    parent = make_actor(name="Emo")
+    network = make_actor(name="Verkosto", kind=ActorKind.NETWORK)
+    actor = make_actor(name="Hanke", parent=parent, kind=ActorKind.PROJECT)
+    make_membership(network=network, member=actor)
+    child = make_actor(name="Osahanke", parent=actor, kind=ActorKind.PROJECT)
+    successor = make_actor(name="Seuraaja")
+    actor.successors.add(successor)
+    actor = Actor.objects.get(pk=actor.pk)
+    with django_assert_num_queries(1):
+        scopes = actor.page_scopes()
+    naming = (parent, network, child, successor, actor)
+    assert scopes == {actor_page_scope(each.slug) for each in naming}
 
 
 def test_a_new_parent_and_a_new_address_leave_no_stale_page(client):
