@@ -291,6 +291,30 @@ def test_unanswered_and_bounced_requests_list_the_actor_as_stale(client, run_que
     assert "Hiljainen ry" in filtered and "Tuore ry" not in filtered
 
 
+def test_only_an_actors_latest_request_decides_whether_it_is_unanswered():
+    now = timezone.now()
+
+    def request(actor, days_ago, *, answered):
+        sent = now - datetime.timedelta(days=days_ago)
+        ConfirmationRequest.objects.create(
+            actor=actor,
+            email="a@x.example",
+            sent_at=sent,
+            answered_at=sent + datetime.timedelta(days=1) if answered else None,
+        )
+
+    answered_last = make_actor(name="Vastasi viimeksi ry")
+    request(answered_last, 400, answered=False)
+    request(answered_last, 70, answered=True)
+    silent_last = make_actor(name="Ei vastannut viimeksi ry")
+    request(silent_last, 400, answered=True)
+    request(silent_last, 70, answered=False)
+
+    stale = unanswered_confirmations(Actor.objects.all())
+    assert [actor.name for actor in stale] == ["Ei vastannut viimeksi ry"]
+    assert stale[0].asked_at == now - datetime.timedelta(days=70)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
