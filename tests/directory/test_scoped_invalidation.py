@@ -261,12 +261,15 @@ def test_the_pages_that_name_an_actor_are_found_in_one_query(django_assert_num_q
     actor = make_actor(name="Hanke", parent=parent, kind=ActorKind.PROJECT)
     make_membership(network=network, member=actor)
     child = make_actor(name="Osahanke", parent=actor, kind=ActorKind.PROJECT)
-    successor = make_actor(name="Seuraaja")
+    member = make_actor(name="Jäsen")
+    make_membership(network=actor, member=member)
+    successor, predecessor = make_actor(name="Seuraaja"), make_actor(name="Edeltäjä")
     actor.successors.add(successor)
+    predecessor.successors.add(actor)
     actor = Actor.objects.get(pk=actor.pk)
     with django_assert_num_queries(1):
         scopes = actor.page_scopes()
-    naming = (parent, network, child, successor, actor)
+    naming = (parent, network, child, member, successor, predecessor, actor)
     assert scopes == {actor_page_scope(each.slug) for each in naming}
 
 
