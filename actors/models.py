@@ -87,6 +87,14 @@ class Municipality(AreaName, models.Model):
     def get_absolute_url(self):
         return reverse("directory:municipality", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        municipality = super().from_db(db, field_names, values)
+        # Its region before any edit: only a move to another region changes the areas its
+        # actors serve (actors.areas.municipality_saved).
+        municipality._stored_region_id = municipality.__dict__.get("region_id")
+        return municipality
+
 
 class ServiceType(FinnishOriginalMixin, models.Model):
     """A service area of employment support, from the handbook's service table."""

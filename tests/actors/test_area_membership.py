@@ -132,6 +132,19 @@ def test_a_municipality_added_to_a_served_region_is_served(geography):
     assert new.pk not in municipalities_of(actor)
 
 
+def test_a_renamed_municipality_keeps_its_actors_rows(geography):
+    actor = make_actor(municipality=geography["n1"], served_regions=[geography["north"]])
+    rows = set(ActorMunicipality.objects.filter(actor=actor).values_list("pk", flat=True))
+    town = Municipality.objects.get(pk=geography["n1"].pk)
+    town.name_fi = "Uusi nimi"
+    town.save()
+    assert set(ActorMunicipality.objects.filter(actor=actor).values_list("pk", flat=True)) == rows
+    town.region = geography["south"]
+    town.save()
+    assert regions_of(actor) == {geography["north"].pk, geography["south"].pk}
+    assert town.pk in municipalities_of(actor)
+
+
 def test_deleted_actor_leaves_no_rows(geography):
     actor = make_actor(municipality=geography["n1"], served_regions=[geography["south"]])
     pk = actor.pk

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actors.filters import ActorFilter
-from actors.models import Actor, ActorKind, Contact, actor_page_scope
+from actors.models import Actor, ActorKind, Contact, Municipality, actor_page_scope
 from tests.factories import (
     make_actor,
     make_contact,
@@ -159,6 +159,16 @@ def test_any_other_edit_makes_every_page_stale(client, towns):
         response = client.get(url)
         assert response.status_code == 200
         assert response.context is not None  # rendered, not served from the cache
+
+
+def test_a_renamed_municipality_shows_its_new_name_on_every_page(client, towns):
+    north, south = towns
+    cache(client, north, south)
+    town = Municipality.objects.get(pk=north.pk)
+    town.name_fi = "Uudelleennimetty"
+    town.save()
+    for url in [*pages(north), reverse("directory:actors")]:
+        assert "Uudelleennimetty" in client.get(url).content.decode(), url
 
 
 @pytest.fixture
