@@ -9,7 +9,7 @@ import functools
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -25,7 +25,7 @@ from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import PrintOptionsForm
 from .models import PrintRender
 from .print_rendering import LIST, TEMPLATE, load_selection, print_context, sheet_pdf
-from .printing import PrintOptions, actors_csv, selected_actors
+from .printing import PrintOptions, csv_lines, selected_actors
 
 STATUS_TEMPLATE = "directory/print/pdf_status.html"
 # How often the "PDF valmistuu" page asks again, in seconds.
@@ -180,11 +180,21 @@ def _too_many(request, selection, limit_key):
 
 @finnish_kinds
 def print_csv(request, slug, scope):
-    context, valid = print_context(request, scope, slug)
-    if not valid:
-        return _invalid(request, context)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = _filename(context["selection"].filename, "csv")
+    """The CSV of a selection, uncapped: streamed as it is read (printing.csv_lines())."""
+    selection = load_selection(request, scope, slug)
+    form = selection.options_form(request.GET)
+    if not form.is_valid():
+        return _invalid(
+            request, print_context(request, scope, slug, form=form, selection=selection)[0]
+        )
+    options = selection.adjust(PrintOptions.from_form(form))
+    lines = csv_lines(
+        selection.actors,
+        options,
+        request.build_absolute_uri,
+        nationals_apart=selection.nationals_apart,
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = _filename(selection.filename, "csv")
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    actors_csv(response, context["sheet"], context["options"])
     return response

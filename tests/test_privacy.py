@@ -144,7 +144,7 @@ def fetch(client, path, **params):
     assert response.status_code == 200, (path, params, response.status_code)
     if response["Content-Type"].startswith("application/pdf"):
         return pdf_text(response.content)
-    return response.content.decode("utf-8-sig")
+    return response.getvalue().decode("utf-8-sig")
 
 
 def control_word(word):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actors.models import Actor, ActorKind
-from directory import print_rendering
+from directory import print_rendering, printing
 from directory.areas import KindGroup
 from directory.printing import PrintSheet, entry_lines, lines_html, sheet_parts
 from keko.models import Status
@@ -49,8 +49,11 @@ def pdf_pages(pdf):
 
 
 def csv_rows(response):
-    text = response.content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text), delimiter=";"))
+    return csv_rows_of(response.getvalue())
+
+
+def csv_rows_of(content):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 @pytest.fixture
@@ -351,8 +354,9 @@ def test_csv_round_trips_with_header_and_rows(client, area):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="keko-pirkanmaa-')
-    assert response.content.startswith("\ufeff".encode())
-    header, *rows = csv_rows(response)
+    content = response.getvalue()
+    assert content.startswith("\ufeff".encode())
+    header, *rows = csv_rows_of(content)
     assert header == [
         "nimi", "tyyppi", "kotikunta", "valtakunnallinen", "palvelut", "kohderyhmät", "verkkosivut",
         "sähköposti", "puhelin", "osoite", "tarkistettu", "linkki",
@@ -370,18 +374,33 @@ def test_csv_round_trips_with_header_and_rows(client, area):
 
 def test_csv_contacts_column_only_when_asked_and_public_only(client, area):
     response = client.get(url("region_csv", "pirkanmaa"), {"yhteystiedot": "1", "paattyneet": "1"})
-    header, *rows = csv_rows(response)
+    content = response.getvalue()
+    header, *rows = csv_rows_of(content)
     assert "yhteyshenkilöt" in header
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert "Päättynyt hanke" in by_name
     assert by_name["Työttömien yhdistys"]["yhteyshenkilöt"].startswith("Julkinen Jaana")
-    assert "Salainen Sakari" not in response.content.decode("utf-8-sig")
+    assert "Salainen Sakari" not in content.decode("utf-8-sig")
 
 
 def test_csv_neutralises_spreadsheet_formulas(client, area):
     make_actor(name='=HYPERLINK("http://evil.example")', municipality=area["town"])
     rows = csv_rows(client.get(url("region_csv", "pirkanmaa")))
     assert '\'=HYPERLINK("http://evil.example")' in [row[0] for row in rows]
+
+
+def test_the_csv_is_sent_in_parts_in_the_order_of_the_print(client, area, monkeypatch):
+    monkeypatch.setattr(printing, "CSV_PART", 1)
+    make_actor(name="Pirkanmaan TE-toimisto", kind=ActorKind.TE_OFFICE, municipality=area["town"])
+    make_actor(name="Aapo valtakunnallinen", is_national=True)
+    response = client.get(url("region_csv", "pirkanmaa"))
+    assert response.status_code == 200 and response.streaming
+    parts = list(response.streaming_content)
+    _header, *rows = csv_rows_of(b"".join(parts))
+    # By kind in ActorKind's order (a TE office before a project), the national ones last.
+    expected = ["Työttömien yhdistys", "Pirkanmaan TE-toimisto", "Osallisuushanke"]
+    assert [row[0] for row in rows] == [*expected, "Aapo valtakunnallinen"]
+    assert len(parts) == 1 + len(rows)  # the header, then a part of each actor
 
 
 def test_municipality_csv(client, area):
