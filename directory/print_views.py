@@ -37,6 +37,17 @@ def _invalid(request, context):
     return render(request, TEMPLATE, context, status=400)
 
 
+def _read_options(request, scope, slug):
+    """Return the selection of the request, its options form and its print options, and None;
+    or, if the options are invalid, the print page that explains them last."""
+    selection = load_selection(request, scope, slug)
+    form = selection.options_form(request.GET)
+    if not form.is_valid():
+        context = print_context(request, scope, slug, form=form, selection=selection)[0]
+        return selection, form, None, _invalid(request, context)
+    return selection, form, selection.adjust(PrintOptions.from_form(form)), None
+
+
 def _filename(slug, extension):
     return f"keko-{slug}-{timezone.localdate().isoformat()}.{extension}"
 
@@ -87,13 +98,9 @@ def print_pdf(request, slug, scope):
     (A list's selection is named by its cleaned filters, which takes reading the filters'
     options first.)
     """
-    selection = load_selection(request, scope, slug)
-    form = selection.options_form(request.GET)
-    if not form.is_valid():
-        return _invalid(
-            request, print_context(request, scope, slug, form=form, selection=selection)[0]
-        )
-    options = selection.adjust(PrintOptions.from_form(form))
+    selection, form, options, invalid = _read_options(request, scope, slug)
+    if invalid is not None:
+        return invalid
     key = directory_key("print-pdf", scope, selection.key, request.get_host(), options.cache_key())
     pdf = cache.get(key)
     if pdf is not None:
@@ -181,13 +188,9 @@ def _too_many(request, selection, limit_key):
 @finnish_kinds
 def print_csv(request, slug, scope):
     """The CSV of a selection, uncapped: streamed as it is read (printing.csv_lines())."""
-    selection = load_selection(request, scope, slug)
-    form = selection.options_form(request.GET)
-    if not form.is_valid():
-        return _invalid(
-            request, print_context(request, scope, slug, form=form, selection=selection)[0]
-        )
-    options = selection.adjust(PrintOptions.from_form(form))
+    selection, _form, options, invalid = _read_options(request, scope, slug)
+    if invalid is not None:
+        return invalid
     lines = csv_lines(
         selection.actors,
         options,
