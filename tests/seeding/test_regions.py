@@ -125,7 +125,7 @@ def test_each_region_lists_prints_and_exports_its_handbook_actors_and_the_nation
 
         # The CSV, with the national ones marked.
         response = client.get(reverse("directory:region_csv", kwargs={"slug": region}))
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")
         header, *rows = csv.reader(io.StringIO(text), delimiter=";")
         table = [dict(zip(header, row, strict=True)) for row in rows]
         assert own | national <= {slug_of[row["nimi"]] for row in table}, region
