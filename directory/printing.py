@@ -524,22 +524,17 @@ class _Lines:
 
 def csv_order(actors, options, *, nationals_apart=True):
     """Return the keys of the selected actors in the order print_selection() lists them: by
-    kind in ActorKind's order and by name within, the national ones in a group of their own
+    kind (group_by_kind()) and by name within, the national ones in a group of their own
     after the others when `nationals_apart`."""
-    rows = selected_actors(actors, options).values_list("pk", "kind", "is_national")
+    rows = list(
+        selected_actors(actors, options).values_list("pk", "kind", "is_national", named=True)
+    )
     if nationals_apart:
-        rows = list(rows)
-        national = [pk for pk, _kind, is_national in rows if is_national]
-        return _by_kind(row for row in rows if not row[2]) + national
-    return _by_kind(rows)
-
-
-def _by_kind(rows):
-    """The keys of (key, kind, national) `rows` grouped by kind as group_by_kind() does."""
-    by_kind = {}
-    for key, kind, _is_national in rows:
-        by_kind.setdefault(kind, []).append(key)
-    return [key for kind in ActorKind.values for key in by_kind.get(kind, [])]
+        grouped = group_by_kind(row for row in rows if not row.is_national)
+        national = [row.pk for row in rows if row.is_national]
+    else:
+        grouped, national = group_by_kind(rows), []
+    return [row.pk for group in grouped for row in group.actors] + national
 
 
 def csv_row(actor, options, live_url):
