@@ -6,12 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrintRender(models.Model):
-    """A workshop PDF queued or being laid out, under the digest of its cache key: visitors
-    asking for the same selection of the same data share one render (directory/print_jobs.py).
-    The PDF itself goes into the cache under that key; a row is kept only for a day.
+    """A workshop PDF or a large selection's CSV queued or being made, under the digest of its
+    cache key: visitors asking for the same selection of the same data share one render
+    (directory/print_jobs.py). The file itself goes into the cache under that key; a row is
+    kept only for a day.
 
-    `language`: the language of the page the PDF was asked from, which the key includes too;
-    the render, in a worker with no request, lays the PDF out in it."""
+    `language`: the language of the page the file was asked from, which the key includes too;
+    the render, in a worker with no request, makes the file in it."""
+
+    class Output(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("jonossa")
@@ -20,6 +25,7 @@ class PrintRender(models.Model):
         FAILED = "failed", _("epäonnistui")
 
     key = models.CharField(max_length=64, unique=True)
+    output = models.CharField(max_length=3, choices=Output, default=Output.PDF)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     actor_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
@@ -29,8 +35,8 @@ class PrintRender(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("PDF-tuloste tekeillä")
-        verbose_name_plural = _("PDF-tulosteet tekeillä")
+        verbose_name = _("tuloste tekeillä")
+        verbose_name_plural = _("tulosteet tekeillä")
 
     def __str__(self):
         return f"{self.key[:12]} ({self.get_status_display()})"

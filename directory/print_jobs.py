@@ -1,11 +1,12 @@
-"""Workshop PDFs of large selections, made in the task queue (django-tasks) and never in a
-web request.
+"""Workshop PDFs and CSVs of large selections, made in the task queue (django-tasks) and never
+in a web request.
 
-The PDF view looks up the render of a selection (`existing_job`) or queues one (`start_job`):
-identical requests (the same cleaned options of the same data version, i.e. the same cache
-key) share one PrintRender row and one queued task. The task waits for one of
-PDF_CONCURRENCY places (RenderSlot), lays the PDF out with a deadline (keko.pdf), and puts it
-into the cache under the key, where the view finds it on the visitor's next refresh.
+The PDF and CSV views look up the render of a selection (`existing_job`) or queue one
+(`start_job`): identical requests (the same cleaned options of the same data version, i.e. the
+same cache key) share one PrintRender row and one queued task. A PDF's task waits for one of
+PDF_CONCURRENCY places (RenderSlot) and lays the PDF out with a deadline (keko.pdf); a CSV's
+writes the sheet (printing.csv_lines()). Either puts the file into the cache under the key,
+where the view finds it on the visitor's next refresh.
 
 The key includes the language of the page asked from (keko.cache.directory_key), so a Finnish
 and a Swedish request never share a render; the job records the language, and the task, which
@@ -30,7 +31,7 @@ from keko.cache import TIMEOUT
 from keko.pdf import RenderTimeout
 
 from .models import PrintRender, RenderSlot
-from .print_rendering import print_context, sheet_pdf
+from .print_rendering import load_selection, print_context, sheet_pdf
 
 # A render that found every place taken tries again after this many seconds.
 RETRY_SECONDS = 2
@@ -55,20 +56,20 @@ def existing_job(key):
     return job
 
 
-def start_job(key, *, scope, slug, query, origin, actor_count, language):  # noqa: PLR0913
-    """Queue the render of a selection in `language` and return its PrintRender; if another
-    request queued the same one meanwhile, return that one instead."""
+def start_job(key, *, output, scope, slug, query, origin, actor_count, language):  # noqa: PLR0913
+    """Queue the render of a selection's `output` (PrintRender.Output) in `language` and
+    return its PrintRender; if another request queued the same one meanwhile, return that one
+    instead."""
     PrintRender.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     try:
         with transaction.atomic():
             job = PrintRender.objects.create(
-                key=digest(key), actor_count=actor_count, language=language
+                key=digest(key), output=output, actor_count=actor_count, language=language
             )
     except IntegrityError:
         return PrintRender.objects.get(key=digest(key))
-    render_print_pdf.enqueue(
-        job_id=job.pk, key=key, scope=scope, slug=slug, query=query, origin=origin
-    )
+    task = render_print_csv if output == PrintRender.Output.CSV else render_print_pdf
+    task.enqueue(job_id=job.pk, key=key, scope=scope, slug=slug, query=query, origin=origin)
     return job
 
 
@@ -162,6 +163,33 @@ def _render(job, *, key, scope, slug, query, origin):
         raise
     finally:
         _release_slot(job)
+
+
+@task()
+def render_print_csv(*, job_id, key, scope, slug, query, origin):
+    """Write the CSV of a selection in the job's language and keep it in the cache under
+    `key`, as UTF-8 bytes."""
+    job = PrintRender.objects.filter(pk=job_id).first()
+    if job is None:  # dropped meanwhile (a day old)
+        return "dropped"
+    PrintRender.objects.filter(pk=job.pk).update(
+        status=PrintRender.Status.RENDERING, started_at=timezone.now()
+    )
+    # Its column headings and texts, and the failure messages it records.
+    with translation.override(job.language):
+        try:
+            request = print_request(origin, query)
+            selection = load_selection(request, scope, slug)
+            options = selection.read_options(request.GET)[1]
+            if options is None:  # valid when queued: a choice they named has gone since
+                message = _("Valinta ei ole enää tulostettavissa.")
+                return _finish(job, PrintRender.Status.FAILED, message)
+            lines = selection.csv_lines(options, request.build_absolute_uri)
+            cache.set(key, "".join(lines).encode(), TIMEOUT)
+            return _finish(job, PrintRender.Status.DONE)
+        except Exception:
+            _finish(job, PrintRender.Status.FAILED, _("CSV-tiedoston tekeminen epäonnistui."))
+            raise
 
 
 def _finish(job, status, message=""):

@@ -23,6 +23,7 @@ from .forms import ListPrintOptionsForm, PrintOptionsForm
 from .printing import (
     PrintOptions,
     SelectionTooLarge,
+    csv_lines,
     prepare_entries,
     print_selection,
     selected_actors,
@@ -83,6 +84,18 @@ class Selection:
         if self.is_list:
             return ListPrintOptionsForm(data, area_chosen=self.area_chosen)
         return PrintOptionsForm(data)
+
+    def read_options(self, data):
+        """Return the print options form bound to `data` and, if it is valid, the
+        PrintOptions it chose (adjust()ed); else None."""
+        form = self.options_form(data)
+        if not form.is_valid():
+            return form, None
+        return form, self.adjust(PrintOptions.from_form(form))
+
+    def csv_lines(self, options, absolute_url):
+        """Return the CSV of this selection with `options` (printing.csv_lines())."""
+        return csv_lines(self.actors, options, absolute_url, nationals_apart=self.nationals_apart)
 
     def adjust(self, options):
         """Return `options` with what the list's filters chose already: whether ended and

@@ -25,10 +25,10 @@ from .filters import ActorDirectoryFilter, english_kinds_redirect
 from .forms import PrintOptionsForm
 from .models import PrintRender
 from .print_rendering import LIST, TEMPLATE, load_selection, print_context, sheet_pdf
-from .printing import PrintOptions, csv_lines, selected_actors
+from .printing import selected_actors
 
-STATUS_TEMPLATE = "directory/print/pdf_status.html"
-# How often the "PDF valmistuu" page asks again, in seconds.
+STATUS_TEMPLATE = "directory/print/render_status.html"
+# How often the "PDF valmistuu" (or CSV) page asks again, in seconds.
 REFRESH_SECONDS = 3
 
 
@@ -41,11 +41,11 @@ def _read_options(request, scope, slug):
     """Return the selection of the request, its options form and its print options, and None;
     or, if the options are invalid, the print page that explains them last."""
     selection = load_selection(request, scope, slug)
-    form = selection.options_form(request.GET)
-    if not form.is_valid():
+    form, options = selection.read_options(request.GET)
+    if options is None:
         context = print_context(request, scope, slug, form=form, selection=selection)[0]
         return selection, form, None, _invalid(request, context)
-    return selection, form, selection.adjust(PrintOptions.from_form(form)), None
+    return selection, form, options, None
 
 
 def _filename(slug, extension):
@@ -102,32 +102,49 @@ def print_pdf(request, slug, scope):
     if invalid is not None:
         return invalid
     key = directory_key("print-pdf", scope, selection.key, request.get_host(), options.cache_key())
-    pdf = cache.get(key)
-    if pdf is not None:
-        return _pdf_response(pdf, selection.filename)
-    job = print_jobs.existing_job(key)
-    if job is not None:
-        if job.status == PrintRender.Status.FAILED:
-            print_jobs.forget(job)  # asking again starts afresh
-            return _status_page(request, selection, job, failed=True)
-        if job.status != PrintRender.Status.DONE:
-            return _status_page(request, selection, job)
-        print_jobs.forget(job)  # done, but its PDF has left the cache: make it again
+    made = _made_or_waiting(request, selection, key, _pdf_response)
+    if made is not None:
+        return made
     count = selected_actors(selection.actors, options).count()
     context, valid = print_context(
         request, scope, slug, qr="pdf", form=form, selection=selection, count=count
     )
     if not valid:  # past the cap: the print page asks to narrow the selection
         return _invalid(request, context)
-    limit_key = _render_limit_key(request)
+    limit_key = _render_limit_key(request, PrintRender.Output.PDF)
     if not _may_start_render(limit_key):
-        return _too_many(request, selection, limit_key)
+        return _too_many(request, selection, limit_key, PrintRender.Output.PDF)
     if count <= settings.PDF_INLINE_MAX_ACTORS:
         pdf = sheet_pdf(request, context).pdf
         cache.set(key, pdf, TIMEOUT)
         return _pdf_response(pdf, selection.filename)
+    return _queue(request, selection, key, PrintRender.Output.PDF, count, scope=scope, slug=slug)
+
+
+def _made_or_waiting(request, selection, key, respond):
+    """Return the file made already under the cache key `key` (`respond(content,
+    selection.filename)`), or the status page of its render in the queue; or None if there is
+    neither, or its render is done but the file has left the cache (to be made again)."""
+    content = cache.get(key)
+    if content is not None:
+        return respond(content, selection.filename)
+    job = print_jobs.existing_job(key)
+    if job is None:
+        return None
+    if job.status == PrintRender.Status.FAILED:
+        print_jobs.forget(job)  # asking again starts afresh
+        return _status_page(request, selection, job, failed=True)
+    if job.status != PrintRender.Status.DONE:
+        return _status_page(request, selection, job)
+    print_jobs.forget(job)  # done, but its file has left the cache: make it again
+    return None
+
+
+def _queue(request, selection, key, output, count, *, scope, slug):  # noqa: PLR0913
+    """Queue the render of the selection's `output` and answer with its status page."""
     job = print_jobs.start_job(
         key,
+        output=output,
         scope=scope,
         slug=slug,
         query=request.GET.urlencode(),
@@ -138,10 +155,11 @@ def print_pdf(request, slug, scope):
     return _status_page(request, selection, job)
 
 
-def _render_limit_key(request):
-    """The rate-limit key of the visitor's new renders: curators have none (no limit), an
-    anonymous address PDF_RENDERS_PER_ADDRESS per PDF_RENDER_PERIOD (keko.ratelimit)."""
-    return None if request.user.is_staff else f"print-pdf:{client_ip(request)}"
+def _render_limit_key(request, output):
+    """The rate-limit key of the visitor's new renders of `output`: curators have none (no
+    limit), an anonymous address PDF_RENDERS_PER_ADDRESS per PDF_RENDER_PERIOD of each of
+    PDFs and large CSVs (keko.ratelimit)."""
+    return None if request.user.is_staff else f"print-{output}:{client_ip(request)}"
 
 
 def _may_start_render(key):
@@ -159,11 +177,14 @@ def _pdf_response(pdf, slug):
 
 
 def _status_page(request, selection, job, *, failed=False):
-    """ "PDF valmistuu…", refreshing itself (202), or why it could not be made (200)."""
+    """ "PDF valmistuu…" (or the CSV), refreshing itself (202), or why it could not be made
+    (200)."""
     context = {
         "selection": selection,
         "print_urls": selection.urls,
         "job": job,
+        "output": job.output,
+        "file_url": selection.urls[job.output],
         "failed": failed,
         "refresh_seconds": REFRESH_SECONDS,
         "query": request.GET.urlencode(),
@@ -171,10 +192,12 @@ def _status_page(request, selection, job, *, failed=False):
     return render(request, STATUS_TEMPLATE, context, status=200 if failed else 202)
 
 
-def _too_many(request, selection, limit_key):
+def _too_many(request, selection, limit_key, output):
     context = {
         "selection": selection,
         "print_urls": selection.urls,
+        "output": output,
+        "file_url": selection.urls[output],
         "too_many": True,
         "query": request.GET.urlencode(),
     }
@@ -186,18 +209,32 @@ def _too_many(request, selection, limit_key):
 
 
 @finnish_kinds
+@never_cache
 def print_csv(request, slug, scope):
-    """The CSV of a selection, uncapped: streamed as it is read (printing.csv_lines())."""
+    """The CSV of a selection, uncapped. Up to CSV_INLINE_MAX_ACTORS actors, streamed as it is
+    read (printing.csv_lines()); a larger one is written in the task queue (print_jobs) and
+    kept in the cache, as a large PDF is, under the same kind of key (print_pdf()), while the
+    visitor waits on a page that refreshes itself."""
     selection, _form, options, invalid = _read_options(request, scope, slug)
     if invalid is not None:
         return invalid
-    lines = csv_lines(
-        selection.actors,
-        options,
-        request.build_absolute_uri,
-        nationals_apart=selection.nationals_apart,
-    )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    filename = _filename(selection.filename, "csv")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    key = directory_key("print-csv", scope, selection.key, request.get_host(), options.cache_key())
+    made = _made_or_waiting(request, selection, key, _csv_response)
+    if made is not None:
+        return made
+    count = selected_actors(selection.actors, options).count()
+    if count <= settings.CSV_INLINE_MAX_ACTORS:
+        lines = selection.csv_lines(options, request.build_absolute_uri)
+        return _csv_response(lines, selection.filename, streaming=True)
+    limit_key = _render_limit_key(request, PrintRender.Output.CSV)
+    if not _may_start_render(limit_key):
+        return _too_many(request, selection, limit_key, PrintRender.Output.CSV)
+    return _queue(request, selection, key, PrintRender.Output.CSV, count, scope=scope, slug=slug)
+
+
+def _csv_response(content, slug, *, streaming=False):
+    """The CSV download of `content`: bytes made in the queue, or lines to stream."""
+    response_class = StreamingHttpResponse if streaming else HttpResponse
+    response = response_class(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, _filename(slug, "csv"))
     return response

@@ -140,13 +140,16 @@ PDF_PROCESSES = env_int("PDF_PROCESSES", 0) or None
 # Workshop PDFs of more actors than this are laid out in the task queue, never in a web
 # request; the visitor gets a page that refreshes itself until the PDF is ready.
 PDF_INLINE_MAX_ACTORS = env_int("PDF_INLINE_MAX_ACTORS", 100)
+# Likewise the CSVs of more actors than this (written at about 10 000 rows a second).
+CSV_INLINE_MAX_ACTORS = env_int("CSV_INLINE_MAX_ACTORS", 5000)
 # At most this many PDFs laid out at a time across the whole deployment (directory.models.
 # RenderSlot); each uses up to PDF_PROCESSES processes. Default: the CPUs of one machine.
 PDF_CONCURRENCY = env_int("PDF_CONCURRENCY", 0) or len(os.sched_getaffinity(0))
 # A render not done by then is stopped, its processes ended, and the visitor told to narrow.
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 300)
 # New PDF renders an anonymous address may start per PDF_RENDER_PERIOD seconds (PDFs already
-# made, or being made for someone else, are free); past it, 429 with Retry-After.
+# made, or being made for someone else, are free); past it, 429 with Retry-After. As many
+# queued CSVs again, counted apart.
 PDF_RENDERS_PER_ADDRESS = env_int("PDF_RENDERS_PER_ADDRESS", 10)
 PDF_RENDER_PERIOD = env_int("PDF_RENDER_PERIOD", 600)
 

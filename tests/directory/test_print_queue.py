@@ -1,10 +1,14 @@
-"""Workshop PDFs of large selections: made in the task queue, shared, limited and bounded."""
+"""Workshop PDFs and CSVs of large selections: made in the task queue, shared, limited and
+bounded."""
 
+import csv
 import datetime
+import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from actors.models import ActorKind
@@ -19,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def _small_limits(settings):
     # Two actors are a "large" selection here, so that the queue is used without waiting.
     settings.PDF_INLINE_MAX_ACTORS = 1
+    settings.CSV_INLINE_MAX_ACTORS = 1
     settings.PDF_CONCURRENCY = 1
     settings.PDF_RENDERS_PER_ADDRESS = 3
 
@@ -34,6 +39,7 @@ def region():
 
 
 PDF = reverse("directory:region_print_pdf", kwargs={"slug": "pirkanmaa"})
+CSV = reverse("directory:region_csv", kwargs={"slug": "pirkanmaa"})
 
 
 def test_a_large_pdf_is_queued_and_the_visitor_waits_on_a_page_that_refreshes(
@@ -146,3 +152,96 @@ def test_a_render_that_died_with_its_worker_is_started_again(client, region):
     job = PrintRender.objects.get()
     assert job.status == PrintRender.Status.QUEUED and job.created_at > long_ago
     assert DBTaskResult.objects.count() == 2
+
+
+def csv_rows(content):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_a_large_csv_is_written_in_the_queue_and_is_the_csv_streamed_for_a_small_one(
+    client, region, run_queued_tasks, settings
+):
+    waiting = client.get(CSV, {"yhteystiedot": "1"})
+    assert waiting.status_code == 202
+    page = waiting.content.decode()
+    assert "CSV-tiedosto valmistuu" in page and "Teemme 3 toimijan CSV-tiedostoa" in page
+    assert "Tiedosto on jonossa" in page and "PDF" not in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert f'href="{CSV}?yhteystiedot=1"' in page
+    assert "no-store" in waiting["Cache-Control"]
+    job = PrintRender.objects.get()
+    assert (job.status, job.output, job.actor_count) == ("queued", "csv", 3)
+
+    assert run_queued_tasks() == 1
+    assert PrintRender.objects.get().status == PrintRender.Status.DONE
+    ready = client.get(CSV, {"yhteystiedot": "1"})
+    assert ready.status_code == 200 and not ready.streaming
+    assert ready["Content-Type"] == "text/csv; charset=utf-8"
+    assert ready["Content-Disposition"].startswith('attachment; filename="keko-pirkanmaa-')
+    # Byte for byte the CSV that a selection under the limit gets streamed.
+    cache.clear()
+    settings.CSV_INLINE_MAX_ACTORS = 5000
+    streamed = client.get(CSV, {"yhteystiedot": "1"})
+    assert streamed.streaming
+    assert ready.content == streamed.getvalue()
+    names = [row[0] for row in csv_rows(ready.content)[1:]]
+    assert sorted(names) == ["Osallisuushanke", "Toinen yhdistys", "Työttömien yhdistys"]
+    assert PrintRender.objects.count() == 1  # the small one was not queued
+
+
+def test_a_large_list_csv_is_written_in_the_visitors_language_and_selection(
+    client, region, run_queued_tasks
+):
+    with translation.override("sv"):
+        swedish = reverse("directory:list_csv")
+    query = {"tyyppi": "yhdistys", "v": "1"}
+    assert client.get(swedish, query).status_code == 202
+    assert client.get(swedish, {"tyyppi": "yhdistys"}).status_code == 202  # the same render
+    assert PrintRender.objects.get().language == "sv"
+    run_queued_tasks()
+    header, *rows = csv_rows(client.get(swedish, query).content)
+    assert header[:2] == ["namn", "typ"]
+    assert sorted(row[0] for row in rows) == ["Toinen yhdistys", "Työttömien yhdistys"]
+    assert {row[1] for row in rows} == {"Förening eller organisation"}
+    assert rows[0][-1].startswith("http://testserver/sv/")
+
+
+def test_the_pdf_and_the_csv_of_a_selection_are_two_renders_limited_apart(client, region):
+    for option in ("tarkistuslista", "yhteystiedot", "paattyneet"):
+        assert client.get(PDF, {option: "1"}).status_code == 202
+    assert client.get(PDF).status_code == 429
+    assert client.get(CSV).status_code == 202
+    assert client.get(CSV, {"yhteystiedot": "1"}).status_code == 202
+    assert client.get(CSV, {"paattyneet": "1"}).status_code == 202
+    refused = client.get(CSV, {"tyyppi": "yhdistys"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Liian monta CSV-tiedostoa" in refused.content.decode()
+    outputs = PrintRender.objects.values_list("output", flat=True)
+    assert sorted(outputs) == ["csv"] * 3 + ["pdf"] * 3
+
+
+def test_an_edit_makes_a_new_csv_and_a_failed_one_can_be_asked_again(
+    client, region, run_queued_tasks, monkeypatch
+):
+    client.get(CSV)
+    run_queued_tasks()
+    assert b"Toinen yhdistys" in client.get(CSV).content
+    make_actor(name="Uusi yhdistys", municipality=region.municipalities.get())
+    # The data has changed: the CSV made before it is not served.
+    assert client.get(CSV).status_code == 202
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("directory.print_rendering.Selection.csv_lines", broken)
+    run_queued_tasks()
+    assert PrintRender.objects.latest("pk").status == PrintRender.Status.FAILED
+    failed = client.get(CSV)
+    assert failed.status_code == 200
+    page = failed.content.decode()
+    assert "CSV-tiedoston tekeminen epäonnistui" in page and "Yritä uudelleen" in page
+    assert "http-equiv" not in page
+    monkeypatch.undo()
+    assert client.get(CSV).status_code == 202  # asking again queues a new render
+    run_queued_tasks()
+    assert b"Uusi yhdistys" in client.get(CSV).content
