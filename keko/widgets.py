@@ -78,7 +78,8 @@ class FastSelect(forms.Select):
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    """Checkboxes in a `<ul>`, of class `list_class` if given."""
+    """Checkboxes in a `<ul>`, of class `list_class` if given. Each input has the attributes
+    the field gives the widget (`aria-invalid` with errors, say), as Django's options do."""
 
     def __init__(self, attrs=None, choices=(), list_class=""):
         super().__init__(attrs, choices)
@@ -86,13 +87,16 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         escaped_name = conditional_escape(name)
+        inherited = self.build_attrs(self.attrs, attrs)
+        inherited.pop("id", None)
+        extra = flatatt(inherited)
         items = []
         for option_value, label, option_id, selected in _options(self, name, value, attrs):
             id_attr = f' id="{escape(option_id)}"' if option_id else ""
             label_for = f' for="{escape(option_id)}"' if option_id else ""
             items.append(
                 f'<li><input type="checkbox" name="{escaped_name}" value="{escape(option_value)}"'
-                f"{id_attr}{' checked' if selected else ''}>"
+                f"{id_attr}{extra}{' checked' if selected else ''}>"
                 f" <label{label_for}>{conditional_escape(label)}</label></li>"
             )
         list_attrs = {"id": (attrs or {}).get("id", "")}

@@ -1,6 +1,8 @@
 """Organisations keep their own entry: the public "Lisää organisaatio" and update forms, and
 the curator's approval in the admin (curation/proposals.py)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -181,6 +183,26 @@ def test_contacts_areas_and_required_fields_have_clear_messages(client, vocab):
     data = new_data(vocab, submitter_email="")
     response = client.post(NEW, data)
     assert "Sähköpostisi: Tämä kenttä vaaditaan." in response.content.decode()
+
+
+def test_an_unknown_area_choice_marks_its_checkboxes_invalid_and_keeps_the_others(client, vocab):
+    data = new_data(vocab, served_regions=["999999"])
+    html = client.post(NEW, data).content.decode()
+    assert 'href="#fs-served_regions"' in html and "999999 ei ole vaihtoehtojen joukossa" in html
+    group = re.search(
+        r'<fieldset class="field choices" id="fs-served_regions">.*?</fieldset>', html, re.S
+    )
+    boxes = re.findall(r'<input type="checkbox" name="served_regions"[^>]*>', group[0])
+    assert boxes and all('aria-invalid="true"' in box for box in boxes)
+    assert re.search(r'<ul class="plain-list columns" id="id_served_regions"><li><input', group[0])
+    # The other groups are valid, and what was ticked in them stays ticked.
+    services = re.findall(r'<input type="checkbox" name="services"[^>]*>', html)
+    assert services and not any("aria-invalid" in box for box in services)
+    assert f'value="{vocab["coaching"].pk}" id="id_services_' in html
+    assert any(f'value="{vocab["coaching"].pk}"' in box and "checked" in box for box in services)
+    assert re.search(
+        r'<select name="municipality"[^>]*>.*<option value="[0-9]+" selected>', html, re.S
+    )
 
 
 def test_adding_a_contact_row_keeps_everything_and_shows_no_errors(client, vocab):

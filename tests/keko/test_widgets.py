@@ -33,6 +33,22 @@ def test_checkboxes_are_ticked_numbered_and_escaped():
     )
 
 
+def test_checkboxes_carry_the_attributes_the_field_gives_as_djangos_do():
+    # A field with errors marks each of its checkboxes aria-invalid (BoundField).
+    attrs = {"id": "id_x", "aria-invalid": "true"}
+    fast = FastCheckboxSelectMultiple(choices=CHOICES).render("x", ["a"], attrs)
+    django = forms.CheckboxSelectMultiple(choices=CHOICES).render("x", ["a"], attrs)
+    inputs = re.compile(r"<input [^>]*>")
+    assert len(inputs.findall(fast)) == 3
+    attributes = [
+        sorted(re.findall(r' ([a-z-]+)(?:="([^"]*)")?', tag)) for tag in inputs.findall(fast)
+    ]
+    assert attributes == [
+        sorted(re.findall(r' ([a-z-]+)(?:="([^"]*)")?', tag)) for tag in inputs.findall(django)
+    ]
+    assert fast.count('aria-invalid="true"') == 3 and '<ul id="id_x">' in fast
+
+
 def test_select_marks_the_chosen_options():
     html = FastSelectMultiple(choices=CHOICES).render("x", ["a", "d"], {"id": "id_x"})
     assert html == (
