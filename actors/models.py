@@ -669,6 +669,19 @@ class Actor(FinnishOriginalMixin, CuratedModel):
             models.Index(
                 fields=["name"], condition=Q(is_national=True), name="actors_actor_national_idx"
             ),
+            # An area's change feed (opendata.feeds) reads its newest changes and its latest
+            # ends: walked in these orders, a large area's 50 are found among its first few
+            # hundred actors, where every actor was sorted (at 100 000 actors, 76 and 41 ms).
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="actors_actor_changed_idx",
+            ),
+            models.Index(
+                fields=["-active_until", "-id"],
+                condition=Q(status=Status.PUBLISHED, active_until__isnull=False),
+                name="actors_actor_ended_idx",
+            ),
         ]
 
     def __str__(self):

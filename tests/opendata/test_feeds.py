@@ -4,6 +4,8 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,6 +102,27 @@ def test_drafts_are_never_in_a_feed(client, directory):
 def test_a_feed_is_bounded(client, directory):
     bulk_actors(feeds.LIMIT + 5, municipality=directory["helsinki"])
     assert len(entries(read_feed(client, municipality_feed("helsinki")))) == feeds.LIMIT
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+def test_a_feed_walks_the_indexes_of_changes_and_ends(client, directory):
+    # The feed's conditions must imply the partial indexes' (actors/0021), or every actor is
+    # sorted: the plans with scans and sorts ruled out show that either index can be used.
+    with CaptureQueriesContext(connection) as queries:
+        read_feed(client, region_feed("uusimaa"))
+    ordered = {
+        index: next(q["sql"] for q in queries.captured_queries if order in q["sql"])
+        for index, order in (
+            ("actors_actor_changed_idx", 'ORDER BY "actors_actor"."updated_at" DESC'),
+            ("actors_actor_ended_idx", 'ORDER BY "actors_actor"."active_until" DESC'),
+        )
+    }
+    for index, sql in ordered.items():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row for (row,) in cursor.fetchall())
+        assert index in plan, plan
 
 
 def test_an_unknown_area_has_no_feed(client, directory):
