@@ -23,7 +23,8 @@ area page's checklist joins its contacts with those rows only (a partial index):
 `bulk_create()` and `update()` (ContactQuerySet).
 
 Apps that keep derived rows of their own listen to `refreshed`, sent after every refresh and
-rebuild, rather than repeat this list of write paths.
+rebuild, rather than repeat this list of write paths (and name the other fields of the actor
+that their rows copy: watch()).
 
 A refresh also moves on the page cache of the areas the actors served before it and serve
 after it (keko.cache scopes), so that an actor who moves leaves its old area's page too.
@@ -38,7 +39,8 @@ from keko.cache import bump_directory_version, bump_scopes
 
 # The actor's fields copied into every membership row.
 COPIED_FIELDS = ("kind", "name", "status", "active_from", "active_until")
-# A change of these fields (in an update()) changes the rows.
+# A change of these fields (in an update()) changes the rows; and of those that the rows of
+# apps listening to `refreshed` copy (watch()).
 WATCHED_FIELDS = {*COPIED_FIELDS, "municipality", "municipality_id"}
 BATCH = 500
 # Sent with `actor_ids` (None: every actor) once their rows are rebuilt.
@@ -194,6 +196,12 @@ def _insert(regions, municipalities, values, *, apps=None):
 
 
 # Signals
+
+
+def watch(fields):
+    """Refresh the actors of an update() of `fields` too, and so send `refreshed`: for an
+    app whose derived rows copy those fields of the actor."""
+    WATCHED_FIELDS.update(fields)
 
 
 def actor_saved(sender, instance, raw=False, **kwargs):

@@ -3,7 +3,7 @@
 Rebuilt for the actors concerned when
 - actors.areas refreshes their area rows (`areas.refreshed`): an actor saved, created or
   updated in bulk, a backup restored, synthetic data loaded — every path that changes the
-  actor's name, status or active period already ends there;
+  actor's name, status, active period or address already ends there;
 - an actor's `services` change, from either side (m2m_changed).
 An actor or a service type deleted takes its rows along (ON DELETE CASCADE).
 
@@ -18,11 +18,14 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.signals import m2m_changed, post_delete
 from django.utils import timezone
 
 BATCH = 2000
 COPIED_FIELDS = ("name", "status", "active_from", "active_until")
+# What a row has of its actor: the copied fields, and whether it has a visiting address.
+ROW_FIELDS = (*COPIED_FIELDS, "located")
 VERSION_KEY = "opendata:listing-version"
 COUNT_TIMEOUT = 24 * 60 * 60
 
@@ -49,12 +52,18 @@ def refresh(actor_ids, *, apps=None):
         actors = actors.filter(pk__in=actor_ids)
         rows = rows.filter(actor_id__in=actor_ids)
     with transaction.atomic():
-        copied = {pk: tuple(values) for pk, *values in actors.values_list("pk", *COPIED_FIELDS)}
+        # A migration's historical model may predate a field (`located`, in opendata/0002).
+        fields = [name for name in ROW_FIELDS if _has_field(ServiceListing, name)]
+        located = ExpressionWrapper(~Q(street_address=""), output_field=BooleanField())
+        copied = {
+            pk: tuple(values)
+            for pk, *values in actors.annotate(located=located).values_list("pk", *fields)
+        }
         wanted = {
             (actor, service, *copied[actor])
             for actor, service in links.values_list("actor_id", "servicetype_id").iterator()
         }
-        held = set(rows.values_list("actor_id", "servicetype_id", *COPIED_FIELDS).iterator())
+        held = set(rows.values_list("actor_id", "servicetype_id", *fields).iterator())
         if wanted == held:
             return
         rows.delete()
@@ -62,13 +71,17 @@ def refresh(actor_ids, *, apps=None):
             ServiceListing(
                 actor_id=actor,
                 servicetype_id=service,
-                **dict(zip(COPIED_FIELDS, values, strict=True)),
+                **dict(zip(fields, values, strict=True)),
             )
             for actor, service, *values in wanted
         )
         ServiceListing.objects.bulk_create(new, batch_size=BATCH)
         if apps is None:
             _changed()
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 def rebuild(*, apps=None):
@@ -133,6 +146,7 @@ def connect():
     from actors.models import Actor, ServiceType
 
     areas.refreshed.connect(areas_refreshed, dispatch_uid="opendata.listings.areas_refreshed")
+    areas.watch(["street_address"])  # `located`
     for model in (Actor, ServiceType):
         post_delete.connect(
             rows_deleted, sender=model, dispatch_uid=f"opendata.listings.{model.__name__}"

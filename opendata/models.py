@@ -63,11 +63,13 @@ class ServiceListingQuerySet(models.QuerySet):
 
 class ServiceListing(models.Model):
     """A service of the API (a row of Actor.services.through) with the actor's name, status
-    and active period copied in: derived data, rebuilt by opendata.listings on every write.
+    and active period copied in, and whether the actor has a visiting address (`located`):
+    derived data, rebuilt by opendata.listings on every write.
 
     `/services` pages through every published actor's services in the actor's name order; on
     the link table that is a join and a sort of all of them on every page. Here the page is a
-    range of one index, and the count one scan of a small partial index.
+    range of one index, and the count one scan of a small partial index. `/service_at_locations`
+    is the located ones, likewise.
     """
 
     # Indexed by the unique constraint (actor, servicetype).
@@ -77,6 +79,8 @@ class ServiceListing(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     active_from = models.DateField(null=True)
     active_until = models.DateField(null=True)
+    # The actor has a visiting address (a street address): its one HSDS location.
+    located = models.BooleanField(default=False)
 
     objects = ServiceListingQuerySet.as_manager()
     # Rebuilt from the actors' own saves (keko.registry.directory_models leaves it out).
@@ -90,7 +94,7 @@ class ServiceListing(models.Model):
             models.Index(
                 fields=["status", "name", "actor", "servicetype"],
                 # A page skips its offset in the index alone (an index-only scan).
-                include=["active_from", "active_until", "id"],
+                include=["active_from", "active_until", "located", "id"],
                 name="opendata_listing_page_idx",
             ),
             models.Index(

@@ -268,10 +268,11 @@ class ServiceAtLocationList(ServiceList):
     serializer_class = ServiceAtLocationSerializer
 
     def listings(self):
-        return super().listings().exclude(actor__street_address="")
+        return super().listings().filter(located=True)
 
     def count_key(self):
-        return None  # the address is the actor's, not the index's
+        key = super().count_key()
+        return None if key is None else f"{key}:located"
 
     def rows(self, ids):
         return at_locations(super().rows(ids))

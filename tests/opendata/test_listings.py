@@ -132,3 +132,32 @@ def test_the_cached_count_follows_every_change(client, django_assert_num_queries
     assert total(include_ended="1") == 0
     other.delete()
     assert total() == 0
+
+
+def test_the_services_at_locations_follow_the_actors_address_and_their_count_is_cached(
+    client, django_assert_num_queries
+):
+    service, other = make_service(), make_service()
+    actor = make_actor(name="Aalto ry", services=[service, other], street_address="Pajatie 1")
+    make_actor(name="Berg ry", services=[service], street_address="")
+
+    def at_locations(**params):
+        page = get(client, "service_at_locations", **params)
+        names = {item["service"]["organization"]["name"] for item in page["contents"]}
+        return names, page["total_items"]
+
+    assert at_locations() == ({"Aalto ry"}, 2)
+    with django_assert_num_queries(2):  # the page ids and their rows: the count is cached
+        assert at_locations() == ({"Aalto ry"}, 2)
+    assert set(ServiceListing.objects.values_list("name", "located")) == {
+        ("Aalto ry", True),
+        ("Berg ry", False),
+    }
+    # An address removed in a save, and one given in a bulk update.
+    actor.street_address = ""
+    actor.save()
+    assert at_locations() == (set(), 0)
+    Actor.objects.filter(name="Berg ry").update(street_address="Bergintie 2")
+    assert at_locations() == ({"Berg ry"}, 1)
+    # A filter on the actors counts them itself.
+    assert at_locations(search="Aalto") == (set(), 0)
