@@ -466,6 +466,12 @@ def test_per_page_is_bounded(client, directory):
     bulk_actors(120, municipality=municipality)
     page = get(client, "organizations", per_page="1000")
     assert page["size"] == 100 and page["total_items"] == 123
+    # In name order across the pages (a page's ids read first, then their rows).
+    rest = get(client, "organizations", per_page="100", page="2")
+    listed = [org["name"] for org in page["contents"] + rest["contents"]]
+    assert len(listed) == 123
+    listable = Actor.objects.published().active().order_by("name", "pk")
+    assert listed == list(listable.values_list("name", flat=True))
     assert get(client, "organizations")["size"] == 50
     assert get(client, "organizations", per_page="nonsense")["size"] == 50
 
