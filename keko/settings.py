@@ -200,9 +200,9 @@ CACHES = {
     )
 }
 
-# Long work (large PDFs, imports, catalogue imports, e-mails, data packages) never runs in a
-# web request: it is queued in the database and run by `manage.py db_worker`, one per machine
-# beside gunicorn (docs/deployment.md). No new infrastructure, and the same on SQLite and
+# Long work (large PDFs and CSVs, imports, catalogue imports, e-mails, data packages) never
+# runs in a web request: it is queued in the database and run by `manage.py db_worker`, one per
+# machine beside gunicorn (docs/deployment.md). No new infrastructure, and the same on SQLite and
 # PostgreSQL. TASKS_IMMEDIATE=1 runs every task at once in the process that queues it (a
 # one-process setup without a worker; `make run` starts a worker instead).
 TASKS = {
