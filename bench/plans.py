@@ -10,7 +10,8 @@ mix asks, drawn from the data (the largest region's page and its largest municip
 list of one kind of that region, a list of a service and a target group on its second page,
 a search on the list, within the largest region (a common word, and its largest
 municipality's name), on a Swedish page and on the site search page, the actor page of the
-actor with the most contacts, an area's print page, a page of the API's services):
+actor with the most contacts, an area's print page, a page of the API's services, and, outside
+the mix, the largest region's change feed and two more pages of the API's):
 
 1. ask it once, the process's first time (imports, compiled templates);
 2. make it cold as an edit of an actor it shows would (the page cache's scopes of the actors,
@@ -117,6 +118,9 @@ def pages():
         ("actor page", actor.get_absolute_url()),
         ("print page of an area", print_page),
         ("/api/hsds/services", "/api/hsds/services?per_page=50"),
+        ("change feed of an area", f"{region.get_absolute_url()}muutokset.atom"),
+        ("/api/hsds/service_at_locations", "/api/hsds/service_at_locations?per_page=50"),
+        ("/api/hsds/organizations, page 500", "/api/hsds/organizations?per_page=100&page=500"),
     ]
 
 
