@@ -2,10 +2,13 @@
 links to them (actors.admin.AreaFilter)."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Actor
-from curation.stale import actors_without_area
+from curation.stale import actors_without_area, stale_actors_by_region
+from keko.freshness import stale_q
 from tests.factories import (
     make_actor,
     make_curator,
@@ -70,3 +73,19 @@ def test_regional_editor_counts_only_their_scope(client, actors):
     response = client.get(reverse("admin:index"))
     # A regional editor's actors are those of their regions: none of them lacks an area.
     assert response.context["count"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+def test_the_admin_index_counts_stale_actors_from_the_municipality_index_alone(actors):
+    # Every actor is counted: read from actors/0022's index with the verification date, not
+    # from the table (whose rows hold the descriptions and search vectors).
+    with CaptureQueriesContext(connection) as queries:
+        rows = stale_actors_by_region(Actor.objects.all())
+    assert sum(row["total"] for row in rows) == Actor.objects.count()
+    assert sum(row["stale"] for row in rows) == Actor.objects.filter(stale_q()).count()
+    [query] = queries.captured_queries
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "Index Only Scan using actors_actor_municipality_idx" in plan, plan
