@@ -25,8 +25,14 @@ def directory():
     helsinki = make_municipality(name_fi="Helsinki", slug="helsinki", region=region)
     make_municipality(name_fi="Espoo", slug="espoo", region=region)
     service, group = make_service(), make_target_group()
+    # With a visiting address: their services are the API's services at locations too.
     actors = [
-        make_actor(municipality=helsinki, services=[service], target_groups=[group])
+        make_actor(
+            municipality=helsinki,
+            services=[service],
+            target_groups=[group],
+            street_address="Työpajankatu 1",
+        )
         for _ in range(3)
     ]
     make_contact(actor=actors[1])
