@@ -11,7 +11,7 @@ from django.urls import resolve, reverse
 
 from actors.models import Actor
 from opendata import identifiers
-from tests.factories import bulk_actors, make_municipality
+from tests.factories import bulk_actors, make_actor, make_municipality
 
 from .conftest import assert_valid, assert_valid_page, get
 
@@ -459,6 +459,19 @@ def test_pages(client, directory):
     assert (second["page_number"], second["size"], second["last_page"]) == (2, 1, True)
     assert set(ids(first)).isdisjoint(ids(second))
     get(client, "organizations", per_page="2", page="3", status=404)
+
+
+def test_the_organizations_count_is_cached_until_an_edit(client, directory):
+    total = get(client, "organizations")["total_items"]
+    assert total == Actor.objects.published().active().count()
+    with CaptureQueriesContext(connection) as counted:
+        assert get(client, "organizations", page="1")["total_items"] == total
+    assert not any("COUNT(" in query["sql"] for query in counted.captured_queries)
+    make_actor(name="Uusi yhdistys ry", municipality=directory["helsinki"])
+    assert get(client, "organizations")["total_items"] == total + 1
+    # Ended ones included: a count of its own; a filter counts its own selection.
+    assert get(client, "organizations", include_ended="1")["total_items"] == total + 2
+    assert get(client, "organizations", search="Uusi yhdistys")["total_items"] == 1
 
 
 def test_per_page_is_bounded(client, directory):
