@@ -101,7 +101,7 @@ def print_pdf(request, slug, scope):
     selection, form, options, invalid = _read_options(request, scope, slug)
     if invalid is not None:
         return invalid
-    key = directory_key("print-pdf", scope, selection.key, request.get_host(), options.cache_key())
+    key = _file_key(request, PrintRender.Output.PDF, scope, selection, options)
     made = _made_or_waiting(request, selection, key, _pdf_response)
     if made is not None:
         return made
@@ -111,14 +111,20 @@ def print_pdf(request, slug, scope):
     )
     if not valid:  # past the cap: the print page asks to narrow the selection
         return _invalid(request, context)
-    limit_key = _render_limit_key(request, PrintRender.Output.PDF)
-    if not _may_start_render(limit_key):
-        return _too_many(request, selection, limit_key, PrintRender.Output.PDF)
+    refused = _refused(request, selection, PrintRender.Output.PDF)
+    if refused is not None:
+        return refused
     if count <= settings.PDF_INLINE_MAX_ACTORS:
         pdf = sheet_pdf(request, context).pdf
         cache.set(key, pdf, TIMEOUT)
         return _pdf_response(pdf, selection.filename)
     return _queue(request, selection, key, PrintRender.Output.PDF, count, scope=scope, slug=slug)
+
+
+def _file_key(request, output, scope, selection, options):
+    """The cache key of the selection's file of `output` with `options` (print_pdf())."""
+    parts = (f"print-{output}", scope, selection.key, request.get_host(), options.cache_key())
+    return directory_key(*parts)
 
 
 def _made_or_waiting(request, selection, key, respond):
@@ -162,12 +168,14 @@ def _render_limit_key(request, output):
     return None if request.user.is_staff else f"print-{output}:{client_ip(request)}"
 
 
-def _may_start_render(key):
-    if key is None:
-        return True
-    return ratelimit.allow(
-        key, limit=settings.PDF_RENDERS_PER_ADDRESS, period=settings.PDF_RENDER_PERIOD
-    )
+def _refused(request, selection, output):
+    """The 429 page if the visitor may start no new render of `output` now, else None."""
+    limit_key = _render_limit_key(request, output)
+    if limit_key is None or ratelimit.allow(
+        limit_key, limit=settings.PDF_RENDERS_PER_ADDRESS, period=settings.PDF_RENDER_PERIOD
+    ):
+        return None
+    return _too_many(request, selection, limit_key, output)
 
 
 def _pdf_response(pdf, slug):
@@ -218,7 +226,7 @@ def print_csv(request, slug, scope):
     selection, _form, options, invalid = _read_options(request, scope, slug)
     if invalid is not None:
         return invalid
-    key = directory_key("print-csv", scope, selection.key, request.get_host(), options.cache_key())
+    key = _file_key(request, PrintRender.Output.CSV, scope, selection, options)
     made = _made_or_waiting(request, selection, key, _csv_response)
     if made is not None:
         return made
@@ -226,9 +234,9 @@ def print_csv(request, slug, scope):
     if count <= settings.CSV_INLINE_MAX_ACTORS:
         lines = selection.csv_lines(options, request.build_absolute_uri)
         return _csv_response(lines, selection.filename, streaming=True)
-    limit_key = _render_limit_key(request, PrintRender.Output.CSV)
-    if not _may_start_render(limit_key):
-        return _too_many(request, selection, limit_key, PrintRender.Output.CSV)
+    refused = _refused(request, selection, PrintRender.Output.CSV)
+    if refused is not None:
+        return refused
     return _queue(request, selection, key, PrintRender.Output.CSV, count, scope=scope, slug=slug)
 
 

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from rest_framework import generics
 from rest_framework.response import Response
@@ -72,6 +73,11 @@ class PublicView(APIView):
 
 class HSDSView(PublicView, generics.GenericAPIView):
     pagination_class = HSDSPagination
+
+    @cached_property
+    def hsds_filter(self):
+        """The request's filter parameters, read once (its list, its count, its page)."""
+        return HSDSFilter(self.request.query_params)
 
     def get_serializer(self, *args, **kwargs):
         kwargs.setdefault("full", flag(self.request.query_params, "full"))
@@ -136,10 +142,10 @@ class OrganizationList(HSDSView):
     serializer_class = OrganizationSerializer
 
     def get_queryset(self):
-        return HSDSFilter(self.request.query_params).actors().values_list("pk", flat=True)
+        return self.hsds_filter.actors().values_list("pk", flat=True)
 
     def paginate_queryset(self, queryset):
-        hsds_filter = HSDSFilter(self.request.query_params)
+        hsds_filter = self.hsds_filter
         if not hsds_filter.narrows_actors():
             # Every published actor (active ones unless include_ended): counted once for the
             # data's version and the day, not on every page a harvester asks (11 ms).
@@ -190,7 +196,7 @@ class ServiceList(HSDSView):
     serializer_class = ServiceSerializer
 
     def listings(self):
-        hsds_filter = HSDSFilter(self.request.query_params)
+        hsds_filter = self.hsds_filter
         listings = ServiceListing.objects.listed(include_ended=hsds_filter.include_ended)
         if hsds_filter.narrows_actors():
             listings = listings.filter(actor_id__in=hsds_filter.actors().values("pk"))
@@ -199,7 +205,7 @@ class ServiceList(HSDSView):
     def count_key(self):
         """The key of the list's count in opendata.listings' cache, if the index's own
         columns decide it (no filter on the actors), else None."""
-        hsds_filter = HSDSFilter(self.request.query_params)
+        hsds_filter = self.hsds_filter
         if hsds_filter.narrows_actors() or hsds_filter.term is not None:
             return None
         return f"services:include_ended={hsds_filter.include_ended}"
