@@ -2,10 +2,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -154,7 +156,7 @@ class ActorAdmin(ImportExportMixin, TranslatedCuratedAdmin):
         "status",
         VerifiedFilter,
         "kind",
-        ("municipality__region", admin.RelatedOnlyFieldListFilter),
+        "municipality__region",
         "is_national",
         AreaFilter,
     ]
@@ -459,8 +461,22 @@ class ContactAdmin(ExportMixin, ScopedHistoryAdmin):
     search_fields = ["name", "actor__name"]
     autocomplete_fields = ["actor"]
     list_select_related = ["actor", "role"]
+    # By name, from an index (actors/0023): the model's order (by role) sorted every contact.
+    ordering = ["name", "id"]
     resource_classes = [ContactResource, ContactWithPrivateResource]
     export_form_class = VerboseNameExportForm
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word (or quoted phrase, as Django's search splits them) in the contact's name
+        or its actor's: the actors' names looked up among the actors, from their own index
+        (actors/0023), where Django's join tested each word on every contact's row and its
+        actor's (230 ms at 90 000 contacts)."""
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            named = Actor.objects.filter(name__icontains=word).values("pk")
+            queryset = queryset.filter(Q(name__icontains=word) | Q(actor__in=named))
+        return queryset, False
 
     def get_export_resource_classes(self, request):
         if request.user.has_perm(EXPORT_PRIVATE_CONTACTS):

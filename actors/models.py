@@ -693,6 +693,12 @@ class Actor(FinnishOriginalMixin, CuratedModel):
                 include=["verified_on"],
                 name="actors_actor_municipality_idx",
             ),
+            # The admin's list in its default order (keko.admin.CuratedAdmin.ordering, then
+            # the key): a page read from the index, not every actor sorted. Its search's
+            # trigram indexes are PostgreSQL's own (actors/0023).
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="actors_actor_admin_order_idx"
+            ),
         ]
 
     def __str__(self):
@@ -966,6 +972,8 @@ class Contact(FinnishOriginalMixin, models.Model):
                 condition=Q(public=True),
                 name="actors_contact_public_idx",
             ),
+            # The admin's list of contacts, by name (actors.admin.ContactAdmin.ordering).
+            models.Index(fields=["name", "id"], name="actors_contact_name_idx"),
         ]
         verbose_name = _("yhteyshenkilö")
         verbose_name_plural = _("yhteyshenkilöt")

@@ -151,8 +151,23 @@ class ScopedInline(ScopedLinksMixin, admin.TabularInline):
     """An inline whose link fields offer only entries in the user's scope."""
 
 
+def action_checkbox(pk, label):
+    """The checkbox of a changelist's row, as Django's ModelAdmin.action_checkbox() writes it,
+    written here directly: rendered through its widget's template, a hundred rows took 18 ms
+    of the actors' list."""
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        admin.helpers.ACTION_CHECKBOX_NAME,
+        pk,
+        format_html(_("Select this object for an action - {}"), label),
+    )
+
+
 class ScopedHistoryAdmin(ScopedLinksMixin, SimpleHistoryAdmin):
     """Lists, history and revert limited to the entries a user may see (keko.scope)."""
+
+    def action_checkbox(self, obj):
+        return action_checkbox(obj.pk, str(obj))
 
     def get_queryset(self, request):
         return scope.limit(request.user, super().get_queryset(request))
@@ -380,13 +395,7 @@ def _lockout_admin(base):
     class LockoutRecordAdmin(base):
         def action_checkbox(self, obj):
             time = format_date(timezone.localtime(obj.attempt_time), "j.n.Y H.i")
-            label = f"{obj.username or '—'}, {time}"
-            attrs = {
-                "class": "action-select",
-                "aria-label": format_html(_("Select this object for an action - {}"), label),
-            }
-            checkbox = forms.CheckboxInput(attrs, lambda value: False)
-            return checkbox.render(admin.helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+            return action_checkbox(obj.pk, f"{obj.username or '—'}, {time}")
 
     return LockoutRecordAdmin
 
