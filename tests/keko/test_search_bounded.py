@@ -436,3 +436,42 @@ def test_a_small_curated_table_is_searched_whole(small_cap, model, make, title):
     assert [getattr(entry, title) for entry in first] == ["Työpaja 0", "Työpaja 1"]
     [query] = queries.captured_queries
     assert f"LIMIT {CAP + 1}" not in query["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="title trigrams: PostgreSQL")
+@pytest.mark.parametrize("elsewhere_kind", ["association", "company"])
+def test_a_word_the_text_finds_often_elsewhere_is_no_typo_within_an_area(
+    elsewhere_kind, monkeypatch
+):
+    """A narrow selection's few text matches (none here) make no typo of a word the text
+    finds often among all rows: the titles like it are not sought. With no company matching
+    elsewhere, the text's matches without the area are none, and the titles alone were
+    sought; with more than the cap, the area's members are tested for the text."""
+    monkeypatch.setattr(search, "TYPO_MATCHES", 3)
+    monkeypatch.setattr(BoundedSearchQuery, "search_cap", 1)
+    region = make_region()
+    here = make_municipality(region=region)
+    make_actor(name="Tampereen Tyvalmennus", municipality=here, kind="company")
+    make_actor(name="Verstas", description="Tyovalmennusta.", municipality=here)
+    elsewhere = make_municipality()
+    for n in range(2):
+        make_actor(
+            name=f"Muu {n}",
+            description="Tyovalmennusta.",
+            municipality=elsewhere,
+            kind=elsewhere_kind,
+        )
+
+    def companies_within(word):
+        search.request_matches.start()
+        try:
+            actors = Actor.objects.published().serving_regions([region]).filter(kind="company")
+            return set(actors.search(word))
+        finally:
+            search.request_matches.end()
+
+    # Three text matches among all actors, none of them a company here: no typo.
+    assert companies_within("tyovalmennus") == set()
+    # A word the text finds nowhere: the company's title like it is found.
+    typo = make_actor(name="Tampereen Tyvalmenus", municipality=here, kind="company")
+    assert typo in companies_within("tyvalmenus")
