@@ -366,16 +366,39 @@ def count_without(chosen, base, base_params):
         return dict(zip(chosen, cursor.fetchone(), strict=True))
 
 
+def selection(where):
+    """Return the SQL of the actor keys of the rows meeting every one of `where` (SQL): found
+    from the table's indexes (an area's or a service's GIN index, the partial index of
+    national actors) rather than by a probe of the actor table per member."""
+    return f"SELECT f.actor_id FROM actors_actorfacets f WHERE {' AND '.join(where)}"
+
+
+class Selection:
+    """The actor keys of the rows meeting every one of `where` (SQL, with `params`), in
+    `order` (SQL expressions, the key last): a sequence that Django's Paginator pages, its
+    count() and each slice one query of the table (selection(), page_keys())."""
+
+    def __init__(self, where, params, order):
+        self.where, self.params, self.order = where, params, order
+
+    def count(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({selection(self.where)}) AS s", self.params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("Selection takes a slice of keys")
+        start = index.start or 0
+        return page_keys(self.where, self.params, self.order, start, index.stop - start)
+
+
 def page_keys(where, params, order, offset, limit):
     """Return the actor keys of the rows meeting every one of `where` (SQL, with `params`),
     in `order` (SQL expressions, the key last), `limit` of them from `offset`: a page of the
-    list, read from the table's indexes (an area's or a service's GIN index, the partial
-    index of national actors) rather than by a probe of the actor table per member.
+    list, read from the table's indexes (selection()).
     """
-    sql = (
-        f"SELECT f.actor_id FROM actors_actorfacets f WHERE {' AND '.join(where)} "
-        f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
-    )
+    sql = f"{selection(where)} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         return [key for (key,) in cursor.fetchall()]

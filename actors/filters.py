@@ -781,10 +781,7 @@ class ActorFilter(django_filters.FilterSet):
         read = self.page_read
         if read and read.keys is not None and (read.offset, read.limit) == (offset, limit):
             return read.keys  # read with the counts, by the same scan (table_counts)
-        where, params = ["f.status = %s"], [Status.PUBLISHED.value]
-        for sql, condition_params in self.table_conditions().values():
-            where.append(sql)
-            params += condition_params
+        where, params = self.table_where()
         if page_order.walks and (page_order.always_walks or (total or 0) >= facets.WALK_FROM):
             # Many rows: each part walked from its index by name, stopping at the page's
             # end, reads a few hundred entries where sorting every row of a region or a
@@ -799,6 +796,25 @@ class ActorFilter(django_filters.FilterSet):
                 nationals_apart=page_order.nationals_apart,
             )
         return facets.page_keys(where, params + page_order.params, page_order.order, offset, limit)
+
+    def table_where(self):
+        """Return the conditions (SQL) and their params of the facet table's rows of the
+        actors listed (actors.facets)."""
+        where, params = ["f.status = %s"], [Status.PUBLISHED.value]
+        for sql, condition_params in self.table_conditions().values():
+            where.append(sql)
+            params += condition_params
+        return where, params
+
+    def table_selection(self):
+        """Return the SQL and params of the keys of the actors listed, from the facet table
+        (facets.selection()), or None where the table cannot tell (facets_from_table()): for
+        the rows of another table that refer to them, an area's or an option's actors found
+        from the table's indexes."""
+        if not self.facets_from_table():
+            return None
+        where, params = self.table_where()
+        return facets.selection(where), params
 
     def table_page_order(self):
         """Return how the facet table orders the list's rows (a facets.PageOrder), or None

@@ -6,10 +6,12 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from actors.models import Actor
+from actors.filters import ActorFilter
+from actors.models import Actor, ActorKind
 from opendata import identifiers
 from tests.factories import bulk_actors, make_actor, make_municipality
 
@@ -472,6 +474,50 @@ def test_the_organizations_count_is_cached_until_an_edit(client, directory):
     # Ended ones included: a count of its own; a filter counts its own selection.
     assert get(client, "organizations", include_ended="1")["total_items"] == total + 2
     assert get(client, "organizations", search="Uusi yhdistys")["total_items"] == 1
+
+
+def test_a_filtered_list_is_counted_once_for_its_pages(client, directory):
+    municipality = directory["helsinki"]
+    bulk_actors(5, municipality=municipality)
+    for name in ("organizations", "services"):
+        first = get(client, name, municipality="helsinki", per_page="2")
+        with CaptureQueriesContext(connection) as counted:
+            second = get(client, name, municipality="helsinki", per_page="2", page="2")
+        assert second["total_items"] == first["total_items"]
+        assert not any("COUNT(" in query["sql"] for query in counted.captured_queries)
+    first_total = get(client, "organizations", municipality="helsinki")["total_items"]
+    # Another filter, its own count; an edit, counted again.
+    assert get(client, "organizations", region="lappi")["total_items"] == 2
+    make_actor(name="Uusi yhdistys ry", municipality=municipality)
+    assert get(client, "organizations", municipality="helsinki")["total_items"] == first_total + 1
+
+
+def test_an_areas_organizations_by_name_across_pages(client, directory):
+    """An area's organizations, counted and paged from the facet table on PostgreSQL (its
+    indexes find the area's actors): the actors the site's list selects, in name order."""
+    bulk_actors(25, municipality=directory["rovaniemi"], kinds=(ActorKind.ASSOCIATION,))
+    make_actor(name="Aaltoyhdistys ry", served_regions=[directory["lappi"]])
+    expected = (
+        ActorFilter(QueryDict("alue=lappi&voimassa=1"), queryset=Actor.objects.published())
+        .qs.order_by("name", "pk")
+        .values_list("uuid", flat=True)
+    )
+    expected = [str(key) for key in expected]
+    assert len(expected) == 28  # with the national Kela and the region's own project
+    listed = []
+    for page in ("1", "2", "3"):
+        with CaptureQueriesContext(connection) as queries:
+            answer = get(client, "organizations", region="lappi", per_page="10", page=page)
+        assert answer["total_items"] == 28
+        listed += ids(answer)
+        if connection.vendor == "postgresql":
+            [keys] = [q["sql"] for q in queries.captured_queries if "ORDER BY f.name" in q["sql"]]
+            assert "actors_actorregion" not in keys
+    assert listed == expected
+    get(client, "organizations", region="lappi", per_page="10", page="4", status=404)
+    # Of a kind within the area, as on the site.
+    projects = get(client, "organizations", region="lappi", kind="project")
+    assert names(projects) == {"Lapin työhanke"}
 
 
 def test_per_page_is_bounded(client, directory):
