@@ -97,6 +97,28 @@ class HSDSFilter:
         return self.term is not None or self.unknown_term or any(self.params.get(n) for n in asked)
 
     @cached_property
+    def term_for_site(self):
+        """Return (the site's parameter, its value) that selects the actors of the term
+        asked for, where the request gives that parameter no value of its own (whose values
+        are alternatives, where the term narrows them); else None. The term is then one of
+        the site's filters, found from the facet table like the rest (_table_selection()),
+        where an area's term was a subquery of the actor table probed actor by actor
+        (Uusimaa's services at 100 000 actors: 370 ms)."""
+        term = self.term
+        if term is None:
+            return None
+        if term.key == vocabularies.KINDS:
+            name, value = "tyyppi", site_kind(term.code)
+        elif term.key == vocabularies.SERVICES:
+            name, value = "palvelu", term.obj.slug
+        elif term.key == vocabularies.TARGET_GROUPS:
+            name, value = "kohderyhma", term.obj.slug
+        else:
+            name, value = ("kunta" if term.parent_id else "alue"), term.obj.slug
+        api_name = next(api for api, site in SITE_PARAMETERS.items() if site == name)
+        return None if _values(self.params, api_name) else (name, value)
+
+    @cached_property
     def site_filter(self):
         """The actor list's filters (ActorFilter) of the parameters the site shares."""
         data = QueryDict(mutable=True)
@@ -105,6 +127,9 @@ class HSDSFilter:
             if name == "kind":
                 values = [site_kind(value) for value in values]
             data.setlist(site_name, [v for v in values if v])
+        if self.term_for_site:
+            name, value = self.term_for_site
+            data.setlist(name, [value])
         data["voimassa"] = "0" if self.include_ended else "1"
         site_filter = ActorFilter(data, queryset=Actor.objects.published())
         # The list drops unknown values with a notice; an API answers them with an error
@@ -129,7 +154,7 @@ class HSDSFilter:
             actors = actors.filter(uuid=org_id) if org_id else actors.none()
         if self.unknown_term:
             return actors.none()
-        if self.term:
+        if self.term and not self.term_for_site:
             actors = self._by_term(actors, self.term)
         return actors
 
@@ -143,7 +168,7 @@ class HSDSFilter:
         data = site_filter.form.cleaned_data
         if not any(data.get(name) for name in site_filter.options):
             return None
-        if self.term is not None or self.unknown_term:
+        if self.unknown_term or (self.term is not None and not self.term_for_site):
             return None
         if any(self.params.get(name) for name in ("search", "modified_after", "organization_id")):
             return None

@@ -437,6 +437,26 @@ def test_taxonomy_term_id(client, directory):
     assert service_names("nonsense") == set()
 
 
+def test_a_term_narrows_the_filter_of_its_own_kind(client, directory):
+    """A term and the parameter of its taxonomy both narrow the selection (the parameter's
+    own values are alternatives): an area's term within another area, the actors serving
+    both; a kind's term with another kind, none."""
+
+    def organization_names(**params):
+        return names(get(client, "organizations", **params))
+
+    lappi, helsinki = str(directory["lappi"].uuid), str(directory["helsinki"].uuid)
+    assert organization_names(taxonomy_term_id=lappi) == {"Lapin työhanke", "Kela"}
+    assert organization_names(taxonomy_term_id=lappi, region="uusimaa") == {"Kela"}
+    assert organization_names(taxonomy_term_id=helsinki, region="uusimaa") == {
+        "Työpaja ry",
+        "Kela",
+    }
+    kela = str(identifiers.kind_term_id("kela"))
+    assert organization_names(taxonomy_term_id=kela, kind="project") == set()
+    assert organization_names(taxonomy_term_id=kela, region="lappi") == {"Kela"}
+
+
 def test_organization_id(client, directory):
     page = get(client, "services", organization_id=str(directory["association"].uuid))
     assert {s["name"] for s in page["contents"]} == {"Työhönvalmennus", "Ohjaus ja neuvonta"}
