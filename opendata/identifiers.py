@@ -14,7 +14,6 @@ name, so that it is stable across requests, exports and databases with the same 
 Never change a name below: every published identifier would change with it.
 """
 
-import hashlib
 import uuid
 
 # The namespace of the directory's own derived identifiers; generated once, never to change.
@@ -28,25 +27,6 @@ def derived(owner, name):
 
 def service_id(actor_uuid, service_type_uuid):
     return uuid.uuid5(actor_uuid, str(service_type_uuid))
-
-
-def service_id_test(wanted):
-    """Return a fast test of whether an actor's UUID and a service type's UUID (as text,
-    encoded) make the service id `wanted`: uuid5's SHA-1, compared on the bytes its version
-    and variant bits leave alone, then confirmed (a look-up hashes every service link)."""
-    target = wanted.bytes
-    head, tail = target[:6], target[9:]
-    sha1 = hashlib.sha1
-
-    def test(actor_uuid, service_type_name):
-        digest = sha1(actor_uuid.bytes + service_type_name).digest()
-        return (
-            digest[:6] == head
-            and digest[9:16] == tail
-            and service_id(actor_uuid, service_type_name.decode()) == wanted
-        )
-
-    return test
 
 
 def service_at_location_id(service_id):

@@ -22,27 +22,35 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.signals import m2m_changed, post_delete
 from django.utils import timezone
 
+from . import identifiers
+
 BATCH = 2000
 COPIED_FIELDS = ("name", "status", "active_from", "active_until")
 # What a row has of its actor: the copied fields, and whether it has a visiting address.
 ROW_FIELDS = (*COPIED_FIELDS, "located")
+# And the API's ids of the service, derived from the actor's and the service type's UUIDs.
+ID_FIELDS = ["service_id", "located_id"]
 VERSION_KEY = "opendata:listing-version"
 COUNT_TIMEOUT = 24 * 60 * 60
 
 
 def _models(apps=None):
     if apps is None:
-        from actors.models import Actor
+        from actors.models import Actor, ServiceType
 
         from .models import ServiceListing
 
-        return Actor, ServiceListing
-    return apps.get_model("actors", "Actor"), apps.get_model("opendata", "ServiceListing")
+        return Actor, ServiceType, ServiceListing
+    return (
+        apps.get_model("actors", "Actor"),
+        apps.get_model("actors", "ServiceType"),
+        apps.get_model("opendata", "ServiceListing"),
+    )
 
 
 def refresh(actor_ids, *, apps=None):
     """Rebuild the rows of the actors `actor_ids` (None: of every actor)."""
-    Actor, ServiceListing = _models(apps)  # noqa: N806 - model classes
+    Actor, ServiceType, ServiceListing = _models(apps)  # noqa: N806 - model classes
     links = Actor.services.through.objects.order_by()
     actors = Actor.objects.order_by()
     rows = ServiceListing.objects.all()
@@ -54,15 +62,28 @@ def refresh(actor_ids, *, apps=None):
     with transaction.atomic():
         # A migration's historical model may predate a field (`located`, in opendata/0002).
         fields = [name for name in ROW_FIELDS if _has_field(ServiceListing, name)]
+        with_ids = all(_has_field(ServiceListing, name) for name in ID_FIELDS)
         located = ExpressionWrapper(~Q(street_address=""), output_field=BooleanField())
         copied = {
-            pk: tuple(values)
-            for pk, *values in actors.annotate(located=located).values_list("pk", *fields)
+            pk: (actor_uuid, tuple(values))
+            for pk, actor_uuid, *values in actors.annotate(located=located).values_list(
+                "pk", "uuid", *fields
+            )
         }
+        type_uuids = dict(ServiceType.objects.values_list("pk", "uuid")) if with_ids else {}
+
+        def row(actor, service):
+            actor_uuid, values = copied[actor]
+            if with_ids:
+                service_id = identifiers.service_id(actor_uuid, type_uuids[service])
+                values = (*values, service_id, identifiers.service_at_location_id(service_id))
+            return (actor, service, *values)
+
         wanted = {
-            (actor, service, *copied[actor])
+            row(actor, service)
             for actor, service in links.values_list("actor_id", "servicetype_id").iterator()
         }
+        fields += ID_FIELDS if with_ids else []
         held = set(rows.values_list("actor_id", "servicetype_id", *fields).iterator())
         if wanted == held:
             return

@@ -18,7 +18,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actors.models import Actor, Contact, ServiceType
+from actors.models import Actor, Contact
 from funding.models import ProjectFunding
 from keko.cache import cached
 from keko.models import Status
@@ -235,47 +235,28 @@ class ServiceList(HSDSView):
         return self.list()
 
 
-def find_link(matches, links):
-    """Return the pk of the first of `links` (rows of Actor.services.through) for which
-    `matches(actor_uuid, service type UUID as encoded text)`, or 0.
-
-    Service ids are hashes (uuid5) of the actor's and the service type's UUIDs and cannot be
-    turned back: a detail looks for its id among the links of the actors it may show.
-    """
-    type_names = {pk: str(u).encode() for pk, u in ServiceType.objects.values_list("pk", "uuid")}
-    rows = links.values_list("pk", "actor__uuid", "servicetype_id")
-    for pk, actor_uuid, type_pk in rows.iterator(chunk_size=5000):
-        if matches(actor_uuid, type_names[type_pk]):
-            return pk
-    return 0
-
-
 class LinkDetail(HSDSView):
-    """A service or a service at a location: a row of Actor.services.through found by its
-    derived id (`find_link`), the answer cached under the directory version."""
+    """A service or a service at a location (a row of Actor.services.through), found by its
+    id in the services' index (ServiceListing's `id_field`)."""
 
-    cache_name = ""
+    id_field = ""
 
-    def links(self, actors):
-        return ServiceLink.objects.filter(actor_id__in=actors.values("pk"))
+    def listings(self, include_ended):
+        return ServiceListing.objects.listed(include_ended=include_ended)
 
-    def matcher(self, wanted):
-        raise NotImplementedError
+    def links(self):
+        return ServiceLink.objects.all()
 
     def get(self, request, pk):
         wanted = identifiers.parse(pk)
-        if wanted is None or wanted.version != 5:
+        if wanted is None:
             raise Http404
-        include_ended = flag(request.query_params, "include_ended")
-        actors = Actor.objects.published()
-        if not include_ended:
-            actors = actors.active()
-        links = self.links(actors)
-        link_pk = cached(
-            (self.cache_name, str(wanted), include_ended),
-            lambda: find_link(self.matcher(wanted), links),
-        )
-        link = services_for_list(links, full=True).filter(pk=link_pk).first()
+        listings = self.listings(flag(request.query_params, "include_ended"))
+        found = listings.filter(**{self.id_field: wanted}).first()
+        if found is None:
+            raise Http404
+        links = self.links().filter(actor_id=found.actor_id, servicetype_id=found.servicetype_id)
+        link = services_for_list(links, full=True).first()
         if link is None:
             raise Http404
         return Response(self.get_serializer(link, full=True).data)
@@ -283,10 +264,7 @@ class LinkDetail(HSDSView):
 
 class ServiceDetail(LinkDetail):
     serializer_class = ServiceSerializer
-    cache_name = "hsds-service"
-
-    def matcher(self, wanted):
-        return identifiers.service_id_test(wanted)
+    id_field = "service_id"
 
 
 def at_locations(links):
@@ -311,17 +289,13 @@ class ServiceAtLocationList(ServiceList):
 
 class ServiceAtLocationDetail(LinkDetail):
     serializer_class = ServiceAtLocationSerializer
-    cache_name = "hsds-service-at-location"
+    id_field = "located_id"
 
-    def links(self, actors):
-        return at_locations(super().links(actors))
+    def listings(self, include_ended):
+        return super().listings(include_ended).filter(located=True)
 
-    def matcher(self, wanted):
-        def matches(actor_uuid, service_type_name):
-            service_id = identifiers.service_id(actor_uuid, service_type_name.decode())
-            return identifiers.service_at_location_id(service_id) == wanted
-
-        return matches
+    def links(self):
+        return at_locations(super().links())
 
 
 class TaxonomyList(HSDSView):

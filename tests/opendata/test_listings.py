@@ -2,13 +2,14 @@
 it in the actors' name order."""
 
 import datetime
+import uuid
 
 import pytest
 
 from actors import areas
 from actors.models import Actor
 from keko.models import Status
-from opendata import listings
+from opendata import identifiers, listings
 from opendata.models import ServiceListing
 from tests.factories import make_actor, make_service
 
@@ -161,3 +162,27 @@ def test_the_services_at_locations_follow_the_actors_address_and_their_count_is_
     assert at_locations() == ({"Berg ry"}, 1)
     # A filter on the actors counts them itself.
     assert at_locations(search="Aalto") == (set(), 0)
+
+
+def test_each_row_holds_its_services_ids_and_a_detail_is_found_by_them(
+    client, django_assert_num_queries
+):
+    coaching = make_service()
+    located = make_actor(name="Osoitteellinen ry", street_address="Katu 1", services=[coaching])
+    unlocated = make_actor(name="Osoitteeton ry", services=[coaching])
+    for actor in (located, unlocated):
+        row = ServiceListing.objects.get(actor=actor)
+        service_id = identifiers.service_id(actor.uuid, coaching.uuid)
+        assert row.service_id == service_id
+        assert row.located_id == identifiers.service_at_location_id(service_id)
+    row = ServiceListing.objects.get(actor=located)
+    # The service and the row behind it found by the id from their indexes: the row, then
+    # the service with its actor, areas and target groups, whatever the number of services.
+    with django_assert_num_queries(5):
+        assert get(client, "service", row.service_id)["id"] == str(row.service_id)
+    assert get(client, "service_at_location", row.located_id)["id"] == str(row.located_id)
+    # No location without a visiting address; an id of nothing at all, quickly none.
+    unlocated_row = ServiceListing.objects.get(actor=unlocated)
+    get(client, "service_at_location", unlocated_row.located_id, status=404)
+    with django_assert_num_queries(1):
+        get(client, "service", uuid.uuid4(), status=404)
