@@ -127,6 +127,11 @@ def pages():
             "/api/hsds/organizations, the middle page",
             f"/api/hsds/organizations?{query(per_page=100, page=middle_page)}",
         ),
+        # An area's services: the area's actors from the facet table (opendata.filters).
+        (
+            "/api/hsds/services of a region",
+            f"/api/hsds/services?{query(region=region.slug, per_page=50)}",
+        ),
     ]
 
 

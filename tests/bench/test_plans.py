@@ -53,6 +53,9 @@ def test_the_pages_are_drawn_from_the_largest_region_and_municipality(directory)
         "/toimijat/?q=helsinki&alue=uusimaa"
     )
     assert paths["print page of an area"] == "/kunnat/helsinki/tulosta/?tyyppi=yhdistys"
+    assert (
+        paths["/api/hsds/services of a region"] == "/api/hsds/services?region=uusimaa&per_page=50"
+    )
 
 
 def test_each_page_is_reported_with_its_slowest_reads_explained(client, directory):

@@ -17,7 +17,6 @@ from tests.factories import (
     make_actor,
     make_contact,
     make_correction,
-    make_curator,
     make_funding_source,
     make_membership,
     make_municipality,
@@ -27,12 +26,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def curator_client(client):
-    client.force_login(make_curator())
-    return client
 
 
 def changelist(model):

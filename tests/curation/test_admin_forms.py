@@ -11,18 +11,12 @@ from django.urls import reverse
 from actors.models import Actor
 from keko.models import Status
 from tests.curation.admin_post import admin_form_data
-from tests.factories import make_actor, make_correction, make_curator, make_municipality
+from tests.factories import make_actor, make_correction, make_municipality
 
 pytestmark = pytest.mark.django_db
 
 ADD_ACTOR = reverse("admin:actors_actor_add")
 ACTORS = reverse("admin:actors_actor_changelist")
-
-
-@pytest.fixture
-def curator_client(client):
-    client.force_login(make_curator())
-    return client
 
 
 def positions(html, names):

@@ -9,18 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Actor
-from tests.factories import make_actor, make_contact, make_curator
+from tests.factories import make_actor, make_contact
 
 pytestmark = pytest.mark.django_db
 
 ACTORS = reverse("admin:actors_actor_changelist")
 CONTACTS = reverse("admin:actors_contact_changelist")
-
-
-@pytest.fixture
-def curator_client(client):
-    client.force_login(make_curator())
-    return client
 
 
 def listed(response):
@@ -80,6 +74,7 @@ def _plan(sql, *, sort=True):
         cursor.execute("SET LOCAL enable_seqscan = off")
         if not sort:
             cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row for (row,) in cursor.fetchall())
 

@@ -12,7 +12,6 @@ from actors.models import Actor, ActorKind
 from keko.models import Status
 from tests.factories import (
     make_actor,
-    make_curator,
     make_municipality,
     make_region,
     make_service,
@@ -62,12 +61,6 @@ def places():
         "young": make_target_group(slug="nuoret", name="Nuoret"),
         "long_term": make_target_group(slug="pitkaaikaistyottomat", name="Pitkäaikaistyöttömät"),
     }
-
-
-@pytest.fixture
-def curator_client(client):
-    client.force_login(make_curator())
-    return client
 
 
 def excel_csv(rows, *, encoding="utf-8-sig", delimiter=";"):

@@ -12,7 +12,6 @@ from actors.resources import ActorResource
 from keko.models import Status
 from tests.factories import (
     make_actor,
-    make_curator,
     make_municipality,
     make_region,
     make_service,
@@ -52,12 +51,6 @@ def vocabulary():
         make_service(slug=slug)
     for slug in ("nuoret", "pitkaaikaistyottomat", "osatyokykyiset"):
         make_target_group(slug=slug)
-
-
-@pytest.fixture
-def curator_client(client):
-    client.force_login(make_curator())
-    return client
 
 
 def format_index(response, extension):
