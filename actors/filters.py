@@ -12,7 +12,7 @@ from django.utils.translation import ngettext_lazy
 from keko.cache import ACTORS, cached
 from keko.filters import SearchFilter
 from keko.models import Status
-from keko.search import ANY_KEY, BoundedSearchQuery, key_array
+from keko.search import ANY_KEY, key_array
 from keko.widgets import FastCheckboxInput, FastCheckboxSelectMultiple, FastSelect
 
 from . import facets
@@ -519,9 +519,7 @@ class ActorFilter(django_filters.FilterSet):
                     only_this = self.qs
                 else:
                     only_this = self.filtered(**dict.fromkeys(self.options))
-                keys = None
-                if isinstance(only_this.query, BoundedSearchQuery):
-                    keys = only_this.query.matched_keys(only_this.db)
+                keys = only_this.matched_keys()
                 if keys is not None:
                     # The search's matches, looked up already: read by key alone.
                     conditions[name] = (KEYS_CONDITION, [key_array(keys)])
@@ -805,16 +803,6 @@ class ActorFilter(django_filters.FilterSet):
             where.append(sql)
             params += condition_params
         return where, params
-
-    def table_selection(self):
-        """Return the SQL and params of the keys of the actors listed, from the facet table
-        (facets.selection()), or None where the table cannot tell (facets_from_table()): for
-        the rows of another table that refer to them, an area's or an option's actors found
-        from the table's indexes."""
-        if not self.facets_from_table():
-            return None
-        where, params = self.table_where()
-        return facets.selection(where), params
 
     def table_page_order(self):
         """Return how the facet table orders the list's rows (a facets.PageOrder), or None

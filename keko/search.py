@@ -621,6 +621,13 @@ class SearchableQuerySet(models.QuerySet):
             return self.query.ranked_page_keys(self.db)
         return None
 
+    def matched_keys(self):
+        """Return the keys of these rows if a search's first matches were looked up in this
+        request (BoundedSearchQuery.matched_keys), else None."""
+        if isinstance(self.query, BoundedSearchQuery):
+            return self.query.matched_keys(self.db)
+        return None
+
     def count(self):
         # A search's count is the number of its first matches, once they are looked up.
         if self._result_cache is None and isinstance(self.query, BoundedSearchQuery):

@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from actors import facets
 from actors.filters import ActorFilter
 from actors.models import Actor, ActorKind
-from keko.search import AnyOf, BoundedSearchQuery
+from keko.search import AnyOf
 
 from . import identifiers, vocabularies
 
@@ -101,7 +101,7 @@ class HSDSFilter:
         """Return (the site's parameter, its value) that selects the actors of the term
         asked for, where the request gives that parameter no value of its own (whose values
         are alternatives, where the term narrows them); else None. The term is then one of
-        the site's filters, found from the facet table like the rest (_table_selection()),
+        the site's filters, found from the facet table like the rest (table_where),
         where an area's term was a subquery of the actor table probed actor by actor
         (Uusimaa's services at 100 000 actors: 370 ms)."""
         term = self.term
@@ -158,12 +158,13 @@ class HSDSFilter:
             actors = self._by_term(actors, self.term)
         return actors
 
-    def _table_selection(self):
-        """The site's filters' selection of actors from the facet table (ActorFilter.
-        table_selection()) where they choose options and nothing else narrows the actors;
-        else None. An area's actors were probed in the actor table one by one and joined to
-        every row of the list (Uusimaa's services at 100 000 actors: 160 ms for their count
-        and again for their page); every published actor is read faster from that table."""
+    @cached_property
+    def table_where(self):
+        """The facet table's conditions (ActorFilter.table_where()) of the actors the site's
+        filters choose, where they choose options and nothing else narrows the actors; else
+        None. An area's actors were probed in the actor table one by one and joined to every
+        row of the list (Uusimaa's services at 100 000 actors: 160 ms for their count and
+        again for their page); every published actor is read faster from that table."""
         site_filter = self.site_filter
         data = site_filter.form.cleaned_data
         if not any(data.get(name) for name in site_filter.options):
@@ -172,33 +173,31 @@ class HSDSFilter:
             return None
         if any(self.params.get(name) for name in ("search", "modified_after", "organization_id")):
             return None
-        return site_filter.table_selection()
+        return site_filter.table_where() if site_filter.facets_from_table() else None
 
     def keys_by_name(self):
         """Return the keys of actors() in their order (by name) from the facet table, as a
-        sequence Django's paginator pages (facets.Selection), where _table_selection()
-        applies; else None. An area's actors are counted and sorted there, where the actor
-        table walked its order index probing each actor (Kainuu's first page: 9 000 probes)
-        or counted the area's members against every actor (Uusimaa: 180 ms a page)."""
-        if self._table_selection() is None:
+        sequence Django's paginator pages (facets.Selection), where table_where applies;
+        else None. An area's actors are counted and sorted there, where the actor table
+        walked its order index probing each actor (Kainuu's first page: 9 000 probes) or
+        counted the area's members against every actor (Uusimaa: 180 ms a page)."""
+        if self.table_where is None:
             return None
-        where, params = self.site_filter.table_where()
+        where, params = self.table_where
         return facets.Selection(where, params, ["f.name", "f.actor_id"])
 
     def of_actors(self, field):
-        """Return a Q of the rows whose `field` (an actor's key) is among actors(): the facet
-        table's selection (_table_selection()); a search's matches by their keys, looked up
-        in this request already (PostgreSQL); else the actors' subquery. The keys let the
-        rows' own index find each actor's: as a subquery of the actor table, PostgreSQL
-        hashed the keys and read every service of every actor (24 ms for the count and again
-        for the page at 100 000 actors)."""
-        selection = self._table_selection()
-        if selection is not None:
-            return Q(**{f"{field}__in": RawSQL(*selection)})
+        """Return a Q of the rows whose `field` (an actor's key) is among actors(): from the
+        facet table (table_where); a search's matches by their keys, looked up in this
+        request already (PostgreSQL); else the actors' subquery. The keys let the rows' own
+        index find each actor's: as a subquery of the actor table, PostgreSQL hashed the keys
+        and read every service of every actor (24 ms for the count and again for the page at
+        100 000 actors)."""
+        if self.table_where is not None:
+            where, params = self.table_where
+            return Q(**{f"{field}__in": RawSQL(facets.selection(where), params)})
         actors = self.actors()
-        keys = None
-        if isinstance(actors.query, BoundedSearchQuery):
-            keys = actors.query.matched_keys(actors.db)
+        keys = actors.matched_keys()
         if keys is not None:
             return Q(AnyOf(F(field), keys))
         return Q(**{f"{field}__in": actors.values("pk")})

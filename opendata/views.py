@@ -83,15 +83,19 @@ class HSDSView(PublicView, generics.GenericAPIView):
         kwargs.setdefault("full", flag(self.request.query_params, "full"))
         return super().get_serializer(*args, **kwargs)
 
-    def count_once(self, queryset):
-        """Give the paginator the number of rows of the list's selection, counted once for
-        the data's version and the day whatever the page: a harvester asks for every page in
-        turn, and each counted its whole selection again (an area's services: 20-45 ms)."""
-        count = cached(
+    def count(self, queryset):
+        """Return the number of rows of the list's selection, counted once for the data's
+        version and the day whatever the page: a harvester asks for every page in turn, and
+        each counted its whole selection again (an area's services: 20-45 ms)."""
+        return cached(
             ("hsds-count", type(self).__name__, self.hsds_filter.selection_key()),
             queryset.count,
             per_language=False,
         )
+
+    def count_once(self, queryset):
+        """Give the paginator the list's count (count()) rather than let it count."""
+        count = self.count(queryset)
         self.paginator.django_paginator_class = partial(KnownCountPaginator, count=count)
 
     def list(self):
@@ -221,13 +225,14 @@ class ServiceList(HSDSView):
         full = flag(self.request.query_params, "full")
         return services_for_list(ServiceListing.objects.filter(pk__in=ids), full)
 
-    def paginate_queryset(self, queryset):
+    def count(self, queryset):
+        # Unfiltered: the index's own count, under the listing version, which an edit of a
+        # description leaves as it is.
         key = self.count_key()
-        if key is None:
-            self.count_once(queryset)
-        else:
-            count = cached_count(key, queryset.count)
-            self.paginator.django_paginator_class = partial(KnownCountPaginator, count=count)
+        return super().count(queryset) if key is None else cached_count(key, queryset.count)
+
+    def paginate_queryset(self, queryset):
+        self.count_once(queryset)
         ids = super().paginate_queryset(queryset)
         return sorted(self.rows(ids), key=lambda row: ids.index(row.pk))
 
