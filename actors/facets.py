@@ -88,16 +88,22 @@ PAIR_COLUMNS = ("facet", "option_id", "kind", "is_national", "other_facet", "oth
 PAGE_PART = "#page"
 
 
+# The order by name, the key last: each part's of the list's default order.
+NAME_ORDER = ("f.name", "f.actor_id")
+
+
 @dataclass
 class PageOrder:
     """How the list orders the table's rows: `order`, SQL expressions on the alias f, the
-    key last, with `params`; whether a long list's pages are read by walking the name
-    indexes instead (page_keys_in_parts), always (`always_walks`) or from WALK_FROM rows
-    (`walks`); the kinds that follow the others (`second_kinds`, none if the kinds are not
-    parted); and whether the national actors follow the others (`nationals_apart`)."""
+    key last, with `params`; whether a long list's pages are read by walking an index in
+    the order of each part (`part_order`, page_keys_in_parts) instead, always
+    (`always_walks`) or from WALK_FROM rows (`walks`); the kinds that follow the others
+    (`second_kinds`, none if the kinds are not parted); and whether the national actors
+    follow the others (`nationals_apart`)."""
 
     order: list
     params: list
+    part_order: tuple = NAME_ORDER
     walks: bool = False
     always_walks: bool = False
     nationals_apart: bool = False
@@ -219,7 +225,7 @@ def count(
     params = [param for _sql, chosen_params in chosen.values() for param in chosen_params]
     rows = f"SELECT f.actor_id, f.kind, f.is_national, {', '.join(ARRAY_COLUMNS.values())}"
     if page is not None:
-        rows += ", f.name"
+        rows += ", f.name, f.verified_on, f.created_at"  # what the orders read (PageOrder)
     rows += "".join(f", {mark}" for mark in marks)
     rows += f" FROM actors_actorfacets f WHERE {base}"
     params += base_params
@@ -404,7 +410,9 @@ def page_keys(where, params, order, offset, limit):
         return [key for (key,) in cursor.fetchall()]
 
 
-def page_keys_in_parts(where, params, second_kinds, offset, limit, *, nationals_apart=False):
+def page_keys_in_parts(
+    where, params, second_kinds, offset, limit, *, nationals_apart=False, order=NAME_ORDER
+):
     """Return page_keys() in the list's default order: the rows of kinds other than
     `second_kinds` by name, then theirs by name (with `nationals_apart`, so for the area's
     own actors, then so for the national ones). Each part is walked in order from its
@@ -412,7 +420,11 @@ def page_keys_in_parts(where, params, second_kinds, offset, limit, *, nationals_
     ordering every published actor by part and name took 50-60 ms; or, for a part with few
     rows (a small option's, the national actors), read from its other indexes and sorted, as
     PostgreSQL finds cheaper. Without `second_kinds` (the kinds `where` chooses are of one
-    part), the rows by name: walked from the index of their kind, or of their part."""
+    part), the rows by name: walked from the index of their kind, or of their part.
+    `order`: SQL expressions of each part's order instead of by name, each with its
+    direction if any, the key last (an order of actors/0024's indexes): a large area's
+    national actors after its own, each part walked in the order of the latest verification,
+    say, where sorting Uusimaa's 27 000 took 22 ms."""
     kinds = ", ".join(f"'{kind}'" for kind in second_kinds)  # the enum's values
     # The conditions of each part, in order.
     part_conditions = (
@@ -424,14 +436,18 @@ def page_keys_in_parts(where, params, second_kinds, offset, limit, *, nationals_
             for national in ("NOT f.is_national", "f.is_national")
             for kind in part_conditions
         ]
+    # Each expression of `order` a column of the parts (o0, o1, …), ordered again across them.
+    terms = [term.split(" ", 1) for term in order]
+    columns = ", ".join(f"{term[0]} AS o{i}" for i, term in enumerate(terms))
+    across = ", ".join(" ".join([f"p.o{i}", *term[1:]]) for i, term in enumerate(terms))
     parts = [
-        f"(SELECT {part} AS part, f.name, f.actor_id FROM actors_actorfacets f"
-        f" WHERE {' AND '.join([*where, *conditions])} ORDER BY f.name, f.actor_id LIMIT %s)"
+        f"(SELECT {part} AS part, f.actor_id, {columns} FROM actors_actorfacets f"
+        f" WHERE {' AND '.join([*where, *conditions])} ORDER BY {', '.join(order)} LIMIT %s)"
         for part, conditions in enumerate(part_conditions)
     ]
     sql = (
-        f"SELECT actor_id FROM ({' UNION ALL '.join(parts)}) p"
-        " ORDER BY part, name, actor_id LIMIT %s OFFSET %s"
+        f"SELECT p.actor_id FROM ({' UNION ALL '.join(parts)}) p"
+        f" ORDER BY p.part, {across} LIMIT %s OFFSET %s"
     )
     part_params = [*params, offset + limit]
     with connection.cursor() as cursor:

@@ -62,6 +62,15 @@ def order_actors(queryset, order=""):
     ).order_by("public_sector", "name", "pk")
 
 
+# order_actors()'s orders on the facet table's columns (actors.facets, actors/0024), the key
+# last; the default's parts (the public sector after the others) are added where it has two.
+TABLE_ORDERS = {
+    "": facets.NAME_ORDER,
+    "nimi": facets.NAME_ORDER,
+    "tarkistettu": ("f.verified_on DESC NULLS LAST", "f.name", "f.actor_id"),
+    "lisatty": ("f.created_at DESC", "f.actor_id DESC"),
+}
+
 # `valtakunnalliset=0`: the national actors left out of an area's selection.
 LEAVE_OUT_NATIONAL = "0"
 # A facet table's row among a search's first matches, looked up by key (table_conditions).
@@ -770,8 +779,8 @@ class ActorFilter(django_filters.FilterSet):
     def table_page_keys(self, offset, limit, total=None):
         """Return the keys of `limit` actors of the list from `offset`, in its order, from the
         facet table (actors.facets); or None where the table cannot tell: not PostgreSQL, a
-        funder alone chosen, no option chosen and the order by name (the actor table's own
-        order index is as fast), a search (ranked), or an order by a column the table lacks.
+        funder alone chosen, no option chosen and the order by name or the newest first (the
+        actor table's own order indexes are as fast), or a search (ranked).
         `total`: how many actors the list has, if known (it chooses how the page is read)."""
         page_order = self.table_page_order()
         if page_order is None:
@@ -792,6 +801,7 @@ class ActorFilter(django_filters.FilterSet):
                 offset,
                 limit,
                 nationals_apart=page_order.nationals_apart,
+                order=page_order.part_order,
             )
         return facets.page_keys(where, params + page_order.params, page_order.order, offset, limit)
 
@@ -808,19 +818,16 @@ class ActorFilter(django_filters.FilterSet):
         """Return how the facet table orders the list's rows (a facets.PageOrder), or None
         where table_page_keys() cannot tell."""
         data = self.form.cleaned_data
-        if (
-            not self.facets_from_table()
-            or data.get("q")
-            or data.get("jarjestys") not in ("", None, "nimi")
-        ):
+        if not self.facets_from_table() or data.get("q"):
             return None
         chosen = [name for name in self.options if data.get(name)]
         if chosen and not any(name in facets.COUNTED for name in chosen):
             return None  # a funder alone: its subquery of the actor table
-        if not chosen and data.get("jarjestys"):
-            return None  # by name: the actor table's own index
+        if not chosen and data.get("jarjestys") in ("nimi", "lisatty"):
+            return None  # the actor table's own index in that order
         # As order_actors() and filter_queryset() order the actor table.
-        order, params = ["f.name", "f.actor_id"], []
+        part_order = TABLE_ORDERS[data.get("jarjestys") or ""]
+        order, params = list(part_order), []
         # Kinds chosen from one part alone (civil society or the public sector) leave the
         # default order by name, walked from the kind's index or its part's.
         kinds = self.option_keys("tyyppi", data.get("tyyppi") or [])
@@ -836,7 +843,11 @@ class ActorFilter(django_filters.FilterSet):
         return facets.PageOrder(
             order,
             params,
-            walks=default_order,
+            part_order=part_order,
+            # By name, the default's parts: a long list's pages walked from actors/0019's
+            # indexes; in the other orders, from actors/0024's (a page by name is read from
+            # the kind's index or sorted, as PostgreSQL finds cheaper).
+            walks=data.get("jarjestys") != "nimi",
             always_walks=in_two_parts and not chosen,
             nationals_apart=nationals_apart,
             second_kinds=[kind.value for kind in PUBLIC_SECTOR_KINDS] if in_two_parts else [],

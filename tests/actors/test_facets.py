@@ -44,7 +44,7 @@ EXPECTED_ROWS = """
         ARRAY(SELECT servicetype_id FROM actors_actor_services WHERE actor_id = a.id ORDER BY 1),
         ARRAY(SELECT targetgroup_id FROM actors_actor_target_groups
               WHERE actor_id = a.id ORDER BY 1),
-        a.name
+        a.name, a.verified_on, a.created_at
     FROM actors_actor a ORDER BY a.id
 """
 TABLE_ROWS = "SELECT * FROM actors_actorfacets ORDER BY actor_id"
@@ -98,8 +98,13 @@ def directory():
                 is_national=n in (5, 17),
                 active_until=datetime.date(2020, 1, 1) if n % 6 == 1 else None,
                 status=Status.DRAFT if n == 11 else Status.PUBLISHED,
+                verified_on=None if n % 3 == 0 else datetime.date(2026, 1, 1 + n % 4),
             )
         )
+    # Ties in each order (broken by name or by key, as on the actor table), the added dates
+    # set by an update, as an import sets them: the facet table copies both (actors/0024).
+    added = timezone.now() - datetime.timedelta(days=1)
+    Actor.objects.filter(pk__in=[actor.pk for actor in actors[::2]]).update(created_at=added)
     funder = make_funding_source(slug="rahoittaja")
     make_project_funding(funding_source=funder, project=actors[3])
     make_project_funding(funding_source=funder, project=actors[8])
@@ -112,6 +117,8 @@ def test_rows_follow_every_write(directory):
     actor.kind = ActorKind.PROJECT
     actor.save()
     Actor.objects.filter(name="Toimija 04").update(name="Aakkosissa ensin")
+    Actor.objects.filter(name="Toimija 05").update(verified_on=datetime.date(2026, 2, 3))
+    Actor.objects.filter(name="Toimija 06").update(created_at=timezone.now())
     actor.services.add(directory["services"][2])
     actor.target_groups.clear()
     actor.served_regions.add(directory["regions"][0])
@@ -522,13 +529,17 @@ def test_two_options_and_kinds_are_counted_in_one_scan_of_the_filters_rows(
         assert counts == through_links.facet_counts(), kinds
 
 
+# The orders a visitor chooses (ActorFilter.jarjestys).
+ORDERS = ("nimi", "tarkistettu", "lisatty")
+
+
 def ordered_selections(directory):
     """Yield (pairs, order, their QueryDict) of each selection but a search's (ranked by the
-    search), in the default order and by name."""
+    search), in the default order and in each order a visitor chooses."""
     for pairs in selections(directory):
         if any(name == "q" for name, _value in pairs):
             continue
-        for order in ([], [("jarjestys", "nimi")]):
+        for order in ([], *([("jarjestys", value)] for value in ORDERS)):
             data = QueryDict(mutable=True)
             for name, value in pairs + order:
                 data.appendlist(name, value)
@@ -542,8 +553,10 @@ def test_pages_from_the_table_equal_the_pages_of_the_actor_table(directory):
         from_table = ActorDirectoryFilter(data, queryset=order_actors(Actor.objects.published()))
         keys = from_table.table_page_keys(0, 100)
         options = [name for name, _value in pairs if name in from_table.options]
-        if not any(name in facets.COUNTED for name in options) and (options or order):
-            assert keys is None  # the actor table's own order (a funder's, or by name)
+        own_index = order in ([("jarjestys", "nimi")], [("jarjestys", "lisatty")])
+        if not any(name in facets.COUNTED for name in options) and (options or own_index):
+            # The actor table's own: a funder's subquery, or an order of its own indexes.
+            assert keys is None
             continue
         assert keys == list(from_table.qs.values_list("pk", flat=True)), pairs + order
         assert from_table.table_page_keys(2, 3) == keys[2:5]
@@ -612,9 +625,14 @@ def test_a_page_of_the_list_is_one_query_of_the_table(directory, django_assert_n
     with django_assert_num_queries(1) as queries:
         filterset.table_page_keys(0, 50)
     assert "actors_actorfacets" in queries.captured_queries[0]["sql"]
+    # The other orders too (actors/0024), but by name or the newest first with no option
+    # chosen: the actor table's own indexes.
+    for query in ("tyyppi=yhdistys&jarjestys=lisatty", "jarjestys=tarkistettu"):
+        filterset = ActorDirectoryFilter(QueryDict(query), queryset=Actor.objects.published())
+        assert filterset.table_page_keys(0, 50), query
     for query in (
         "q=Toimija&alue=etela",
-        "tyyppi=yhdistys&jarjestys=lisatty",
+        "jarjestys=lisatty",
         "voimassa=0&jarjestys=nimi",
         "rahoitus=rahoittaja",
     ):
@@ -625,10 +643,12 @@ def test_a_page_of_the_list_is_one_query_of_the_table(directory, django_assert_n
 @pytest.mark.parametrize(
     ("total", "walked"), [(facets.WALK_FROM - 1, False), (facets.WALK_FROM, True)]
 )
-def test_a_long_filtered_list_walks_the_name_indexes(directory, total, walked):
-    # An area's own actors, then the national ones, each part by kind and name.
-    listed = order_actors(Actor.objects.published())
-    filterset = ActorDirectoryFilter(QueryDict("alue=etela"), queryset=listed)
+@pytest.mark.parametrize("order", ["", "&jarjestys=tarkistettu", "&jarjestys=lisatty"])
+def test_a_long_filtered_list_walks_the_order_indexes(directory, total, walked, order):
+    # An area's own actors, then the national ones, each part by kind and name (or in the
+    # order chosen).
+    listed = order_actors(Actor.objects.published(), order.rpartition("=")[2])
+    filterset = ActorDirectoryFilter(QueryDict(f"alue=etela{order}"), queryset=listed)
     filterset.form.is_valid()
     with CaptureQueriesContext(connection) as queries:
         keys = filterset.table_page_keys(0, 50, total=total)
@@ -636,7 +656,10 @@ def test_a_long_filtered_list_walks_the_name_indexes(directory, total, walked):
     [query] = queries.captured_queries
     assert ("UNION ALL" in query["sql"]) == walked
     if walked:
-        assert query["sql"].count("NOT f.is_national AND f.kind") == 2
+        # The default's two parts of kinds in the area's own actors and in the national
+        # ones; the other orders, the area's own actors and the national ones alone.
+        assert query["sql"].count("NOT f.is_national AND f.kind") == (0 if order else 2)
+        assert query["sql"].count("NOT f.is_national") == (1 if order else 2)
 
 
 @pytest.mark.parametrize("kinds", [["yhdistys"], ["yhdistys", "saatio"], ["kunta", "kela"]])
