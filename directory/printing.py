@@ -13,7 +13,7 @@ from itertools import groupby
 from django.conf import settings
 from django.db.models import CharField, F, Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -416,12 +416,12 @@ def entry_lines(actor, labels=None):
     town = actor.municipality.name if actor.municipality else ""
     # Listed apart from its kind in a print, a national actor names its kind itself.
     national = f"{actor.get_kind_display()}, {labels['national']}" if actor.is_national else ""
-    ended = dateformat.format(actor.active_until, "j.n.Y") if actor.has_ended else ""
+    ended = finnish_date(actor.active_until) if actor.has_ended else ""
     services = ", ".join(_names(actor, "services", "service_names"))
     target_groups = ", ".join(_names(actor, "target_groups", "target_group_names"))
     website = actor.website.removeprefix("https://").removeprefix("http://")
     if actor.verified_on:
-        verified = labels["verified"] % {"date": dateformat.format(actor.verified_on, "j.n.Y")}
+        verified = labels["verified"] % {"date": finnish_date(actor.verified_on)}
     else:
         verified = labels["not_verified"]
     lines = [
@@ -442,6 +442,12 @@ def entry_lines(actor, labels=None):
     ]
     lines = [[(label, text) for label, text in line if text] for line in lines]
     return [line for line in lines if line]
+
+
+def finnish_date(day):
+    """`day` as Finnish writes it, 1.3.2026 (Django's date format "j.n.Y", which took 30 us a
+    date through its formatter: two per entry of a print of 2 000)."""
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _names(actor, field_name, attribute):

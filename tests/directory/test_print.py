@@ -301,6 +301,35 @@ def test_print_page_shows_public_contacts_only_when_asked(client, area):
     assert "Salainen Sakari" not in with_contacts
 
 
+def test_an_entry_names_its_contacts_roles_and_finnish_fallbacks_escaped(client, area):
+    association, role = area["association"], area["association"].contacts.first().role
+    make_contact(
+        actor=association,
+        role=role,
+        name="",
+        title="Toiminnanjohtaja",
+        email="info@yhdistys.example",
+        public=True,
+    )
+    make_actor(name="Pajat & <Verstaat> ry", municipality=area["town"])
+    asked = {"yhteystiedot": "1"}
+    html = client.get(url("region_print", "pirkanmaa"), asked).content.decode()
+    assert "<b>Julkinen Jaana</b> <i>(Järjestöjen yhteyshenkilö)</i>" in html
+    assert "<b>Järjestöjen yhteyshenkilö</b>, Toiminnanjohtaja, info@yhdistys.example" in html
+    assert html.count('<p class="people">') == 1
+    assert ">Pajat &amp; &lt;Verstaat&gt; ry</a></h3>" in html
+    # A Swedish page marks what it shows in Finnish: names, roles, titles.
+    with translation.override("sv"):
+        swedish = client.get(url("region_print", "pirkanmaa"), asked).content.decode()
+    title = '<b lang="fi">Järjestöjen yhteyshenkilö</b>, <span lang="fi">Toiminnanjohtaja</span>'
+    assert title in swedish
+    assert '<b>Julkinen Jaana</b> <i lang="fi">(Järjestöjen yhteyshenkilö)</i>' in swedish
+    assert '" lang="fi">Työttömien yhdistys</a></h3>' in swedish
+    # The compact layout lists no contacts.
+    compact = client.get(url("region_print", "pirkanmaa"), {**asked, "asettelu": "tiivis"})
+    assert 'class="people"' not in compact.content.decode()
+
+
 def test_print_page_includes_ended_actors_only_when_asked(client, area):
     assert "Päättynyt hanke" not in client.get(url("region_print", "pirkanmaa")).content.decode()
     html = client.get(url("region_print", "pirkanmaa"), {"paattyneet": "1"}).content.decode()
