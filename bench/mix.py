@@ -4,9 +4,10 @@
     .venv/bin/python bench/mix.py [--actors 100000] [--skip-load]
 
 Needs PostgreSQL (DATABASE_URL; SQLite is refused). With DJANGO_SETTINGS_MODULE=bench.settings:
-migrate, seed, seed_synthetic up to --actors and VACUUM (skipped with --skip-load), ANALYZE,
-collectstatic; start gunicorn (2 workers, no CACHE_URL: the default shared file cache, in
-var/mix-cache unless CACHE_DIR names another folder, emptied first) on a free loopback port;
+migrate, seed, seed_synthetic up to --actors, VACUUM (the facet table's FULL) and a checkpoint
+(skipped with --skip-load), ANALYZE, collectstatic; start gunicorn (2 workers, no CACHE_URL:
+the default shared file cache, in var/mix-cache unless CACHE_DIR names another folder,
+emptied first) on a free loopback port;
 then draw, with a fixed seed, every region page, 40 municipality pages, 120 actor pages,
 120 actor lists with 1-3 filters on pages 1-3, 30 Finnish search words (inflected forms and
 typos among them) on both search pages and 12 print pages, and
@@ -293,6 +294,9 @@ def measure(args, env):
         if args.skip_load:
             cursor.execute("ANALYZE")
         else:
+            # The facet table compacted, as after any bulk import (docs/deployment.md): the
+            # load rewrote each actor's row once for each of its links' statements.
+            cursor.execute("VACUUM FULL actors_actorfacets")
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
         # Whether the database fits in PostgreSQL's own buffers: a page read from the

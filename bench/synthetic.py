@@ -102,6 +102,11 @@ SHARE_NATIONAL = 0.0002  # national actors appear on every region page: keep the
 SHARE_WITH_CONTACTS = 0.6
 SHARE_PUBLIC_CONTACTS = 0.15
 SHARE_FUNDED_PROJECTS = 0.6
+# Verified by a curator within the last VERIFIED_WITHIN_DAYS (half of them over a year ago,
+# which the admin flags as stale); the others never. The dates come from a generator of their
+# own, so that the rest of a seed's data stays as it was before they were added.
+SHARE_VERIFIED = 0.7
+VERIFIED_WITHIN_DAYS = 2 * 365
 PRACTICES_PER_CHUNK = 2
 
 PLACE_WORDS = [
@@ -395,6 +400,7 @@ def description(rng):
 def plan_chunk(seed, chunk, count, reference, *, today):
     """Return the Plan of chunk number `chunk` (`count` actors) of the run seeded `seed`."""
     rng = random.Random(f"keko-synthetic:{seed}:{chunk}")
+    checks = random.Random(f"keko-synthetic-verified:{seed}:{chunk}")
     ref = reference
     kinds, kind_weights = zip(*KIND_WEIGHTS.items(), strict=True)
     plan = Plan()
@@ -413,6 +419,9 @@ def plan_chunk(seed, chunk, count, reference, *, today):
                 active_from = active_until - datetime.timedelta(days=365)
         elif kind == ActorKind.PROJECT:
             active_until = today + datetime.timedelta(days=rng.randint(30, 900))
+        verified_on = None
+        if checks.random() < SHARE_VERIFIED:
+            verified_on = today - datetime.timedelta(days=checks.randint(0, VERIFIED_WITHIN_DAYS))
         local = f"{rng.randint(100, 999)}{rng.randint(1000, 9999)}"
         plan.actors.append(
             Actor(
@@ -431,6 +440,7 @@ def plan_chunk(seed, chunk, count, reference, *, today):
                 is_national=national,
                 active_from=active_from,
                 active_until=active_until,
+                verified_on=verified_on,
                 source="Synteettinen testiaineisto (seed_synthetic)",
             )
         )

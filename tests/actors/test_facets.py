@@ -7,6 +7,7 @@ import itertools
 import psycopg
 import pytest
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -780,3 +781,38 @@ def test_a_searchs_facets_read_its_looked_up_matches_by_key(directory, monkeypat
         # Among so few rows, each one's funders are read by the link table's index.
         assert counts["rahoitus"], pairs
         assert all("CROSS JOIN LATERAL" in sql for sql in scans), pairs
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_dates_of_every_row_and_keeps_them():
+    executor = MigrationExecutor(connection)
+    before = [("actors", "0023_admin_list_indexes")]
+    after = [("actors", "0024_facet_list_orders")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    actor = old.get_model("actors", "Actor").objects.create(
+        name="Työpaja", slug="tyopaja", kind="association", verified_on=datetime.date(2026, 3, 4)
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    dates = "SELECT verified_on, created_at FROM actors_actorfacets WHERE actor_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(dates, [actor.pk])
+        assert cursor.fetchone() == (datetime.date(2026, 3, 4), actor.created_at)
+    # Kept on write from then on, and dropped again going back.
+    Actor.objects.filter(pk=actor.pk).update(verified_on=datetime.date(2026, 5, 6))
+    with connection.cursor() as cursor:
+        cursor.execute(dates, [actor.pk])
+        assert cursor.fetchone()[0] == datetime.date(2026, 5, 6)
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = %s"
+            " AND column_name IN ('verified_on', 'created_at')",
+            ["actors_actorfacets"],
+        )
+        assert cursor.fetchone()[0] == 0
+    # The rest of the project's migrations, for the next tests.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

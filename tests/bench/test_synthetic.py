@@ -4,6 +4,7 @@ The command belongs to the bench app, which only bench/settings.py installs: the
 the production settings, so the tests of the command install the app for their own duration.
 """
 
+import datetime
 import importlib.util
 import io
 from collections import Counter
@@ -15,6 +16,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.template.loader import get_template
 from django.test import override_settings
+from django.utils import timezone
 
 from actors.models import Actor, ActorKind, Contact, NetworkMembership
 from bench import synthetic
@@ -95,6 +97,11 @@ def test_proportions_are_plausible(reference_data):
     # Weighted towards large municipalities: Helsinki has more than its even share.
     helsinki = actors.filter(municipality__name_fi="Helsinki").count()
     assert helsinki > N / 12
+    # Most verified, some over a year ago (stale in the admin), some never.
+    verified = actors.filter(verified_on__isnull=False)
+    assert 0.5 * N < verified.count() < 0.9 * N
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
+    assert 0 < verified.filter(verified_on__lt=year_ago).count() < verified.count()
 
 
 def test_the_same_seed_gives_the_same_data(reference_data):
