@@ -1,25 +1,26 @@
 """The entries of a print sheet (directory/print/sheet.html), written out in Python: a print
 lists up to 2 500 actors, and the template engine took 0.1-0.2 ms an entry (its tags, the
-fallback language of each name), a third of a large print's page. Each text is escaped where
+fallback language of each name), a quarter of a large print's page. Each text is escaped where
 it is written, as the template did; the lines under an entry's name and its QR code come
 ready (directory.printing.prepare_entries).
 """
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from keko.markup import RenderingText, escape
+from keko.markup import escape
 from keko.templatetags.content_language import fallback_language
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def print_entries(context, actors, options):
+@register.simple_tag
+def print_entries(actors, options):
     """The `<article class="entry">` of each of `actors`: its QR code, its name linking to
     its live page, the lines under it, and its public contacts if the print `options`
     (directory.printing.PrintOptions) ask for them."""
-    language = RenderingText.of(context).language
+    language = get_language()
     contacts = options.contacts and not options.compact
     return mark_safe(  # noqa: S308 - _entry() escapes every text
         "".join(_entry(actor, contacts, language) for actor in actors)
