@@ -9,8 +9,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from keko.markup import escape
-from keko.templatetags.content_language import fallback_language
+from keko.markup import conditional_escape, escape
+from keko.templatetags.content_language import lang_fallback, translated
 
 register = template.Library()
 
@@ -27,12 +27,6 @@ def print_entries(actors, options):
     )
 
 
-def _lang(obj, field, language):
-    """` lang="fi"` if `obj.<field>` is shown in Finnish on a page in another language."""
-    fallback = fallback_language(obj, field, language)
-    return f' lang="{fallback}"' if fallback else ""
-
-
 def _entry(actor, contacts, language):
     people = ""
     if contacts and actor.public_contacts:
@@ -44,7 +38,7 @@ def _entry(actor, contacts, language):
     return (
         '\n    <article class="entry">\n'
         f'      <span class="qr" aria-hidden="true">{getattr(actor, "qr_code", "")}</span>\n'
-        f'      <h3><a href="{escape(actor.live_url)}"{_lang(actor, "name", language)}>'
+        f'      <h3><a href="{escape(actor.live_url)}"{lang_fallback(actor, "name", language)}>'
         f"{escape(actor.name)}</a></h3>\n"
         f"      {getattr(actor, 'entry_html', '')}{people}\n"
         "    </article>"
@@ -54,16 +48,14 @@ def _entry(actor, contacts, language):
 def _contact(contact, language):
     """A contact of an entry: its name in bold (or its role's, if it has none), title,
     e-mail, phone, and its role after a name."""
-    role, role_lang = contact.role, _lang(contact.role, "name", language)
+    role, role_lang = contact.role, lang_fallback(contact.role, "name", language)
     written = (
         f"<b>{escape(contact.name)}</b>"
         if contact.name
         else f"<b{role_lang}>{escape(role.name)}</b>"
     )
     if contact.title:
-        title_lang = fallback_language(contact, "title", language)
-        title = escape(contact.title)
-        written += f', <span lang="{title_lang}">{title}</span>' if title_lang else f", {title}"
+        written += f", {conditional_escape(translated(contact, 'title', language=language))}"
     for value in (contact.email, contact.phone):
         if value:
             written += f", {escape(value)}"
