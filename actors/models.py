@@ -453,6 +453,15 @@ class ActorQuerySet(FinnishColumnsQuerySet, CuratedQuerySet):
         queryset._iterable_class = ListedActors
         return queryset
 
+    def for_print(self):
+        """Fetch what a printed entry shows (directory.printing) as PrintedActors, in one
+        query, in this queryset's order: a print lists up to 2 500 actors, and building a
+        model instance of each (its 35 fields' descriptors, the model's signals and stored
+        state, two timestamps parsed in Python) took 0.1 ms an actor."""
+        queryset = self.values_list(*PRINTED_ACTOR_FIELDS, *LISTED_PLACE_FIELDS)
+        queryset._iterable_class = PrintedActors
+        return queryset
+
     def for_detail(self):
         """Fetch the actor page's own relations that most actors have, in a fixed number of
         queries: services and target groups (the others: sparse_page_links)."""
@@ -845,8 +854,9 @@ class ListedActor(ListedRow):
         self.municipality = place
         self.listed_services = []
         for field in ("name", "description"):
+            # Empty where neither has a value (a column left NULL), as the descriptor gives it.
             shown = self.__dict__.get(f"{field}_{language}") or self.__dict__[f"{field}_fi"]
-            setattr(self, field, shown)
+            setattr(self, field, shown or "")
 
     def __repr__(self):
         return f"<ListedActor {self.pk}: {self.name}>"
@@ -880,10 +890,13 @@ class ListedActors(ValuesListIterable):
     """The rows of `ActorQuerySet.for_list()`: ListedActors, each with its services
     (ListedService, each built once) when they are read too, a row per actor and service."""
 
+    actor_class = ListedActor
+    actor_fields = LISTED_ACTOR_FIELDS
+
     def __iter__(self):
         language = get_language()
         places, services, actors = {}, {}, {}
-        place_at = len(LISTED_ACTOR_FIELDS)
+        place_at = len(self.actor_fields)
         service_at = place_at + len(LISTED_PLACE_FIELDS)
         with_services = len(self.queryset._fields) > service_at
         for row in super().__iter__():
@@ -893,8 +906,8 @@ class ListedActors(ValuesListIterable):
                 place = places.get(place_key)
                 if place is None and place_key is not None:
                     place = places[place_key] = ListedPlace(*row[place_at:service_at])
-                values = dict(zip(LISTED_ACTOR_FIELDS, row[:place_at], strict=True))
-                actor = actors[row[0]] = ListedActor(values, place, language)
+                values = dict(zip(self.actor_fields, row[:place_at], strict=True))
+                actor = actors[row[0]] = self.actor_class(values, place, language)
             service_key = row[service_at] if with_services else None
             if service_key is not None:
                 service = services.get(service_key)
@@ -903,6 +916,36 @@ class ListedActors(ValuesListIterable):
                     service = services[service_key] = ListedService(service_key, names, language)
                 actor.listed_services.append(service)
         return iter(actors.values())
+
+
+class PrintedActor(ListedActor):
+    """An actor as a print's entry shows it (directory.printing), read as values: what its
+    card shows, and how to reach it, where it is and when it was last verified."""
+
+    has_ended = Actor.has_ended
+
+    def __repr__(self):
+        return f"<PrintedActor {self.pk}: {self.name}>"
+
+
+# What PrintedActor reads of an actor beside its home municipality (ListedPlace).
+PRINTED_ACTOR_FIELDS = (
+    *LISTED_ACTOR_FIELDS,
+    "website",
+    "email",
+    "phone",
+    "street_address",
+    "postal_code",
+    "post_office",
+    "verified_on",
+)
+
+
+class PrintedActors(ListedActors):
+    """The rows of `ActorQuerySet.for_print()`: PrintedActors, in the queryset's order."""
+
+    actor_class = PrintedActor
+    actor_fields = PRINTED_ACTOR_FIELDS
 
 
 class ContactQuerySet(FinnishColumnsQuerySet):

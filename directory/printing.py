@@ -11,7 +11,7 @@ from html import escape
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import CharField, F, Prefetch, Value, prefetch_related_objects
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.html import format_html
@@ -161,7 +161,7 @@ def selected_actors(actors, options):
         actors = actors.linked_to_any("services", options.services)
     if options.target_groups:
         actors = actors.linked_to_any("target_groups", options.target_groups)
-    return actors.select_related("municipality").order_by("is_national", "kind", "name", "pk")
+    return actors.order_by("is_national", "kind", "name", "pk")
 
 
 class SelectionTooLarge(Exception):
@@ -172,13 +172,14 @@ def print_entries(actors, options, *, limit=None):
     """Return the selected actors (selected_actors()) with what an entry shows, or raise
     SelectionTooLarge if there are more than `limit` of them.
 
-    The limit is checked by reading one row more than it, in the query that reads the
-    entries, rather than by counting the selection first. Contacts are prefetched only when
-    asked for (never in the compact layout), and then only the public ones; the names of
-    services and target groups are attached in one query (attach_names()): a prefetch builds
-    a queryset per actor, which costs more than the query with 2 000 actors.
+    The entries are PrintedActors (Actor.objects.for_print()). The limit is checked by
+    reading one row more than it, in the query that reads the entries, rather than by
+    counting the selection first. Contacts are read only when asked for (never in the
+    compact layout), and then only the public ones; the names of services and target groups
+    are attached in one query (attach_names()): a prefetch builds a queryset per actor, which
+    costs more than the query with 2 000 actors.
     """
-    rows = selected_actors(actors, options)
+    rows = selected_actors(actors, options).for_print()
     entries = list(rows if limit is None else rows[: limit + 1])
     if limit is not None and len(entries) > limit:
         raise SelectionTooLarge
@@ -187,12 +188,22 @@ def print_entries(actors, options, *, limit=None):
 
 
 def complete_entries(entries, options):
-    """Give `entries` (actors) their public contacts if asked for, and the names of their
-    services and target groups: two queries at most."""
+    """Give `entries` (PrintedActors) their public contacts if asked for, and the names of
+    their services and target groups: two queries at most."""
     if options.contacts and not options.compact:
-        contacts = Contact.objects.filter(public=True).select_related("role")
-        prefetch_related_objects(entries, Prefetch("contacts", contacts, "public_contacts"))
+        attach_public_contacts(entries)
     attach_names(entries, NAMED_LINKS)
+
+
+def attach_public_contacts(actors):
+    """Set the `public_contacts` of each of `actors` to its public contacts with their roles,
+    in the contacts' own order (by role, then name): one query for all of them."""
+    contacts = {actor.pk: [] for actor in actors}
+    public = Contact.objects.filter(AnyOf(F("actor_id"), list(contacts)), public=True)
+    for contact in public.select_related("role"):
+        contacts[contact.actor_id].append(contact)
+    for actor in actors:
+        actor.public_contacts = contacts[actor.pk]
 
 
 def national_group(actors):
@@ -512,7 +523,8 @@ def _csv_parts(options, order, site, language):
             keys = order[start : start + CSV_PART]
             # By key: the selection's conditions were read with the order. Published still,
             # should one have been withdrawn since.
-            found = Actor.objects.published().select_related("municipality").in_bulk(keys)
+            found = Actor.objects.published().filter(AnyOf(F("pk"), keys)).for_print()
+            found = {actor.pk: actor for actor in found}
             entries = [found[key] for key in keys if key in found]
             complete_entries(entries, options)
             yield "".join(

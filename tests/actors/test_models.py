@@ -96,3 +96,42 @@ def test_a_listed_actor_shows_its_actors_values_in_the_page_language_and_stands_
     # Equal to its own actor (and hashed alike), to no other, and to no other model's row.
     assert shown == translated and {shown} == {translated} and shown != finnish_only
     assert shown != town and shown.municipality != translated
+
+
+def test_a_printed_actor_shows_what_the_actor_shows_in_the_page_language():
+    town = make_municipality(name_fi="Pori", name_sv="Björneborg")
+    ended = datetime.date(2020, 12, 31)
+    make_actor(
+        name="Työpaja",
+        name_sv="Verkstad",
+        description="Kuvaus",
+        municipality=town,
+        website="https://example.org/",
+        email="info@example.org",
+        phone="040 123",
+        street_address="Katu 1",
+        postal_code="28100",
+        post_office="Pori",
+        verified_on=datetime.date(2026, 3, 1),
+        active_until=ended,
+    )
+    # A description column left NULL (a bulk write): empty, as the model's descriptor gives it.
+    no_description = make_actor(name="Kuvaukseton")
+    Actor.objects.filter(pk=no_description.pk).update(description_fi=None)
+    fields = ["pk", "slug", "kind", "is_national", "name", "description", "website", "email"]
+    fields += ["phone", "street_address", "postal_code", "post_office", "verified_on"]
+    fields += ["active_until", "has_ended"]
+    for language in ("fi", "sv"):
+        with translation.override(language):
+            printed = list(Actor.objects.order_by("name").for_print())
+            stored = list(Actor.objects.order_by("name"))
+            assert [type(row).__name__ for row in printed] == ["PrintedActor"] * 2
+            for row, model in zip(printed, stored, strict=True):
+                assert [getattr(row, name) for name in fields] == [
+                    getattr(model, name) for name in fields
+                ]
+                assert row.get_kind_display() == model.get_kind_display()
+                assert row == model
+            assert printed[1].municipality.name == town.name
+    assert printed[1].name == "Verkstad" and printed[1].has_ended
+    assert printed[0].description == "" and printed[0].municipality is None
