@@ -26,6 +26,7 @@ from keko.admin import (
 
 from . import importing
 from .models import (
+    CONTACT_ADMIN_ORDER,
     Actor,
     Contact,
     ContactRole,
@@ -461,8 +462,8 @@ class ContactAdmin(ExportMixin, ScopedHistoryAdmin):
     search_fields = ["name", "actor__name"]
     autocomplete_fields = ["actor"]
     list_select_related = ["actor", "role"]
-    # By name, from an index (actors/0023): the model's order (by role) sorted every contact.
-    ordering = ["name", "id"]
+    # By name, from an index (actors/0025): the model's order (by role) sorted every contact.
+    ordering = [column.asc() for column in CONTACT_ADMIN_ORDER]
     resource_classes = [ContactResource, ContactWithPrivateResource]
     export_form_class = VerboseNameExportForm
 

@@ -2,7 +2,17 @@ import uuid
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.where import AND
 from django.urls import reverse
@@ -973,6 +983,15 @@ class ContactQuerySet(FinnishColumnsQuerySet):
         return rows
 
 
+# The admin's list of contacts: by name, a role's contacts without one (a shared e-mail, say)
+# after those of people rather than first, as an empty name sorts.
+CONTACT_ADMIN_ORDER = (
+    ExpressionWrapper(Q(name=""), output_field=models.BooleanField()),
+    F("name"),
+    F("id"),
+)
+
+
 class Contact(FinnishOriginalMixin, models.Model):
     """A role-based contact person of an actor. Personal data: private unless marked public."""
 
@@ -1015,8 +1034,8 @@ class Contact(FinnishOriginalMixin, models.Model):
                 condition=Q(public=True),
                 name="actors_contact_public_idx",
             ),
-            # The admin's list of contacts, by name (actors.admin.ContactAdmin.ordering).
-            models.Index(fields=["name", "id"], name="actors_contact_name_idx"),
+            # The admin's list of contacts in its order (actors.admin.ContactAdmin.ordering).
+            models.Index(*CONTACT_ADMIN_ORDER, name="actors_contact_admin_order_idx"),
         ]
         verbose_name = _("yhteyshenkilö")
         verbose_name_plural = _("yhteyshenkilöt")
