@@ -27,6 +27,7 @@ from keko.admin import (
 from . import importing
 from .models import (
     CONTACT_ADMIN_ORDER,
+    CONTACT_DETAIL_FIELDS,
     Actor,
     Contact,
     ContactRole,
@@ -197,16 +198,7 @@ class ActorAdmin(ImportExportMixin, TranslatedCuratedAdmin):
         (_("Mitä toimija tekee"), {"fields": ["services", "target_groups", "description"]}),
         (
             _("Yhteystiedot"),
-            {
-                "fields": [
-                    "website",
-                    "email",
-                    "phone",
-                    "street_address",
-                    "postal_code",
-                    "post_office",
-                ]
-            },
+            {"fields": CONTACT_DETAIL_FIELDS},
         ),
         (
             _("Toiminta-aika ja suhteet muihin toimijoihin"),

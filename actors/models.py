@@ -521,6 +521,17 @@ def _filters_of(queryset):
     return str(query)
 
 
+# An actor's own contact details: how to reach it, and its address.
+CONTACT_DETAIL_FIELDS = (
+    "website",
+    "email",
+    "phone",
+    "street_address",
+    "postal_code",
+    "post_office",
+)
+
+
 class Actor(FinnishOriginalMixin, CuratedModel):
     """An organisation, project or network that promotes employment."""
 
@@ -939,16 +950,7 @@ class PrintedActor(ListedActor):
 
 
 # What PrintedActor reads of an actor beside its home municipality (ListedPlace).
-PRINTED_ACTOR_FIELDS = (
-    *LISTED_ACTOR_FIELDS,
-    "website",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "post_office",
-    "verified_on",
-)
+PRINTED_ACTOR_FIELDS = (*LISTED_ACTOR_FIELDS, *CONTACT_DETAIL_FIELDS, "verified_on")
 
 
 class PrintedActors(ListedActors):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from actors.models import ActorKind
+from actors.models import CONTACT_DETAIL_FIELDS, ActorKind
 from actors.validators import validate_business_id
 
 MAPPING_FILE = Path(__file__).resolve().parent / "mapping" / "ptv.json"
@@ -33,12 +33,7 @@ SCALAR_FIELDS = (
     "kind",
     "business_id",
     "is_national",
-    "website",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "post_office",
+    *CONTACT_DETAIL_FIELDS,
     "municipality",  # by its code
 )
 LINK_FIELDS = ("served_regions", "served_municipalities", "services", "target_groups")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
+    CONTACT_DETAIL_FIELDS,
     Actor,
     ActorKind,
     Contact,
@@ -79,12 +80,7 @@ class OrganisationForm(forms.ModelForm):
             "kind",
             "business_id",
             "description",
-            "website",
-            "email",
-            "phone",
-            "street_address",
-            "postal_code",
-            "post_office",
+            *CONTACT_DETAIL_FIELDS,
             "municipality",
             "is_national",
             "served_regions",
