@@ -216,14 +216,16 @@ class ContactRow(SimpleNamespace):
 
 class ActorRow(SimpleNamespace):
     """A contact's actor as a checklist shows it: name and slug (and `url`, given by
-    with_urls)."""
+    with_urls); an actor filling a role in a print's checklist also has its key and kind
+    (actor_rows)."""
 
 
 # What a checklist shows of a contact and its actor (ContactRow), by the names contact_rows()
 # reads them with.
 TITLE_FIELDS = get_translation_fields("title")
 CONTACT_FIELDS = ("role_id", "name", "email", "phone", *TITLE_FIELDS)
-ACTOR_NAME_FIELDS = tuple(f"actor__{name}" for name in get_translation_fields("name"))
+NAME_FIELDS = get_translation_fields("name")
+ACTOR_NAME_FIELDS = tuple(f"actor__{name}" for name in NAME_FIELDS)
 ACTOR_FIELDS = ("actor__slug", *ACTOR_NAME_FIELDS)
 
 
@@ -235,6 +237,17 @@ def contact_rows(contacts):
     language = get_language()
     for row in contacts.values(*CONTACT_FIELDS, *ACTOR_FIELDS):
         yield _contact_row(row, language)
+
+
+def actor_rows(actors):
+    """The `actors` (an Actor queryset) as ActorRows with their keys and kinds, in its order:
+    a print's checklist names every actor of the area that fills a role, some 2 000 in a
+    region, where building model instances of them took 40 ms."""
+    language = get_language()
+    fields = ("pk", "kind", "slug", *NAME_FIELDS)
+    for row in actors.values(*fields):
+        row["name"] = row.get(f"name_{language}") or row[finnish_field("name")] or ""
+        yield ActorRow(**row)
 
 
 def _contact_row(row, language):

@@ -26,7 +26,7 @@ from keko.search import AnyOf
 from keko.spreadsheets import as_text_cell
 from practices.models import Practice
 
-from .areas import NATIONAL, KindGroup, checklist
+from .areas import NATIONAL, KindGroup, actor_rows, checklist
 
 # The layouts of a print (`asettelu`): full entries, or compact ones of two lines.
 FULL, COMPACT = "taysi", "tiivis"
@@ -231,11 +231,11 @@ def print_checklist(actors, options):
     """Return the handbook's checklist for the area, each role with all the actors filling it.
 
     The checklist describes the whole area, so it is not narrowed by the chosen kinds or
-    services. Three queries: the area's actors, the public contacts with a checklist role,
-    and the roles.
+    services. Three queries: the area's actors (ActorRows), the public contacts with a
+    checklist role, and the roles.
     """
     area = area_actors(actors, options)
-    groups = group_by_kind(area.only("pk", "name", "slug", "kind").order_by("name", "pk"))
+    groups = group_by_kind(actor_rows(area.order_by("name", "pk")))
     return checklist(groups, area)
 
 

@@ -344,7 +344,8 @@ def test_checklist_lists_every_filler_and_leaves_lines_for_unknown_roles(client,
     more = [make_actor(kind=ActorKind.PROJECT, municipality=area["town"]) for _ in range(6)]
     response = client.get(url("region_print", "pirkanmaa"), {"tarkistuslista": "1"})
     items = {item.role: item for item in response.context["sheet"].checklist}
-    assert set(items[projects_role].actors) == {area["project"], *more}  # all, not the first 5
+    filling = {actor.pk for actor in items[projects_role].actors}
+    assert filling == {actor.pk for actor in [area["project"], *more]}  # all, not the first 5
     assert [c.name for c in items[area_role(area)].contacts] == ["Julkinen Jaana"]
     assert not items[unknown_role].known
     html = response.content.decode()
@@ -353,6 +354,25 @@ def test_checklist_lists_every_filler_and_leaves_lines_for_unknown_roles(client,
     assert "Salainen Sakari" not in html
     # Without contacts asked for, the checklist names the organisation, not the person.
     assert "Julkinen Jaana" not in html and "Työttömien yhdistys" in html
+
+
+def test_checklist_names_its_fillers_in_the_page_language_escaped(client, area):
+    projects_role = make_contact_role(
+        name="Alueen hankkeet", checklist_order=3, actor_kinds=[ActorKind.PROJECT]
+    )
+    make_actor(
+        name="Hanke <A&B>", name_sv="Projekt", kind=ActorKind.PROJECT, municipality=area["town"]
+    )
+    with translation.override("sv"):
+        response = client.get(url("region_print", "pirkanmaa"), {"tarkistuslista": "1"})
+    [item] = [item for item in response.context["sheet"].checklist if item.role == projects_role]
+    assert [actor.name for actor in item.actors] == ["Projekt", "Osallisuushanke"]
+    # Ordered by the Finnish name, as in every language; a Finnish one marked as such.
+    assert '<p class="fillers">Projekt, <span lang="fi">Osallisuushanke</span></p>' in (
+        response.content.decode()
+    )
+    html = client.get(url("region_print", "pirkanmaa"), {"tarkistuslista": "1"}).content
+    assert '<p class="fillers">Hanke &lt;A&amp;B&gt;, Osallisuushanke</p>' in html.decode()
 
 
 def area_role(area):
