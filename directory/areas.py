@@ -242,7 +242,7 @@ def contact_rows(contacts):
 def actor_rows(actors):
     """The `actors` (an Actor queryset) as ActorRows with their keys and kinds, in its order:
     a print's checklist names every actor of the area that fills a role, some 2 000 in a
-    region, where building model instances of them took 40 ms."""
+    region, where model instances of them took some 60 ms more."""
     language = get_language()
     fields = ("pk", "kind", "slug", *NAME_FIELDS)
     for row in actors.values(*fields):
