@@ -24,7 +24,7 @@ from modeltranslation.utils import get_translation_fields
 from simple_history.models import HistoricalRecords
 
 from keko.cache import ACTORS, ALL_AREAS, bump_directory_version
-from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin
+from keko.content_languages import FinnishColumnsQuerySet, FinnishOriginalMixin, shown_value
 from keko.models import CuratedModel, CuratedQuerySet, Status
 from keko.prefetch import Sparse
 from keko.search import BoundedSearchQuery
@@ -874,10 +874,8 @@ class ListedActor(ListedRow):
         self.__dict__.update(values)
         self.municipality = place
         self.listed_services = []
-        for field in ("name", "description"):
-            # Empty where neither has a value (a column left NULL), as the descriptor gives it.
-            shown = self.__dict__.get(f"{field}_{language}") or self.__dict__[f"{field}_fi"]
-            setattr(self, field, shown or "")
+        self.name = shown_value(values, "name", language)
+        self.description = shown_value(values, "description", language)
 
     def __repr__(self):
         return f"<ListedActor {self.pk}: {self.name}>"

@@ -35,6 +35,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from actors.models import Actor
+from keko.markup import finnish_date
 
 from .importer import record_conflict, remember
 from .models import CatalogueRecord, FieldProvenance, Source
@@ -253,7 +254,7 @@ def _status(data, *, today):
     """(Finnish status line, ended?, the day it ended or began to end)."""
     end = _parse_date(data.get("endDate"))
     if _has_ended(end, today):
-        return _("Lakannut %(date)s") % {"date": _finnish_date(end)}, True, end
+        return _("Lakannut %(date)s") % {"date": finnish_date(end)}, True, end
     lines, ended, ended_on = [], False, None
     labels = {
         "KONK": _("Konkurssissa"),
@@ -267,7 +268,7 @@ def _status(data, *, today):
         since = _parse_date(situation.get("registrationDate"))
         line = labels[kind]
         if since:
-            line += " " + _("%(date)s alkaen") % {"date": _finnish_date(since)}
+            line += " " + _("%(date)s alkaen") % {"date": finnish_date(since)}
         lines.append(line)
         if kind in ENDING_SITUATIONS:
             ended = True
@@ -296,10 +297,6 @@ def _parse_datetime(value):
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
-
-
-def _finnish_date(day):
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 # -- writing -----------------------------------------------------------------------------------

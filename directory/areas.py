@@ -15,7 +15,7 @@ from actors.areas import municipality_scope, region_scope
 from actors.models import Actor, ActorKind, Contact, ContactRole
 from funding.models import FundingSource
 from keko.cache import ALL_AREAS, cached
-from keko.content_languages import finnish_field
+from keko.content_languages import shown_value
 from keko.markup import slug_urls
 from practices.models import Practice
 
@@ -246,8 +246,7 @@ def actor_rows(actors):
     language = get_language()
     fields = ("pk", "kind", "slug", *NAME_FIELDS)
     for row in actors.values(*fields):
-        row["name"] = row.get(f"name_{language}") or row[finnish_field("name")] or ""
-        yield ActorRow(**row)
+        yield ActorRow(**row, name=shown_value(row, "name", language))
 
 
 def _contact_row(row, language):
@@ -256,13 +255,9 @@ def _contact_row(row, language):
     Finnish), with each language's value beside them, which marks a Finnish fallback
     (keko.templatetags.content_language)."""
 
-    def shown(field):
-        # As the field's descriptor: the page's language, else Finnish.
-        return row.get(f"{field}_{language}") or row[finnish_field(field)] or ""
-
     actor = ActorRow(
         slug=row["actor__slug"],
-        name=shown("actor__name"),
+        name=shown_value(row, "actor__name", language),
         **{field.removeprefix("actor__"): row[field] for field in ACTOR_NAME_FIELDS},
     )
     return ContactRow(
@@ -270,7 +265,7 @@ def _contact_row(row, language):
         name=row["name"],
         email=row["email"],
         phone=row["phone"],
-        title=shown("title"),
+        title=shown_value(row, "title", language),
         actor=actor,
         **{title: row[title] for title in TITLE_FIELDS},
     )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor, ActorKind, Contact
 from keko import qr as qr_codes
-from keko.markup import slug_urls
+from keko.markup import finnish_date, slug_urls
 from keko.search import AnyOf
 from keko.spreadsheets import as_text_cell
 from practices.models import Practice
@@ -455,12 +455,6 @@ def entry_lines(actor, labels=None):
     return [line for line in lines if line]
 
 
-def finnish_date(day):
-    """`day` as Finnish writes it, 1.3.2026 (Django's date format "j.n.Y", which took 30 us a
-    date through its formatter: two per entry of a print of 2 000)."""
-    return f"{day.day}.{day.month}.{day.year}"
-
-
 def _names(actor, field_name, attribute):
     """The names attach_names() set on `actor`, or else those of its linked entries."""
     if hasattr(actor, attribute):
@@ -523,8 +517,8 @@ def _csv_parts(options, order, site, language):
             keys = order[start : start + CSV_PART]
             # By key: the selection's conditions were read with the order. Published still,
             # should one have been withdrawn since.
-            found = Actor.objects.published().filter(AnyOf(F("pk"), keys)).for_print()
-            found = {actor.pk: actor for actor in found}
+            selected = Actor.objects.published().filter(AnyOf(F("pk"), keys))
+            found = {actor.pk: actor for actor in selected.for_print()}
             entries = [found[key] for key in keys if key in found]
             complete_entries(entries, options)
             yield "".join(

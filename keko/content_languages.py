@@ -24,6 +24,13 @@ def finnish_field(name):
     return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
 
 
+def shown_value(values, name, language):
+    """The value of the translated field `name` that a page in `language` shows, from a row
+    read as values (`values`, by column): the language's own, else the Finnish one, else ""
+    — what the field's descriptor gives an instance."""
+    return values.get(f"{name}_{language}") or values[finnish_field(name)] or ""
+
+
 class FinnishColumnsQuerySet(models.QuerySet):
     """Queries on the translated fields read their original columns, which hold the Finnish
     value in every language (FinnishOriginalMixin).

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from actors.models import ActorKind
-from keko.markup import RenderingText, conditional_escape, escape, slug_urls
+from keko.markup import RenderingText, conditional_escape, escape, finnish_date, slug_urls
 from keko.templatetags.content_language import FINNISH
 
 register = template.Library()
@@ -96,7 +96,7 @@ def _card(actor, show_services, show_ended, text):
         meta += f' · <span class="badge badge-national">{text.national}</span>'
     until = actor.active_until if show_ended else None
     if until is not None and until < text.today:
-        ended = f"{text.ended} {until.day}.{until.month}.{until.year}"
+        ended = f"{text.ended} {finnish_date(until)}"
         meta += f' · <span class="badge badge-ended">{escape(ended)}</span>'
     description = services = ""
     words, words_lang = text.in_language(actor, "description")

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from keko.markup import conditional_escape, escape
-from keko.templatetags.content_language import fallback_language, lang_fallback, translated
+from keko.templatetags.content_language import lang_fallback, translated
 
 register = template.Library()
 
@@ -43,9 +43,7 @@ def checklist_fillers(item):
 
 
 def _actor_name(actor, language):
-    name = escape(actor.name)
-    fallback = fallback_language(actor, "name", language)
-    return f'<span lang="{fallback}">{name}</span>' if fallback else name
+    return conditional_escape(translated(actor, "name", language=language))
 
 
 def _actor_link(actor, language):
